@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is set up from here.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+TSTAMP := $(VENV)/.installed-test
+
+.PHONY: demo test test-quick screenshots clean
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { packaging/install-os-deps.sh venv && $(PYTHON) -m venv $(VENV); }
+	@$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): $(VENV)/bin/python pyproject.toml packaging/install-os-deps.sh
+	@$(PY) -m pip install -q -e .
+	@packaging/install-os-deps.sh runtime
+	@touch $@
+
+$(TSTAMP): $(STAMP) pyproject.toml
+	@$(PY) -m pip install -q -e '.[test]'
+	@packaging/install-os-deps.sh test
+	@touch $@
+
+demo: $(STAMP)
+	@$(VENV)/bin/cbt-demo $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--headless) --students 30
+
+test: $(TSTAMP)
+	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+test-quick: $(TSTAMP)
+	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m 'not slow' $(PYTEST_ARGS)
+
+screenshots: $(TSTAMP)
+	@QT_QPA_PLATFORM=offscreen $(PY) -m cbt_demo.screenshots docs/screenshots
+
+clean:
+	rm -rf $(VENV) build *.egg-info var

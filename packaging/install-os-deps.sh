@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the operating-system packages the project needs, only when they are missing.
+#   venv     - Python's venv module (Debian splits it out)
+#   runtime  - the shared libraries Qt needs even on the offscreen platform
+#   test     - poppler-utils (pdftoppm, pdftotext) to render and read back our PDFs
+set -euo pipefail
+what=${1:-runtime}
+
+need=()
+case "$what" in
+  venv)
+    python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv) ;;
+  runtime)
+    # Ask Qt itself: if QtGui loads, nothing is missing.
+    if ! .venv/bin/python -c 'import PySide6.QtGui' 2>/dev/null; then
+      if ! .venv/bin/python -c 'import PySide6' 2>/dev/null; then exit 0; fi  # not installed yet
+      need+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+    fi ;;
+  test)
+    command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils) ;;
+esac
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Please install: ${need[*]} (no apt-get on this machine)" >&2; exit 1
+fi
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "Installing OS packages: ${need[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
