@@ -1,0 +1,203 @@
+"""The result bundle: what a room sends to the centre after the test.
+
+    envelope = {"format": "cbt-result-bundle/1",
+                "manifest": b64(canonical manifest bytes),
+                "signature": b64(Ed25519 by the room's key over the manifest bytes),
+                "key_id": the room key's id,
+                "payload": b64(HPKE sealed to the centre's key)}
+
+The manifest names the bundle, the centre, the room, the sequence number, the time, the recipient
+key, and the size and SHA-256 of the sealed payload and the counts and hashes of each part inside.
+The payload is zlib-compressed canonical JSON of the parts. The reader checks, in this order, and
+trusts nothing before its check: envelope shape → signer known → signature → recipient → payload
+size and hash → HPKE open → bounded decompression → parts match the manifest's counts and hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from common.canonical import canonical_bytes, sha256_hex
+from common.crypto.sealing import RecipientKey, RecipientPublicKey, SealOpenError
+from common.crypto.signing import SignatureInvalid, SigningKey, VerifyKey
+
+FORMAT = "cbt-result-bundle/1"
+PARTS = ("attempts", "attendance", "acts", "incidents", "audit")
+MAX_BUNDLE_BYTES = 256 * 1024 * 1024
+MAX_PAYLOAD_PLAIN_BYTES = 512 * 1024 * 1024
+
+
+class BundleError(Exception):
+    """A bundle is refused. `code` is a stable machine-readable reason."""
+
+    code = "malformed"
+
+
+class BundleMalformed(BundleError):
+    code = "malformed"
+
+
+class UnknownSigner(BundleError):
+    code = "unknown_signer"
+
+
+class BadSignature(BundleError):
+    code = "bad_signature"
+
+
+class WrongRecipient(BundleError):
+    code = "wrong_recipient"
+
+
+class PayloadMismatch(BundleError):
+    code = "payload_mismatch"
+
+
+class PayloadUnreadable(BundleError):
+    code = "payload_unreadable"
+
+
+class TooLarge(BundleError):
+    code = "too_large"
+
+
+@dataclass(frozen=True)
+class RoomIdentity:
+    room_id: str
+    organisation_code: str
+    verify_key: VerifyKey
+
+
+@dataclass(frozen=True)
+class OpenedBundle:
+    manifest: dict[str, Any]
+    parts: dict[str, list[dict[str, Any]]]
+    sha256: str  # of the whole file: the bundle's identity for de-duplication
+
+
+def seal_bundle(
+    parts: dict[str, list[dict[str, Any]]],
+    *,
+    signer: SigningKey,
+    recipient: RecipientPublicKey,
+    centre_id: str,
+    room_id: str,
+    organisation_code: str,
+    sequence: int,
+    created_at: datetime | None = None,
+    bundle_id: str | None = None,
+) -> bytes:
+    missing = [p for p in PARTS if p not in parts]
+    if missing:
+        raise ValueError(f"bundle parts missing: {missing}")
+    bundle_id = bundle_id or str(uuid.uuid4())
+    created_at = created_at or datetime.now(timezone.utc)
+    plain = canonical_bytes({p: parts[p] for p in PARTS})
+    info = _info(bundle_id, recipient.key_id)
+    sealed = recipient.seal(zlib.compress(plain, 6), info)
+    manifest = {
+        "format": FORMAT,
+        "bundle_id": bundle_id,
+        "centre_id": centre_id,
+        "room_id": room_id,
+        "organisation_code": organisation_code,
+        "sequence": sequence,
+        "created_at": created_at.astimezone(timezone.utc).isoformat(),
+        "recipient_key_id": recipient.key_id,
+        "payload": {"size": len(sealed), "sha256": sha256_hex(sealed)},
+        "contents": {
+            p: {"count": len(parts[p]), "sha256": sha256_hex(canonical_bytes(parts[p]))}
+            for p in PARTS
+        },
+    }
+    manifest_bytes = canonical_bytes(manifest)
+    return canonical_bytes(
+        {
+            "format": FORMAT,
+            "manifest": _b64(manifest_bytes),
+            "signature": _b64(signer.sign(manifest_bytes)),
+            "key_id": signer.key_id,
+            "payload": _b64(sealed),
+        }
+    )
+
+
+def open_bundle(
+    raw: bytes,
+    *,
+    rooms: dict[str, RoomIdentity],
+    centre_key: RecipientKey,
+    centre_id: str,
+) -> OpenedBundle:
+    if len(raw) > MAX_BUNDLE_BYTES:
+        raise TooLarge(f"bundle is {len(raw)} bytes, more than {MAX_BUNDLE_BYTES}")
+    try:
+        envelope = json.loads(raw)
+        if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
+            raise BundleMalformed(f"not a result bundle of format {FORMAT}")
+        manifest_bytes = base64.b64decode(envelope["manifest"], validate=True)
+        signature = base64.b64decode(envelope["signature"], validate=True)
+        key_id = str(envelope["key_id"])
+        sealed = base64.b64decode(envelope["payload"], validate=True)
+    except BundleError:
+        raise
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BundleMalformed("the bundle file is malformed or truncated") from exc
+
+    room = rooms.get(key_id)
+    if room is None:
+        raise UnknownSigner(f"the bundle is signed by key {key_id}, which no registered room holds")
+    try:
+        room.verify_key.verify(signature, manifest_bytes)
+    except SignatureInvalid as exc:
+        raise BadSignature("the bundle's signature does not verify: it was altered or forged") from exc
+
+    manifest = json.loads(manifest_bytes)
+    if manifest.get("room_id") != room.room_id:
+        raise BadSignature(f"room {room.room_id}'s key signed a manifest for {manifest.get('room_id')}")
+    if manifest.get("centre_id") != centre_id or manifest.get("recipient_key_id") != centre_key.public.key_id:
+        raise WrongRecipient("the bundle is addressed to another centre or another centre key")
+    if manifest["payload"]["size"] != len(sealed) or manifest["payload"]["sha256"] != sha256_hex(sealed):
+        raise PayloadMismatch("the payload does not match the signed manifest")
+
+    try:
+        compressed = centre_key.open(sealed, _info(manifest["bundle_id"], manifest["recipient_key_id"]))
+    except SealOpenError as exc:
+        raise PayloadUnreadable(str(exc)) from exc
+    plain = _bounded_decompress(compressed)
+    parts = json.loads(plain)
+    for name in PARTS:
+        declared = manifest["contents"][name]
+        actual = parts.get(name)
+        if (
+            not isinstance(actual, list)
+            or len(actual) != declared["count"]
+            or sha256_hex(canonical_bytes(actual)) != declared["sha256"]
+        ):
+            raise PayloadMismatch(f"part {name!r} does not match the manifest")
+    return OpenedBundle(manifest=manifest, parts=parts, sha256=sha256_hex(raw))
+
+
+def _bounded_decompress(data: bytes) -> bytes:
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(data, MAX_PAYLOAD_PLAIN_BYTES)
+    except zlib.error as exc:
+        raise PayloadUnreadable("the payload does not decompress") from exc
+    if inflater.unconsumed_tail:
+        raise TooLarge(f"the payload expands past {MAX_PAYLOAD_PLAIN_BYTES} bytes")
+    return out
+
+
+def _info(bundle_id: str, recipient_key_id: str) -> bytes:
+    return f"{FORMAT}|{bundle_id}|{recipient_key_id}".encode()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()

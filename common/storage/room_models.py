@@ -1,0 +1,151 @@
+"""The room server's database: roster, seats, attempts, answers, acts, audit, bundles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from common.storage.base import RoomBase, utcnow
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=32)
+
+
+class Attendance(enum.StrEnum):
+    EXPECTED = "expected"
+    PRESENT = "present"  # identified and admitted
+    ABSENT = "absent"
+    NOT_ADMITTED = "not_admitted"  # an outside person came instead (act 2 at entry)
+
+
+class AttemptStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    VOIDED = "voided"
+
+
+class Setting(RoomBase):
+    __tablename__ = "settings"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Proctor(RoomBase):
+    __tablename__ = "proctors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))  # representative | head
+    pin_hash: Mapped[str] = mapped_column(String(200))
+
+
+class Package(RoomBase):
+    __tablename__ = "packages"
+    package_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set when the proctor enters the start code; kept so a restarted server can go on scoring.
+    content_key: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+
+
+class Student(RoomBase):
+    __tablename__ = "students"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iin: Mapped[str] = mapped_column(String(12), unique=True)
+    surname: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
+    grade: Mapped[str] = mapped_column(String(16))
+    class_name: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2))
+    individual_code: Mapped[str] = mapped_column(String(16), unique=True)
+    login: Mapped[str] = mapped_column(String(32), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    seat: Mapped[str] = mapped_column(String(16), unique=True)
+    attendance: Mapped[Attendance] = mapped_column(_enum(Attendance), default=Attendance.EXPECTED)
+    absence_reason: Mapped[str | None] = mapped_column(String(32))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+
+
+class Attempt(RoomBase):
+    __tablename__ = "attempts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), unique=True)
+    package_id: Mapped[str] = mapped_column(ForeignKey("packages.package_id"))
+    workstation_id: Mapped[str] = mapped_column(String(64))
+    journal_key: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[AttemptStatus] = mapped_column(_enum(AttemptStatus))
+    started_at: Mapped[dt.datetime]
+    deadline_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    logins: Mapped[int] = mapped_column(default=1)
+    score: Mapped[float | None]
+    max_score: Mapped[float | None]
+    void_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class Answer(RoomBase):
+    """The raw answer log: one row per change, as the kiosk journalled it."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[str] = mapped_column(ForeignKey("attempts.id"), index=True)
+    seq: Mapped[int]
+    item_id: Mapped[str] = mapped_column(String(64))
+    answer_json: Mapped[str] = mapped_column(Text)
+    client_ts: Mapped[float]
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SessionToken(RoomBase):
+    """Bearer tokens, stored hashed, bound to a workstation for kiosks."""
+
+    __tablename__ = "session_tokens"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # kiosk | proctor
+    subject: Mapped[str] = mapped_column(String(64))  # attempt id or proctor login
+    workstation_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class Act(RoomBase):
+    __tablename__ = "acts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # confiscation | impostor
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    data_json: Mapped[str] = mapped_column(Text)
+    pdf_path: Mapped[str] = mapped_column(String(500))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(RoomBase):
+    """Append-only, hash-chained log of everything the proctor and the server did."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    details_json: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Bundle(RoomBase):
+    __tablename__ = "bundles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[str] = mapped_column(String(36), unique=True)
+    sequence: Mapped[int] = mapped_column(unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    uploaded_at: Mapped[dt.datetime | None]
