@@ -1,0 +1,188 @@
+"""The results of the monitoring for one education organisation, as a PDF (§27 of the rules).
+
+The report lists every student of the organisation's roster: scored (score / max and percent),
+absent (with the §12 reason) or voided (confiscation, Appendix 1, or outside person, Appendix 2).
+Words come from the i18n catalogue (keys ``report.*``, ``status.*``, ``absence.*``, ``void.*``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table
+
+from common.documents.pdf import (
+    CONTENT_WIDTH,
+    build_pdf,
+    check_language,
+    format_date,
+    format_datetime,
+    format_number,
+    para,
+    styles,
+    table_style,
+)
+from common.i18n import t
+
+__all__ = ["ABSENCE_REASONS", "STATUSES", "VOID_REASONS", "OrganisationReport", "ReportRow",
+           "render_organisation_report"]
+
+STATUSES = ("scored", "absent", "voided")
+ABSENCE_REASONS = ("illness", "bereavement", "competition", "home_schooling", "sanatorium")
+VOID_REASONS = ("confiscation", "impostor")
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    individual_code: str
+    full_name: str
+    status: str  # "scored" | "absent" | "voided"
+    score: float | None  # None unless scored
+    max_score: float | None
+    absence_reason: str | None = None  # code from GLOSSARY when absent
+    void_reason: str | None = None  # "confiscation" | "impostor" when voided
+
+
+@dataclass(frozen=True)
+class OrganisationReport:
+    organisation_code: str
+    organisation_name: str
+    test_title: str  # already in the report's language
+    grade: str
+    language_of_instruction: str  # kk | ru
+    monitoring_date: date
+    due_date: date  # results due to the organisation (3 working days)
+    generated_at: datetime
+    rows: tuple[ReportRow, ...]
+
+
+def render_organisation_report(report: OrganisationReport, lang: str) -> bytes:
+    """The organisation's results as an A4 PDF in ``lang``; the table runs on over as many pages as needed."""
+    check_language(lang)
+    for row in report.rows:
+        _check_row(row)
+    st = styles()
+    story: list[Flowable] = [
+        para(t("report.title", lang), st.title),
+        para(t("report.subtitle", lang), st.subtitle),
+        Spacer(1, 5 * mm),
+        _details(report, lang),
+        para(t("report.summary", lang), st.heading),
+        _summary(report.rows, lang),
+        para(t("report.results", lang), st.heading),
+        _rows_table(report.rows, lang),
+        Spacer(1, 4 * mm),
+        para(t("report.note_legal", lang), st.note),
+    ]
+    footer = t("report.footer_id", lang, organisation_code=report.organisation_code,
+               date=report.monitoring_date.isoformat())
+    return build_pdf(story, lang=lang, title=t("report.title", lang), footer_left=footer)
+
+
+def _check_row(row: ReportRow) -> None:
+    if row.status not in STATUSES:
+        raise ValueError(f"{row.individual_code}: unknown status {row.status!r}; expected one of {STATUSES}")
+    if row.status == "scored" and (row.score is None or row.max_score is None):
+        raise ValueError(f"{row.individual_code}: a scored row needs score and max_score")
+    if row.absence_reason is not None and row.absence_reason not in ABSENCE_REASONS:
+        raise ValueError(f"{row.individual_code}: unknown absence reason {row.absence_reason!r}")
+    if row.void_reason is not None and row.void_reason not in VOID_REASONS:
+        raise ValueError(f"{row.individual_code}: unknown void reason {row.void_reason!r}")
+
+
+def _percent(row: ReportRow) -> float | None:
+    if row.status != "scored" or not row.max_score:
+        return None
+    return 100.0 * (row.score or 0.0) / row.max_score
+
+
+def _label_value_table(pairs: list[tuple[str, str]], label_width: float) -> Table:
+    st = styles()
+    table = Table([[para(k, st.cell_bold), para(v, st.cell)] for k, v in pairs],
+                  colWidths=[label_width, CONTENT_WIDTH - label_width], hAlign="LEFT")
+    table.setStyle(table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ))
+    return table
+
+
+def _details(report: OrganisationReport, lang: str) -> Table:
+    language = report.language_of_instruction
+    language_text = t(f"language.{language}", lang) if language in ("kk", "ru", "en") else language
+    return _label_value_table([
+        (t("report.organisation", lang), f"{report.organisation_code} — {report.organisation_name}"),
+        (t("report.test", lang), report.test_title),
+        (t("report.grade", lang), report.grade),
+        (t("report.language", lang), language_text),
+        (t("report.monitoring_date", lang), format_date(report.monitoring_date, lang)),
+        (t("report.due_date", lang), format_date(report.due_date, lang)),
+        (t("report.generated_at", lang), format_datetime(report.generated_at, lang)),
+    ], label_width=88 * mm)
+
+
+def _summary(rows: tuple[ReportRow, ...], lang: str) -> Table:
+    scored = [r for r in rows if r.status == "scored"]
+    percents = [p for p in (_percent(r) for r in scored) if p is not None]
+    mean_score = sum(r.score or 0.0 for r in scored) / len(scored) if scored else None
+    mean_percent = sum(percents) / len(percents) if percents else None
+    dash = "—"
+    return _label_value_table([
+        (t("report.summary.students", lang), str(len(rows))),
+        (t("report.summary.absent", lang), str(sum(r.status == "absent" for r in rows))),
+        (t("report.summary.voided", lang), str(sum(r.status == "voided" for r in rows))),
+        (t("report.summary.scored", lang), str(len(scored))),
+        (t("report.summary.mean_score", lang), dash if mean_score is None else format_number(mean_score, lang)),
+        (t("report.summary.mean_percent", lang),
+         dash if mean_percent is None else f"{format_number(mean_percent, lang)} %"),
+    ], label_width=88 * mm)
+
+
+def _status_cell(row: ReportRow, lang: str) -> Paragraph:
+    st = styles()
+    text = escape(t(f"status.{row.status}", lang))
+    reason = None
+    if row.status == "absent" and row.absence_reason:
+        reason = t(f"absence.{row.absence_reason}", lang)
+    elif row.status == "voided" and row.void_reason:
+        reason = t(f"void.{row.void_reason}", lang)
+    if reason:
+        text += f'<br/><font size="7" color="#444444">{escape(reason)}</font>'
+    return Paragraph(text, st.cell)
+
+
+def _rows_table(rows: tuple[ReportRow, ...], lang: str) -> LongTable:
+    st = styles()
+    header = [para(t(f"report.col.{k}", lang), st.cell_bold)
+              for k in ("no", "code", "name", "status", "score", "percent")]
+    body = []
+    for i, row in enumerate(rows, 1):
+        percent = _percent(row)
+        score = (f"{format_number(row.score or 0.0, lang)} / {format_number(row.max_score or 0.0, lang)}"
+                 if row.status == "scored" else "—")
+        body.append([
+            para(str(i), st.cell_right),
+            para(row.individual_code, st.cell),
+            para(row.full_name, st.cell),
+            _status_cell(row, lang),
+            para(score, st.cell_right),
+            para("—" if percent is None else format_number(percent, lang), st.cell_right),
+        ])
+    widths = [10 * mm, 31 * mm, None, 44 * mm, 20 * mm, 14 * mm]
+    widths[2] = CONTENT_WIDTH - sum(w for w in widths if w is not None)
+    table = LongTable([header, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(table_style(
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777777")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6E6E6")),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F7F7F7")]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ))
+    return table
