@@ -1,0 +1,112 @@
+"""The centre's own state: its keys, its database, its trusted rooms and the packages it built."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.bundle import RoomIdentity
+from common.canonical import canonical_bytes
+from common.crypto.sealing import RecipientKey
+from common.crypto.signing import SigningKey, VerifyKey
+from common.domain.exam import ExamContent, content_from_dict, content_to_dict
+from common.durable import write_durably
+from common.package import build_package, new_start_code
+from common.storage.base import session_factory, sqlite_url
+from common.storage.central_models import CentralPackage, TrustedRoom
+from common.storage.migrate import upgrade
+
+
+class Centre:
+    def __init__(self, data_dir: Path, database_url: str | None = None):
+        self.root = Path(data_dir)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.engine = upgrade(database_url or sqlite_url(self.root / "central.sqlite3"), "central")
+        self._sessions = session_factory(self.engine)
+
+    @contextmanager
+    def tx(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    # --- keys ---------------------------------------------------------------------------------
+
+    @property
+    def _config_path(self) -> Path:
+        return self.root / "centre.json"
+
+    def init(self, centre_id: str) -> dict[str, Any]:
+        keys = self.root / "keys"
+        if not (keys / "centre-signing.key").exists():
+            SigningKey.generate().save(keys / "centre-signing.key")
+            RecipientKey.generate().save(keys / "centre-recipient.key")
+            write_durably(self._config_path, canonical_bytes({"centre_id": centre_id}))
+        return self.public_info()
+
+    @property
+    def centre_id(self) -> str:
+        return json.loads(self._config_path.read_text())["centre_id"]
+
+    @property
+    def signing_key(self) -> SigningKey:
+        return SigningKey.load(self.root / "keys" / "centre-signing.key")
+
+    @property
+    def recipient_key(self) -> RecipientKey:
+        return RecipientKey.load(self.root / "keys" / "centre-recipient.key")
+
+    def public_info(self) -> dict[str, Any]:
+        """What a room is configured with: whose packages to trust, to whom to seal results."""
+        sign = self.signing_key
+        return {
+            "centre_id": self.centre_id,
+            "centre_sign_keys": {sign.key_id: sign.verify_key.to_b64()},
+            "centre_recipient_key": self.recipient_key.public.to_b64(),
+        }
+
+    # --- rooms and packages -------------------------------------------------------------------
+
+    def trust_room(self, room_id: str, organisation_code: str, verify_key_b64: str) -> str:
+        key = VerifyKey.from_b64(verify_key_b64)
+        with self.tx() as s:
+            if s.get(TrustedRoom, key.key_id) is None:
+                s.add(TrustedRoom(key_id=key.key_id, room_id=room_id,
+                                  organisation_code=organisation_code, verify_key_b64=verify_key_b64))
+        return key.key_id
+
+    def trusted_rooms(self) -> dict[str, RoomIdentity]:
+        with self.read() as s:
+            return {
+                r.key_id: RoomIdentity(r.room_id, r.organisation_code, VerifyKey.from_b64(r.verify_key_b64))
+                for r in s.scalars(select(TrustedRoom))
+            }
+
+    def make_package(self, content: ExamContent, organisation_code: str, out: Path,
+                     kdf_memory_kib: int = 65536) -> dict[str, Any]:
+        package_id = f"PKG-{organisation_code}-{uuid.uuid4().hex[:8]}"
+        start_code = new_start_code()
+        raw = build_package(content, self.signing_key, start_code, package_id, organisation_code,
+                            kdf_memory_kib=kdf_memory_kib)
+        write_durably(out, raw)
+        with self.tx() as s:
+            s.add(CentralPackage(package_id=package_id, organisation_code=organisation_code,
+                                 content_json=json.dumps(content_to_dict(content, with_keys=True),
+                                                         ensure_ascii=False),
+                                 start_code=start_code))
+        return {"package_id": package_id, "path": str(out), "start_code": start_code}
+
+    def package_content(self, package_id: str) -> ExamContent | None:
+        with self.read() as s:
+            row = s.get(CentralPackage, package_id)
+        return None if row is None else content_from_dict(json.loads(row.content_json))

@@ -1,0 +1,150 @@
+"""Ingest: verify → decrypt → de-duplicate → re-score from raw responses → apply voids → store.
+
+The room's score is never trusted: it is only compared. A refused bundle stores nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from common.bundle import BundleError, OpenedBundle, open_bundle
+from common.domain.exam import ExamContent, latest_answers, score_attempt
+from common.storage.central_models import CentralAct, ReceivedBundle, Response, Result
+from central_scorer.centre import Centre
+
+
+class IngestRefused(Exception):
+    """The bundle is refused; `code` says why in one stable word."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class IngestReport:
+    status: str  # stored | duplicate
+    bundle_id: str
+    sequence: int
+    organisation_code: str
+    scored: int = 0
+    voided: int = 0
+    absent: int = 0
+    score_mismatches: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status, "bundle_id": self.bundle_id, "sequence": self.sequence,
+            "organisation_code": self.organisation_code, "scored": self.scored,
+            "voided": self.voided, "absent": self.absent,
+            "score_mismatches": self.score_mismatches,
+        }
+
+
+# An outside person found at entry never sat the test: nothing to void, the student is absent.
+_VOIDING = {("confiscation", None), ("impostor", "during_test")}
+
+
+def ingest(centre: Centre, raw: bytes) -> IngestReport:
+    try:
+        opened = open_bundle(raw, rooms=centre.trusted_rooms(), centre_key=centre.recipient_key,
+                             centre_id=centre.centre_id)
+    except BundleError as exc:
+        raise IngestRefused(exc.code, str(exc)) from exc
+    m = opened.manifest
+
+    with centre.read() as s:
+        same = s.scalar(select(ReceivedBundle).where(ReceivedBundle.sha256 == opened.sha256))
+        if same is not None:
+            return IngestReport("duplicate", m["bundle_id"], m["sequence"], m["organisation_code"])
+        newest = s.scalar(select(func.max(ReceivedBundle.sequence)).where(
+            ReceivedBundle.room_id == m["room_id"]))
+        clash = s.scalar(select(ReceivedBundle).where(ReceivedBundle.bundle_id == m["bundle_id"]))
+    if clash is not None:
+        raise IngestRefused("bundle_id_reused", "another bundle with this id was already received")
+    if newest is not None and m["sequence"] <= newest:
+        raise IngestRefused("replayed_old", f"sequence {m['sequence']} is not newer than {newest} "
+                                            f"already received from room {m['room_id']}")
+    contents = _contents(centre, opened)
+    return _store(centre, opened, contents)
+
+
+def _contents(centre: Centre, opened: OpenedBundle) -> dict[str, ExamContent]:
+    contents: dict[str, ExamContent] = {}
+    for attempt in opened.parts["attempts"]:
+        pid = attempt["package_id"]
+        if pid not in contents:
+            content = centre.package_content(pid)
+            if content is None:
+                raise IngestRefused("unknown_package", f"package {pid} was not made by this centre")
+            contents[pid] = content
+    return contents
+
+
+def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent]) -> IngestReport:
+    m = opened.manifest
+    org = m["organisation_code"]
+    parts = opened.parts
+    report = IngestReport("stored", m["bundle_id"], m["sequence"], org)
+    voids = {
+        act["individual_code"]: act["kind"]
+        for act in parts["acts"]
+        if (act["kind"], act["data"].get("stage") if act["kind"] == "impostor" else None) in _VOIDING
+    }
+    attempts = {a["individual_code"]: a for a in parts["attempts"]}
+
+    with centre.tx() as s:
+        bundle = ReceivedBundle(bundle_id=m["bundle_id"], sha256=opened.sha256, room_id=m["room_id"],
+                                organisation_code=org, sequence=m["sequence"],
+                                manifest_json=json.dumps(m, sort_keys=True))
+        s.add(bundle)
+        s.flush()
+        codes = [row["individual_code"] for row in parts["attendance"]]
+        # A later bundle from the same room supersedes: its rows replace the earlier ones whole.
+        old = list(s.scalars(select(Result.id).where(Result.organisation_code == org,
+                                                     Result.individual_code.in_(codes))))
+        if old:
+            s.execute(delete(Response).where(Response.result_id.in_(old)))
+            s.execute(delete(Result).where(Result.id.in_(old)))
+        for row in parts["attendance"]:
+            code = row["individual_code"]
+            attempt = attempts.get(code)
+            result = Result(bundle_pk=bundle.id, organisation_code=org, individual_code=code,
+                            full_name=row["full_name"], package_id=None, status="absent",
+                            score=None, max_score=None, room_score=None,
+                            absence_reason=row.get("absence_reason"), void_reason=None)
+            if attempt is not None:
+                content = contents[attempt["package_id"]]
+                result.package_id = attempt["package_id"]
+                result.room_score = attempt["room_score"]
+                result.max_score = content.max_score
+                if code in voids:
+                    result.status, result.void_reason = "voided", voids[code]
+                    report.voided += 1
+                else:
+                    result.status = "scored"
+                    result.score = score_attempt(content, latest_answers(attempt["responses"]))
+                    report.scored += 1
+                    if attempt["room_score"] is None or abs(attempt["room_score"] - result.score) > 1e-6:
+                        report.score_mismatches.append({"individual_code": code,
+                                                        "room": attempt["room_score"],
+                                                        "central": result.score})
+            else:
+                report.absent += 1
+                if code in voids:  # an impostor at entry would be here; keep the act's reason
+                    result.void_reason = voids[code]
+            s.add(result)
+            s.flush()
+            if attempt is not None:
+                s.add_all(Response(result_id=result.id, seq=r["seq"], item_id=r["item_id"],
+                                   answer_json=json.dumps(r["answer"], ensure_ascii=False),
+                                   client_ts=r["client_ts"]) for r in attempt["responses"])
+        for act in parts["acts"]:
+            s.add(CentralAct(bundle_pk=bundle.id, organisation_code=org, number=act["number"],
+                             kind=act["kind"], individual_code=act["individual_code"],
+                             data_json=json.dumps(act["data"], ensure_ascii=False)))
+    return report

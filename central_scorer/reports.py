@@ -1,0 +1,86 @@
+"""The organisation's results report (§27): due within three working days after the monitoring."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from common.documents.pdf import local_time
+from common.documents.report import OrganisationReport, ReportRow, render_organisation_report
+from common.domain.calendar import add_working_days
+from common.durable import write_durably
+from common.storage.base import utcnow
+from common.storage.central_models import CentralPackage, ReceivedBundle, Response, Result
+from central_scorer.centre import Centre
+
+RESULTS_DUE_WORKING_DAYS = 3
+
+
+class NoResults(LookupError):
+    """Nothing has been received for this organisation."""
+
+
+def build_report(centre: Centre, organisation_code: str, organisation_name: str | None = None) -> OrganisationReport:
+    with centre.read() as s:
+        results = list(s.scalars(select(Result).where(Result.organisation_code == organisation_code)
+                                 .order_by(Result.individual_code)))
+        if not results:
+            raise NoResults(f"no results received for organisation {organisation_code}")
+        package_id = next((r.package_id for r in results if r.package_id), None)
+        package = s.get(CentralPackage, package_id) if package_id else None
+        newest = s.scalars(select(ReceivedBundle).where(
+            ReceivedBundle.organisation_code == organisation_code)
+            .order_by(ReceivedBundle.received_at.desc()).limit(1)).first()
+    manifest = json.loads(newest.manifest_json)
+    monitoring_day = local_time(dt.datetime.fromisoformat(manifest["created_at"])).date()
+    content = json.loads(package.content_json) if package else {}
+    rows = tuple(
+        ReportRow(individual_code=r.individual_code, full_name=r.full_name, status=r.status,
+                  score=r.score, max_score=r.max_score if r.status == "scored" else None,
+                  absence_reason=r.absence_reason if r.status == "absent" else None,
+                  void_reason=r.void_reason if r.status == "voided" else None)
+        for r in results
+    )
+    return OrganisationReport(
+        organisation_code=organisation_code,
+        organisation_name=organisation_name or organisation_code,
+        test_title=content.get("title", ""),
+        grade=content.get("grade", ""),
+        language_of_instruction=content.get("language", "kk"),
+        monitoring_date=monitoring_day,
+        due_date=add_working_days(monitoring_day, RESULTS_DUE_WORKING_DAYS),
+        generated_at=utcnow(),
+        rows=rows,
+    )
+
+
+def write_report(centre: Centre, organisation_code: str, lang: str,
+                 organisation_name: str | None = None) -> Path:
+    report = build_report(centre, organisation_code, organisation_name)
+    path = centre.root / "reports" / f"results-{organisation_code}-{lang}.pdf"
+    write_durably(path, render_organisation_report(report, lang))
+    return path
+
+
+def organisation_results(centre: Centre, organisation_code: str) -> list[dict[str, Any]]:
+    """Every stored result of an organisation with its raw responses, for export and checks."""
+    with centre.read() as s:
+        results = list(s.scalars(select(Result).where(Result.organisation_code == organisation_code)
+                                 .order_by(Result.individual_code)))
+        responses: dict[int, list[dict[str, Any]]] = {}
+        for r in s.scalars(select(Response).where(Response.result_id.in_([x.id for x in results]))
+                           .order_by(Response.result_id, Response.seq)):
+            responses.setdefault(r.result_id, []).append(
+                {"seq": r.seq, "item_id": r.item_id, "answer": json.loads(r.answer_json),
+                 "client_ts": r.client_ts})
+    return [
+        {"individual_code": r.individual_code, "full_name": r.full_name, "status": r.status,
+         "score": r.score, "max_score": r.max_score, "room_score": r.room_score,
+         "absence_reason": r.absence_reason, "void_reason": r.void_reason,
+         "responses": responses.get(r.id, [])}
+        for r in results
+    ]

@@ -1,0 +1,123 @@
+"""Drawing up the two acts of the rules: the record, the PDF, the void — in one transaction.
+
+An act is never edited afterwards; the PDF is written and fsynced before the act is reported done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from common.canonical import sha256_hex
+from common.durable import write_durably
+from common.documents.acts import render_confiscation_act, render_impostor_act
+from common.domain.acts import (
+    ConfiscationAct,
+    FoundItem,
+    ImpostorAct,
+    ImpostorStage,
+    Organisation,
+    Person,
+)
+from common.storage.base import utcnow
+from common.storage.room_models import Act, Attempt, AttemptStatus, Attendance, SessionToken, Student
+from proctor_console import audit
+from proctor_console.errors import Conflict, RoomError
+from proctor_console.room import Room
+
+
+def draw_up_confiscation(room: Room, individual_code: str, items: list[dict[str, Any]],
+                         drawn_up_by: list[str], actor: str) -> dict[str, Any]:
+    """Appendix 1: forbidden items found; material taken, test-taker removed, results voided."""
+    if not items:
+        raise RoomError("name at least one item found (name, brand, count)")
+    found = tuple(FoundItem(str(i["name"]), str(i.get("brand", "")), int(i.get("count", 1)))
+                  for i in items)
+
+    def build(number: str, student: Student, proctor_name: str, at: datetime) -> ConfiscationAct:
+        return ConfiscationAct(
+            number=number, organisation=_organisation(room), drawn_up_at=at,
+            representative=proctor_name, room=room.setting("room_no") or "", seat=student.seat,
+            test_taker=_person(student), variant=room.content().variant, items=found,
+            drawn_up_by=tuple(drawn_up_by) or (proctor_name,), language=student.language)
+
+    return _draw_up(room, "confiscation", individual_code, build, render_confiscation_act, actor,
+                    voids=True)
+
+
+def draw_up_impostor(room: Room, individual_code: str, impostor_full_name: str, stage: str,
+                     actor: str) -> dict[str, Any]:
+    """Appendix 2: an outside person came in the test-taker's place, at entry or during the test."""
+    stage_value = ImpostorStage(stage)
+    if not impostor_full_name.strip():
+        raise RoomError("write the outside person's full name")
+
+    def build(number: str, student: Student, proctor_name: str, at: datetime) -> ImpostorAct:
+        return ImpostorAct(
+            number=number, organisation=_organisation(room), drawn_up_at=at,
+            representative=proctor_name, stage=stage_value, test_taker=_person(student),
+            impostor_full_name=impostor_full_name.strip(), room=room.setting("room_no") or "",
+            language=student.language)
+
+    return _draw_up(room, "impostor", individual_code, build, render_impostor_act, actor,
+                    voids=stage_value is ImpostorStage.DURING_TEST)
+
+
+def _draw_up(room: Room, kind: str, individual_code: str, build, render, actor: str,
+             voids: bool) -> dict[str, Any]:
+    with room.read() as s:
+        student = s.scalar(select(Student).where(Student.individual_code == individual_code))
+        if student is None:
+            raise RoomError(f"no student with individual code {individual_code}")
+        proctor = room.proctor_for_login(actor)
+        attempt = s.scalar(select(Attempt).where(Attempt.student_id == student.id))
+        count = s.scalar(select(func.count()).select_from(Act)) or 0
+    if voids and (attempt is None or attempt.status is not AttemptStatus.IN_PROGRESS):
+        raise Conflict("the test-taker is not sitting the test now")
+    number = f"{room.setting('room_id')}-{count + 1:04d}"
+    act = build(number, student, proctor.full_name, utcnow())
+    pdf = render(act)
+    path = room.paths.acts / f"act-{number}-{kind}.pdf"
+    write_durably(path, pdf)
+    data = _jsonable(dataclasses.asdict(act))
+    with room.tx() as s:
+        s.add(Act(number=number, kind=kind, student_id=student.id,
+                  data_json=json.dumps(data, ensure_ascii=False, sort_keys=True),
+                  pdf_path=str(path), pdf_sha256=sha256_hex(pdf)))
+        if voids:
+            a = s.get(Attempt, attempt.id)
+            a.status = AttemptStatus.VOIDED
+            a.void_reason = kind
+            a.finished_at = utcnow()
+            for token in s.scalars(select(SessionToken).where(SessionToken.subject == a.id)):
+                token.revoked = True
+        elif kind == "impostor":
+            s.get(Student, student.id).attendance = Attendance.NOT_ADMITTED
+        audit.record(s, actor, f"act_{kind}", number=number, individual_code=individual_code,
+                     pdf_sha256=sha256_hex(pdf), voided=voids)
+    return {"number": number, "kind": kind, "pdf_path": str(path), "pdf_sha256": sha256_hex(pdf),
+            "voided": voids}
+
+
+def _organisation(room: Room) -> Organisation:
+    return Organisation(code=room.setting("organisation_code") or "",
+                        name=room.setting("organisation_name") or "")
+
+
+def _person(student: Student) -> Person:
+    return Person(surname=student.surname, name=student.name, patronymic=student.patronymic,
+                  individual_code=student.individual_code)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

@@ -1,0 +1,493 @@
+"""The room: roster, credentials, admission, sittings, acts and sealing — plain Python over SQLite.
+
+The HTTP server and the console both call this; neither holds any state of its own. Every write is
+one transaction, committed with SQLite's FULL synchronous mode before the caller hears "done".
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import threading
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common.crypto import passwords
+from common.crypto.signing import SigningKey, VerifyKey
+from common.domain.exam import ExamContent, content_to_dict, latest_answers, score_attempt
+from common.domain.roster import parse_csv
+from common.package import ExamPackage, read_package
+from common.storage.base import session_factory, sqlite_url, utcnow
+from common.storage.migrate import upgrade
+from common.storage.room_models import (
+    Answer,
+    Attempt,
+    AttemptStatus,
+    Attendance,
+    Package,
+    Proctor,
+    SessionToken,
+    Setting,
+    Student,
+)
+from proctor_console import audit
+from proctor_console.errors import (
+    AttemptClosed,
+    AttemptVoided,
+    Conflict,
+    LockedOut,
+    NotAdmitted,
+    NotFound,
+    RoomError,
+    RoomNotOpen,
+    Unauthorized,
+    WrongSeat,
+)
+
+MAX_FAILED_LOGINS = 5
+# Answers journalled before the deadline may arrive a little later over a slow network.
+LATE_ANSWER_GRACE = dt.timedelta(seconds=30)
+ABSENCE_REASONS = ("illness", "bereavement", "competition", "home_schooling", "sanatorium")
+
+
+@dataclass(frozen=True)
+class RoomPaths:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "room.sqlite3"
+
+    @property
+    def signing_key(self) -> Path:
+        return self.root / "keys" / "room-signing.key"
+
+    @property
+    def tls_cert(self) -> Path:
+        return self.root / "tls" / "room-cert.pem"
+
+    @property
+    def tls_key(self) -> Path:
+        return self.root / "tls" / "room-key.pem"
+
+    @property
+    def acts(self) -> Path:
+        return self.root / "acts"
+
+    @property
+    def bundles(self) -> Path:
+        return self.root / "bundles"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def full_name(student: Student) -> str:
+    return " ".join(p for p in (student.surname, student.name, student.patronymic) if p)
+
+
+class Room:
+    """One computer room on the day. Thread-safe: writes are serialised by one lock."""
+
+    def __init__(self, data_dir: Path, password_params: passwords.Argon2Params = passwords.DEFAULT):
+        self.paths = RoomPaths(Path(data_dir))
+        self.paths.root.mkdir(parents=True, exist_ok=True)
+        self.engine = upgrade(sqlite_url(self.paths.database), "room")
+        self._sessions = session_factory(self.engine)
+        self._write = threading.Lock()
+        self._password_params = password_params
+        self._content: ExamContent | None = None
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def tx(self) -> Iterator[Session]:
+        with self._write, self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    def setting(self, name: str, default: str | None = None) -> str | None:
+        with self.read() as s:
+            row = s.get(Setting, name)
+            return row.value if row else default
+
+    def _set(self, s: Session, name: str, value: str) -> None:
+        row = s.get(Setting, name)
+        if row is None:
+            s.add(Setting(name=name, value=value))
+        else:
+            row.value = value
+
+    # --- set-up -------------------------------------------------------------------------------
+
+    def configure(self, config: dict[str, Any]) -> dict[str, Any]:
+        """First-time set-up from the room's configuration; returns what the centre must trust."""
+        required = ("room_id", "organisation_code", "organisation_name", "room_no", "centre_id",
+                    "centre_sign_keys", "centre_recipient_key", "representative")
+        missing = [k for k in required if k not in config]
+        if missing:
+            raise RoomError(f"room configuration is missing {', '.join(missing)}")
+        if not self.paths.signing_key.exists():
+            SigningKey.generate().save(self.paths.signing_key)
+        rep = config["representative"]
+        with self.tx() as s:
+            for name in required[:-1]:
+                value = config[name]
+                self._set(s, name, value if isinstance(value, str) else json.dumps(value))
+            if s.scalar(select(Proctor).where(Proctor.login == rep["login"])) is None:
+                s.add(Proctor(login=rep["login"], full_name=rep["full_name"], role="representative",
+                              pin_hash=passwords.hash_password(rep["pin"], self._password_params)))
+            audit.record(s, "system", "room_configured", room_id=config["room_id"])
+        key = self.signing_key
+        return {"room_id": config["room_id"], "organisation_code": config["organisation_code"],
+                "key_id": key.key_id, "verify_key": key.verify_key.to_b64()}
+
+    @property
+    def signing_key(self) -> SigningKey:
+        return SigningKey.load(self.paths.signing_key)
+
+    def _centre_keys(self) -> dict[str, VerifyKey]:
+        keys = json.loads(self.setting("centre_sign_keys") or "{}")
+        return {kid: VerifyKey.from_b64(b64) for kid, b64 in keys.items()}
+
+    # --- proctor sign-in ----------------------------------------------------------------------
+
+    def proctor_signin(self, login: str, pin: str) -> str:
+        with self.read() as s:
+            proctor = s.scalar(select(Proctor).where(Proctor.login == login))
+        if proctor is None or not passwords.verify_password(pin, proctor.pin_hash):
+            raise Unauthorized("wrong login or PIN")
+        token = secrets.token_urlsafe(32)
+        with self.tx() as s:
+            s.add(SessionToken(token_sha256=_hash_token(token), kind="proctor", subject=login))
+            audit.record(s, login, "proctor_signed_in")
+        return token
+
+    def proctor_for_login(self, login: str) -> Proctor:
+        with self.read() as s:
+            proctor = s.scalar(select(Proctor).where(Proctor.login == login))
+        if proctor is None:
+            raise Unauthorized("unknown proctor")
+        return proctor
+
+    def proctor_for(self, token: str | None) -> Proctor:
+        if not token:
+            raise Unauthorized("the proctor's sign-in is required")
+        with self.read() as s:
+            row = s.get(SessionToken, _hash_token(token))
+            if row is None or row.revoked or row.kind != "proctor":
+                raise Unauthorized("the proctor's sign-in is required")
+            proctor = s.scalar(select(Proctor).where(Proctor.login == row.subject))
+        if proctor is None:
+            raise Unauthorized("unknown proctor")
+        return proctor
+
+    # --- package and roster -------------------------------------------------------------------
+
+    def import_package(self, raw: bytes, actor: str) -> dict[str, Any]:
+        package = read_package(raw, self._centre_keys())
+        if package.manifest["organisation_code"] != self.setting("organisation_code"):
+            raise RoomError("this package is for another organisation")
+        with self.tx() as s:
+            if s.get(Package, package.package_id) is None:
+                s.add(Package(package_id=package.package_id, sha256=package.sha256, raw=raw))
+            self._set(s, "package_id", package.package_id)
+            audit.record(s, actor, "package_imported", package_id=package.package_id,
+                         sha256=package.sha256)
+        return {"package_id": package.package_id, "exam": package.manifest["exam"]}
+
+    def import_roster(self, data: bytes | str, actor: str) -> list[dict[str, str]]:
+        """Validate the whole list, then issue each student a code, login, password and seat.
+
+        Returns the credentials once, for the slips; only Argon2id hashes of passwords are kept.
+        """
+        rows = parse_csv(data)
+        issued: list[dict[str, str]] = []
+        hashed = []
+        for index, row in enumerate(rows, start=1):
+            password = passwords.new_password()
+            hashed.append((row, index, password, passwords.hash_password(password, self._password_params)))
+        with self.tx() as s:
+            if s.scalar(select(func.count()).select_from(Student)):
+                raise Conflict("a roster is already imported in this room")
+            codes: set[str] = set()
+            for row, index, password, password_hash in hashed:
+                code = self._new_code(codes)
+                login = f"{self.setting('room_no') or 'r'}-{index:03d}".lower()
+                seat = f"{index:02d}"
+                s.add(Student(iin=row.iin, surname=row.surname, name=row.name,
+                              patronymic=row.patronymic, grade=row.grade, class_name=row.class_name,
+                              language=row.language, individual_code=code, login=login,
+                              password_hash=password_hash, seat=seat))
+                issued.append({"individual_code": code, "login": login, "password": password,
+                               "seat": seat, "full_name": " ".join(
+                                   p for p in (row.surname, row.name, row.patronymic) if p)})
+            audit.record(s, actor, "roster_imported", students=len(rows))
+        return issued
+
+    @staticmethod
+    def _new_code(taken: set[str]) -> str:
+        while True:
+            code = f"{secrets.randbelow(10**8):08d}"
+            if code not in taken:
+                taken.add(code)
+                return code
+
+    def _student(self, s: Session, individual_code: str) -> Student:
+        student = s.scalar(select(Student).where(Student.individual_code == individual_code))
+        if student is None:
+            raise NotFound(f"no student with individual code {individual_code}")
+        return student
+
+    # --- admission and start ------------------------------------------------------------------
+
+    def mark_attendance(self, individual_code: str, status: str, reason: str | None,
+                        actor: str) -> None:
+        attendance = Attendance(status)
+        if attendance is Attendance.ABSENT and reason not in ABSENCE_REASONS:
+            raise RoomError(f"an absence needs a reason: one of {', '.join(ABSENCE_REASONS)}")
+        with self.tx() as s:
+            student = self._student(s, individual_code)
+            if s.scalar(select(Attempt).where(Attempt.student_id == student.id)):
+                raise Conflict("the student has already started: attendance cannot change")
+            student.attendance = attendance
+            student.absence_reason = reason if attendance is Attendance.ABSENT else None
+            audit.record(s, actor, "attendance", individual_code=individual_code,
+                         status=attendance.value, reason=reason)
+
+    def start(self, start_code: str, actor: str) -> dict[str, Any]:
+        """Open the package with the morning's start code; from now on admitted students may log in."""
+        package = self._package()
+        content, content_key = package.open(start_code)
+        with self.tx() as s:
+            s.get(Package, package.package_id).content_key = content_key
+            self._set(s, "started_at", utcnow().isoformat())
+            audit.record(s, actor, "room_opened", package_id=package.package_id)
+        self._content = content
+        return {"package_id": package.package_id, "items": len(content.items),
+                "duration_minutes": content.duration_minutes}
+
+    def _package(self) -> ExamPackage:
+        package_id = self.setting("package_id")
+        if package_id is None:
+            raise RoomNotOpen("no exam package is imported")
+        with self.read() as s:
+            row = s.get(Package, package_id)
+        return read_package(row.raw, self._centre_keys())
+
+    def content(self) -> ExamContent:
+        if self._content is None:
+            package = self._package()
+            with self.read() as s:
+                key = s.get(Package, package.package_id).content_key
+            if key is None:
+                raise RoomNotOpen("the room is not open yet: the proctor has not entered the start code")
+            self._content = package.open_with_key(key)
+        return self._content
+
+    # --- the kiosk's side ---------------------------------------------------------------------
+
+    def login(self, login: str, password: str, workstation_id: str) -> dict[str, Any]:
+        content = self.content()  # refuses before the start
+        with self.read() as s:
+            student = s.scalar(select(Student).where(Student.login == login.strip().lower()))
+        if student is None:
+            raise Unauthorized("wrong login or password")
+        if student.failed_logins >= MAX_FAILED_LOGINS:
+            raise LockedOut("too many wrong passwords: ask the representative")
+        if not passwords.verify_password(password, student.password_hash):
+            with self.tx() as s:
+                row = s.get(Student, student.id)
+                row.failed_logins += 1
+                audit.record(s, "kiosk:" + workstation_id, "login_failed", login=login)
+            raise Unauthorized("wrong login or password")
+        if student.attendance is not Attendance.PRESENT:
+            raise NotAdmitted("the representative has not admitted this student")
+        if student.seat != workstation_id:
+            raise WrongSeat(f"this student's seat is {student.seat}, not {workstation_id}")
+
+        token = secrets.token_urlsafe(32)
+        now = utcnow()
+        with self.tx() as s:
+            row = s.get(Student, student.id)
+            row.failed_logins = 0
+            attempt = s.scalar(select(Attempt).where(Attempt.student_id == student.id))
+            resumed = attempt is not None
+            if attempt is None:
+                attempt = Attempt(
+                    id=str(uuid.uuid4()), student_id=student.id,
+                    package_id=self.setting("package_id"), workstation_id=workstation_id,
+                    journal_key=os.urandom(32), status=AttemptStatus.IN_PROGRESS, started_at=now,
+                    deadline_at=now + dt.timedelta(minutes=content.duration_minutes),
+                    finished_at=None, score=None, max_score=None, void_reason=None)
+                s.add(attempt)
+            else:
+                self._ensure_open(attempt)
+                attempt.logins += 1
+                attempt.workstation_id = workstation_id
+                for old in s.scalars(select(SessionToken).where(
+                        SessionToken.subject == attempt.id, SessionToken.revoked.is_(False))):
+                    old.revoked = True
+            s.add(SessionToken(token_sha256=_hash_token(token), kind="kiosk", subject=attempt.id,
+                               workstation_id=workstation_id))
+            audit.record(s, "kiosk:" + workstation_id, "resumed" if resumed else "login",
+                         individual_code=student.individual_code, attempt_id=attempt.id)
+            answers = self._answers(s, attempt.id)
+        return {
+            "token": token,
+            "attempt_id": attempt.id,
+            "journal_key": base64.b64encode(attempt.journal_key).decode(),
+            "resumed": resumed,
+            "student": {"full_name": full_name(student), "individual_code": student.individual_code,
+                        "seat": student.seat, "language": student.language},
+            "server_time": now.isoformat(),
+            "deadline": attempt.deadline_at.isoformat(),
+            "content": content_to_dict(content, with_keys=False),
+            "answers": answers,
+            "acked_seq": max((a["seq"] for a in answers), default=0),
+        }
+
+    @staticmethod
+    def _answers(s: Session, attempt_id: str) -> list[dict[str, Any]]:
+        rows = s.scalars(select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.seq))
+        return [{"seq": a.seq, "item_id": a.item_id, "answer": json.loads(a.answer_json),
+                 "client_ts": a.client_ts} for a in rows]
+
+    @staticmethod
+    def _ensure_open(attempt: Attempt) -> None:
+        if attempt.status is AttemptStatus.VOIDED:
+            raise AttemptVoided("the representative removed this test-taker; the result is voided")
+        if attempt.status is AttemptStatus.SUBMITTED:
+            raise AttemptClosed("this test is already submitted")
+
+    def attempt_for(self, token: str | None, workstation_id: str | None) -> str:
+        if not token:
+            raise Unauthorized("log in first")
+        with self.read() as s:
+            row = s.get(SessionToken, _hash_token(token))
+        if row is None or row.kind != "kiosk":
+            raise Unauthorized("the session has ended: log in again")
+        if row.revoked:
+            with self.read() as s:
+                attempt = s.get(Attempt, row.subject)
+            if attempt is not None and attempt.status is AttemptStatus.VOIDED:
+                raise AttemptVoided("the representative removed this test-taker; the result is voided")
+            raise Unauthorized("the session has ended: log in again")
+        if row.workstation_id != workstation_id:
+            raise Unauthorized("this session belongs to another workstation")
+        return row.subject
+
+    def save_answers(self, attempt_id: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        """Store journal entries; idempotent by (attempt, seq). Returns the highest stored seq."""
+        content = self.content()
+        known = {item.id for item in content.items}
+        now = utcnow()
+        with self.tx() as s:
+            attempt = s.get(Attempt, attempt_id)
+            self._ensure_open(attempt)
+            have = set(s.scalars(select(Answer.seq).where(Answer.attempt_id == attempt_id)))
+            late_limit = (attempt.deadline_at + LATE_ANSWER_GRACE).timestamp()
+            for e in entries:
+                seq = int(e["seq"])
+                if seq in have:
+                    continue
+                if e["item_id"] not in known:
+                    raise RoomError(f"no item {e['item_id']!r} in this test")
+                if float(e["client_ts"]) > late_limit or now.timestamp() > late_limit + 600:
+                    raise AttemptClosed("time is over: answers after the end are not accepted")
+                s.add(Answer(attempt_id=attempt_id, seq=seq, item_id=str(e["item_id"]),
+                             answer_json=json.dumps(e["answer"], ensure_ascii=False),
+                             client_ts=float(e["client_ts"]), received_at=now))
+                have.add(seq)
+        return {"acked_seq": self._contiguous(have)}
+
+    @staticmethod
+    def _contiguous(seqs: set[int]) -> int:
+        n = 0
+        while n + 1 in seqs:
+            n += 1
+        return n
+
+    def submit(self, attempt_id: str, last_seq: int, reason: str = "student") -> dict[str, Any]:
+        content = self.content()
+        with self.tx() as s:
+            attempt = s.get(Attempt, attempt_id)
+            if attempt.status is AttemptStatus.SUBMITTED:
+                return self._result(attempt)
+            self._ensure_open(attempt)
+            answers = self._answers(s, attempt_id)
+            have = self._contiguous({a["seq"] for a in answers})
+            if have < last_seq:
+                raise Conflict("some answers have not arrived yet", acked_seq=have)
+            attempt.status = AttemptStatus.SUBMITTED
+            attempt.finished_at = utcnow()
+            attempt.score = score_attempt(content, latest_answers(answers))
+            attempt.max_score = content.max_score
+            audit.record(s, "kiosk:" + attempt.workstation_id, "submitted", attempt_id=attempt_id,
+                         reason=reason, score=attempt.score)
+            return self._result(attempt)
+
+    @staticmethod
+    def _result(attempt: Attempt) -> dict[str, Any]:
+        percent = round(100 * attempt.score / attempt.max_score, 1) if attempt.max_score else 0.0
+        return {"status": attempt.status.value, "score": attempt.score,
+                "max_score": attempt.max_score, "percent": percent}
+
+    def attempt_state(self, attempt_id: str) -> dict[str, Any]:
+        with self.read() as s:
+            attempt = s.get(Attempt, attempt_id)
+            acked = self._contiguous(set(s.scalars(
+                select(Answer.seq).where(Answer.attempt_id == attempt_id))))
+        return {"status": attempt.status.value, "deadline": attempt.deadline_at.isoformat(),
+                "server_time": utcnow().isoformat(), "acked_seq": acked}
+
+    def close_expired(self) -> int:
+        """Submit every sitting whose time (plus the network grace) is over; returns how many."""
+        limit = utcnow() - LATE_ANSWER_GRACE
+        with self.read() as s:
+            expired = list(s.scalars(select(Attempt.id).where(
+                Attempt.status == AttemptStatus.IN_PROGRESS, Attempt.deadline_at < limit)))
+        for attempt_id in expired:
+            try:
+                self.submit(attempt_id, 0, reason="time_over")
+            except RoomError:
+                continue
+        return len(expired)
+
+    # --- views --------------------------------------------------------------------------------
+
+    def room_view(self) -> dict[str, Any]:
+        with self.read() as s:
+            students = list(s.scalars(select(Student).order_by(Student.seat)))
+            attempts = {a.student_id: a for a in s.scalars(select(Attempt))}
+            counts = dict(s.execute(select(Answer.attempt_id, func.count()).group_by(Answer.attempt_id)).all())
+        seats = []
+        for st in students:
+            a = attempts.get(st.id)
+            seats.append({
+                "seat": st.seat, "individual_code": st.individual_code, "full_name": full_name(st),
+                "attendance": st.attendance.value, "absence_reason": st.absence_reason,
+                "attempt": None if a is None else {
+                    "status": a.status.value, "answers": counts.get(a.id, 0), "score": a.score,
+                    "max_score": a.max_score, "void_reason": a.void_reason, "logins": a.logins},
+            })
+        return {"room_id": self.setting("room_id"), "room_no": self.setting("room_no"),
+                "organisation_code": self.setting("organisation_code"),
+                "organisation_name": self.setting("organisation_name"),
+                "open": self.setting("started_at") is not None, "seats": seats}
+

@@ -1,0 +1,159 @@
+"""The room server: the HTTP/JSON API the kiosks and the proctor's console talk to (TLS, pinned)."""
+
+
+import socket
+from typing import Annotated, Any
+
+import uvicorn
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.responses import JSONResponse
+
+from common.crypto.tls import fingerprint_of_pem, make_self_signed
+from common.package import PackageError
+from common.protocol import (
+    API,
+    AnswerBatch,
+    AttendanceMark,
+    ConfiscationIn,
+    ImpostorIn,
+    KioskLogin,
+    ProctorSignin,
+    StartRequest,
+    SubmitRequest,
+    UploadRequest,
+)
+from common.domain.roster import RosterInvalid
+from proctor_console import acts, sealing
+from proctor_console.errors import RoomError
+from proctor_console.room import Room
+
+
+def _bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+def create_app(room: Room) -> FastAPI:
+    app = FastAPI(title="BBZhM room server", version="1")
+
+    @app.exception_handler(RoomError)
+    async def _room_error(_: Request, exc: RoomError) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "message": str(exc), "details": exc.details},
+                            status_code=exc.status)
+
+    @app.exception_handler(PackageError)
+    async def _package_error(_: Request, exc: PackageError) -> JSONResponse:
+        return JSONResponse({"error": "package_refused", "message": str(exc), "details": {}},
+                            status_code=400)
+
+    @app.exception_handler(RosterInvalid)
+    async def _roster_error(_: Request, exc: RosterInvalid) -> JSONResponse:
+        problems = [{"line": p.line, "field": p.field, "message": p.message} for p in exc.problems]
+        return JSONResponse({"error": "roster_invalid", "message": str(exc),
+                             "details": {"problems": problems}}, status_code=422)
+
+    def proctor(token: Annotated[str | None, Depends(_bearer)]) -> str:
+        return room.proctor_for(token).login
+
+    def attempt(token: Annotated[str | None, Depends(_bearer)],
+                x_workstation: Annotated[str | None, Header()] = None) -> str:
+        return room.attempt_for(token, x_workstation)
+
+    Proctor = Annotated[str, Depends(proctor)]
+    AttemptId = Annotated[str, Depends(attempt)]
+
+    # --- kiosks -------------------------------------------------------------------------------
+
+    @app.get(f"{API}/status")
+    def status() -> dict[str, Any]:
+        view = room.room_view()
+        return {"room_id": view["room_id"], "open": view["open"]}
+
+    @app.post(f"{API}/session/login")
+    def login(body: KioskLogin) -> dict[str, Any]:
+        return room.login(body.login, body.password, body.workstation_id)
+
+    @app.post(f"{API}/attempt/answers")
+    def answers(body: AnswerBatch, attempt_id: AttemptId) -> dict[str, Any]:
+        return room.save_answers(attempt_id, [e.model_dump() for e in body.entries])
+
+    @app.post(f"{API}/attempt/submit")
+    def submit(body: SubmitRequest, attempt_id: AttemptId) -> dict[str, Any]:
+        return room.submit(attempt_id, body.last_seq)
+
+    @app.get(f"{API}/attempt/state")
+    def attempt_state(attempt_id: AttemptId) -> dict[str, Any]:
+        return room.attempt_state(attempt_id)
+
+    # --- the proctor --------------------------------------------------------------------------
+
+    @app.post(f"{API}/proctor/signin")
+    def signin(body: ProctorSignin) -> dict[str, str]:
+        return {"token": room.proctor_signin(body.login, body.pin)}
+
+    @app.post(f"{API}/proctor/package")
+    async def import_package(request: Request, who: Proctor) -> dict[str, Any]:
+        return room.import_package(await request.body(), who)
+
+    @app.post(f"{API}/proctor/roster")
+    async def import_roster(request: Request, who: Proctor) -> dict[str, Any]:
+        return {"credentials": room.import_roster(await request.body(), who)}
+
+    @app.post(f"{API}/proctor/attendance")
+    def attendance(body: AttendanceMark, who: Proctor) -> dict[str, str]:
+        room.mark_attendance(body.individual_code, body.status, body.reason, who)
+        return {"status": "recorded"}
+
+    @app.post(f"{API}/proctor/start")
+    def start(body: StartRequest, who: Proctor) -> dict[str, Any]:
+        return room.start(body.start_code, who)
+
+    @app.get(f"{API}/proctor/room")
+    def room_view(who: Proctor) -> dict[str, Any]:
+        return room.room_view()
+
+    @app.post(f"{API}/proctor/acts/confiscation")
+    def confiscation(body: ConfiscationIn, who: Proctor) -> dict[str, Any]:
+        return acts.draw_up_confiscation(room, body.individual_code,
+                                         [i.model_dump() for i in body.items], body.drawn_up_by, who)
+
+    @app.post(f"{API}/proctor/acts/impostor")
+    def impostor(body: ImpostorIn, who: Proctor) -> dict[str, Any]:
+        return acts.draw_up_impostor(room, body.individual_code, body.impostor_full_name,
+                                     body.stage, who)
+
+    @app.post(f"{API}/proctor/bundle")
+    def seal(who: Proctor) -> dict[str, Any]:
+        return sealing.seal(room, who)
+
+    @app.post(f"{API}/proctor/bundle/upload")
+    def upload(body: UploadRequest, who: Proctor) -> dict[str, Any]:
+        return sealing.upload(room, body.central_url, who)
+
+    return app
+
+
+def ensure_certificate(room: Room, hosts: list[str]) -> str:
+    """The room's TLS certificate, made at first start; returns its SHA-256 fingerprint."""
+    if not room.paths.tls_cert.exists():
+        room.paths.tls_cert.parent.mkdir(parents=True, exist_ok=True)
+        return make_self_signed(room.paths.tls_cert, room.paths.tls_key, hosts)
+    return fingerprint_of_pem(room.paths.tls_cert.read_bytes())
+
+
+def serve(room: Room, host: str, port: int, on_ready=None) -> None:
+    """Serve until stopped. `on_ready(port, fingerprint)` runs once the socket listens."""
+    fingerprint = ensure_certificate(room, [host, "localhost"])
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(512)
+    config = uvicorn.Config(create_app(room), ssl_certfile=str(room.paths.tls_cert),
+                            ssl_keyfile=str(room.paths.tls_key), log_level="warning",
+                            timeout_keep_alive=30)
+    server = uvicorn.Server(config)
+    if on_ready:
+        on_ready(sock.getsockname()[1], fingerprint)
+    server.run(sockets=[sock])
+
