@@ -1,0 +1,83 @@
+"""A scripted student for the headless kiosk: the same engine as the screen, driven by a seed.
+
+It prints one JSON line per event, so a test or the demo can follow the sitting and check that
+every answer it confirmed reached the room server. A restarted runner with the same seed carries
+on where the journal says the student was.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from typing import Any, TextIO
+
+from exam_client.engine import KioskEngine, KioskError, Offline, Removed, Sitting
+
+
+def emit(out: TextIO, event: str, **fields: Any) -> None:
+    out.write(json.dumps({"event": event, **fields}, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def choose(item: dict[str, Any], rng: random.Random) -> Any:
+    """A plausible answer of the item's type, the way a student might give it."""
+    ids = [o["id"] for o in item.get("options", [])]
+    if item["type"] == "single_choice":
+        return rng.choice(ids)
+    if item["type"] == "multiple_choice":
+        return sorted(rng.sample(ids, rng.randint(1, min(3, len(ids)))))
+    number = rng.choice([rng.randint(0, 500), rng.randint(0, 60) / 2])
+    return str(number).replace(".", ",") if rng.random() < 0.5 else str(number)
+
+
+def sit(engine: KioskEngine, login: str, password: str, seed: int, think: float,
+        out: TextIO = sys.stdout, wait_open: float = 60.0) -> int:
+    """Log in (waiting for the room to open), answer every item, submit. Returns an exit code."""
+    deadline = time.monotonic() + wait_open
+    while True:
+        try:
+            sitting = engine.login(login, password)
+            break
+        except KioskError as exc:
+            if exc.code != "room_not_open" or time.monotonic() > deadline:
+                emit(out, "refused", code=exc.code, message=str(exc))
+                return 3
+        except Offline as exc:
+            if time.monotonic() > deadline:
+                emit(out, "offline", message=str(exc))
+                return 4
+        time.sleep(0.5)
+    answered = sitting.answers()
+    emit(out, "login", attempt_id=sitting.attempt_id, resumed=sitting.resumed,
+         recovered=sitting.journal.last_seq, answered=len(answered), acked_seq=sitting.acked_seq)
+    try:
+        _answer_all(sitting, answered, seed, think, out)
+        result = sitting.submit()
+        emit(out, "result", **result)
+        return 0
+    except Removed as exc:
+        emit(out, "removed", message=str(exc))
+        return 0
+    except (KioskError, Offline) as exc:
+        emit(out, "stopped", code=getattr(exc, "code", "offline"), message=str(exc))
+        return 5
+    finally:
+        sitting.close()
+
+
+def _answer_all(sitting: Sitting, answered: dict[str, Any], seed: int, think: float,
+                out: TextIO) -> None:
+    for item in sitting.items:
+        if item["id"] in answered:
+            continue
+        rng = random.Random(f"{seed}:{item['id']}")
+        changes = 2 if rng.random() < 0.3 else 1  # some students change their minds
+        for _ in range(changes):
+            time.sleep(think)
+            entry = sitting.answer(item["id"], choose(item, rng))
+            emit(out, "confirmed", seq=entry.seq, item_id=entry.item_id, answer=entry.answer)
+            acked = sitting.replicate()
+            if acked is not None:
+                emit(out, "acked", seq=acked)
