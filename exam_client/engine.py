@@ -189,6 +189,15 @@ class KioskEngine:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         self.link = RoomLink(config)
 
+    def close(self) -> None:
+        self.link.close()
+
+    def __enter__(self) -> "KioskEngine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def room_status(self) -> dict[str, Any]:
         return self.link.call("GET", "/status")
 

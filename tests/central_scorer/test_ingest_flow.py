@@ -1,0 +1,124 @@
+"""Room → sealed bundle → centre: re-scored from raw responses, voids applied, refusals store nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from central_scorer.ingest import IngestRefused, ingest
+from central_scorer.reports import organisation_results, write_report
+from common.storage.central_models import ReceivedBundle, Response, Result
+from common.storage.room_models import Attempt
+from proctor_console import acts, sealing
+
+
+def sit(room, cred, answers: dict) -> str:
+    reply = room.login(cred["login"], cred["password"], cred["seat"])
+    entries = [{"seq": i, "item_id": item, "answer": value, "client_ts": 0.0}
+               for i, (item, value) in enumerate(answers.items(), start=1)]
+    room.save_answers(reply["attempt_id"], entries)
+    return reply["attempt_id"]
+
+
+@pytest.fixture
+def day(room_setup):
+    """Six students: 1 absent, 1 confiscated mid-test, 4 submitted with known answers."""
+    room = room_setup.room
+    creds = room_setup.credentials
+    room.mark_attendance(creds[0]["individual_code"], "absent", "competition", "rep")
+    for cred in creds[1:]:
+        room.mark_attendance(cred["individual_code"], "present", None, "rep")
+    room.start(room_setup.package["start_code"], "rep")
+    perfect = {"r1": "b", "r2": "c", "r3": ["a", "b"], "m1": "480", "m3": "5,5", "s2": ["a", "c"]}
+    for cred in creds[2:]:
+        attempt = sit(room, cred, perfect)
+        room.submit(attempt, len(perfect))
+    sit(room, creds[1], {"r1": "a"})
+    acts.draw_up_confiscation(room, creds[1]["individual_code"],
+                              [{"name": "Шпаргалка", "brand": "—", "count": 2}], [], "rep")
+    return room_setup
+
+
+def count(centre, model) -> int:
+    with centre.read() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_centre_rescores_voids_and_reports(day, tmp_path):
+    centre = day.centre
+    bundle = sealing.seal(day.room, "rep")
+    report = ingest(centre, Path(bundle["path"]).read_bytes())
+    assert (report.scored, report.voided, report.absent) == (4, 1, 1)
+    assert report.score_mismatches == []
+    results = {r["individual_code"]: r for r in organisation_results(centre, "100200")}
+    scored = [r for r in results.values() if r["status"] == "scored"]
+    # r1 1 + r2 1 + r3 2 + m1 1 + m3 1 + s2 (a right, c wrong → 0 of 2) = 6
+    assert {r["score"] for r in scored} == {6.0}
+    assert results[day.credentials[1]["individual_code"]]["void_reason"] == "confiscation"
+    assert results[day.credentials[0]["individual_code"]]["absence_reason"] == "competition"
+
+    pdf = write_report(centre, "100200", "ru", "Тест мектебі")
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert day.credentials[2]["individual_code"] in text and "Тест мектебі" in text
+
+
+def test_the_centre_never_trusts_the_rooms_score(day):
+    with day.room.tx() as s:  # a faulty or dishonest room inflates one score before sealing
+        attempt = s.scalars(select(Attempt).where(Attempt.status == "submitted")).first()
+        attempt.score = 18.0
+    report = ingest(day.centre, Path(sealing.seal(day.room, "rep")["path"]).read_bytes())
+    assert len(report.score_mismatches) == 1
+    assert report.score_mismatches[0]["central"] == 6.0
+
+
+def test_same_bundle_twice_changes_nothing_and_old_replays_are_refused(day):
+    centre = day.centre
+    first = Path(sealing.seal(day.room, "rep")["path"]).read_bytes()
+    assert ingest(centre, first).status == "stored"
+    before = (count(centre, Result), count(centre, Response), count(centre, ReceivedBundle))
+    assert ingest(centre, first).status == "duplicate"
+    assert (count(centre, Result), count(centre, Response), count(centre, ReceivedBundle)) == before
+
+    second = Path(sealing.seal(day.room, "rep")["path"]).read_bytes()
+    assert ingest(centre, second).status == "stored"  # supersedes: rows replaced, not doubled
+    assert count(centre, Result) == before[0] and count(centre, Response) == before[1]
+    assert ingest(centre, first).status == "duplicate"  # already seen: still harmless
+
+
+def test_an_older_bundle_arriving_after_a_newer_one_is_refused(day):
+    older = Path(sealing.seal(day.room, "rep")["path"]).read_bytes()
+    newer = Path(sealing.seal(day.room, "rep")["path"]).read_bytes()
+    assert ingest(day.centre, newer).status == "stored"
+    results_before = organisation_results(day.centre, "100200")
+    with pytest.raises(IngestRefused) as exc:
+        ingest(day.centre, older)
+    assert exc.value.code == "replayed_old"
+    assert organisation_results(day.centre, "100200") == results_before
+
+
+@pytest.mark.parametrize("damage, code", [
+    (lambda raw: raw[: len(raw) // 2], "malformed"),
+    (lambda raw: raw.replace(b'"payload":"', b'"payload":"AAAA', 1), "payload_mismatch"),
+    (lambda raw: b"not a bundle", "malformed"),
+])
+def test_a_damaged_bundle_is_refused_and_nothing_is_stored(day, damage, code):
+    raw = Path(sealing.seal(day.room, "rep")["path"]).read_bytes()
+    with pytest.raises(IngestRefused) as exc:
+        ingest(day.centre, damage(raw))
+    assert exc.value.code == code
+    assert count(day.centre, ReceivedBundle) == 0 and count(day.centre, Result) == 0
+
+
+def test_a_bundle_from_an_unregistered_room_is_refused(day, tmp_path):
+    from central_scorer.centre import Centre
+
+    stranger = Centre(tmp_path / "other-centre")  # knows the same keys? no: a different centre
+    stranger.init("KZ-NTC-TEST")
+    raw = Path(sealing.seal(day.room, "rep")["path"]).read_bytes()
+    with pytest.raises(IngestRefused) as exc:
+        ingest(stranger, raw)
+    assert exc.value.code == "unknown_signer"

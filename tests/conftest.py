@@ -1,0 +1,93 @@
+"""Shared fixtures: a centre, a configured room, and a real room server on loopback (HTTPS)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from common.crypto import passwords
+from common.demo.roster import demo_content_json, demo_roster_csv
+from common.domain.exam import content_from_dict
+import json
+
+FAST_KDF_KIB = 1024
+
+
+@pytest.fixture
+def centre(tmp_path: Path):
+    from central_scorer.centre import Centre
+
+    c = Centre(tmp_path / "central")
+    c.init("KZ-NTC-TEST")
+    return c
+
+
+@dataclass
+class RoomSetup:
+    room: object
+    centre: object
+    package: dict
+    credentials: list[dict]
+    rep_token: str
+
+
+def configure_room(tmp_path: Path, centre, students: int = 6) -> RoomSetup:
+    from proctor_console.room import Room
+
+    room = Room(tmp_path / "room", password_params=passwords.FAST)
+    info = centre.public_info()
+    key = room.configure({
+        "room_id": "R-TEST-1", "organisation_code": "100200", "organisation_name": "Тест мектебі",
+        "room_no": "7", **info,
+        "representative": {"login": "rep", "pin": "1234", "full_name": "Өкіл Тестов"},
+    })
+    centre.trust_room(key["room_id"], key["organisation_code"], key["verify_key"])
+    content = content_from_dict(json.loads(demo_content_json()))
+    package = centre.make_package(content, "100200", tmp_path / "pkg.cbtpkg", kdf_memory_kib=FAST_KDF_KIB)
+    room.import_package((tmp_path / "pkg.cbtpkg").read_bytes(), "rep")
+    credentials = room.import_roster(demo_roster_csv(students), "rep")
+    return RoomSetup(room, centre, package, credentials, room.proctor_signin("rep", "1234"))
+
+
+@pytest.fixture
+def room_setup(tmp_path: Path, centre) -> RoomSetup:
+    return configure_room(tmp_path, centre)
+
+
+@dataclass
+class RunningServer:
+    port: int
+    fingerprint: str
+    server: uvicorn.Server
+
+
+@pytest.fixture
+def room_server(room_setup: RoomSetup):
+    """The real room server app over TLS on 127.0.0.1, in a thread of this process."""
+    from proctor_console.server import create_app, ensure_certificate
+
+    room = room_setup.room
+    fingerprint = ensure_certificate(room, ["127.0.0.1", "localhost"])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(room), ssl_certfile=str(room.paths.tls_cert), ssl_keyfile=str(room.paths.tls_key),
+        log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("room server did not start")
+        time.sleep(0.02)
+    yield RunningServer(sock.getsockname()[1], fingerprint, server)
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
