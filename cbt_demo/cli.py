@@ -27,13 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.headless and has_display:
         from cbt_demo.windowed import run_windowed
 
-        summary = run_windowed(opts)
+        summary = run_windowed(opts)  # prints the summary itself while the window is open
     else:
         summary = run(opts)
-    if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    if not args.json:
         print(_verdict(summary), file=sys.stderr)
     return 0 if summary["lost_answers"] == 0 and summary["score_mismatches"] == 0 else 1
 

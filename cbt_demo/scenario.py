@@ -36,7 +36,8 @@ class Options:
     think_ms: int = 40
     slow_think_ms: int = 250  # the students the scenario acts upon sit slower, so they are mid-test
     timeout: float = 300.0
-    on_room: Any = None  # callback(room_url, fingerprint, token) for a window to follow the room
+    on_room: Any = None  # callback(port, fingerprint, proctor token) once the room is open
+    before_stop: Any = None  # callback(summary) while the servers still run (a window may stay open)
 
 
 class Proctor:
@@ -148,6 +149,7 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
     outcome: dict[str, dict] = {}
     acts: dict[str, dict] = {}
     resumed_logins = 0
+    crash: dict[str, Any] = {}
     killed = False
     running = set(kiosks)
     end = time.monotonic() + opts.timeout
@@ -175,12 +177,15 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
                     "impostor_full_name": "Жақсылықов Ерболат Қанатұлы", "stage": "during_test"})
             elif number == KILLED and count == 4 and not killed:
                 killed = True
+                crash.update(kiosk=name, confirmed_before_kill=count, acked_before_kill=acked[name])
                 child = next(c for c in children if c.name == name)
                 os.kill(child.proc.pid, signal.SIGKILL)
         elif kind == "acked":
             acked[name] = max(acked[name], event["seq"])
         elif kind == "login" and event.get("resumed"):
             resumed_logins += 1
+            crash.update(recovered_from_journal=event["recovered"], server_had=event["server_had"],
+                         resynced_to=event["acked_seq"])
         elif kind in ("result", "removed", "refused", "offline", "stopped"):
             outcome[name] = event
         elif kind == "exit":
@@ -199,8 +204,12 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
     report = httpx.post(f"{central_url}/api/v1/reports/{ORGANISATION['code']}",
                         params={"lang": "kk", "name": ORGANISATION["name"]}, timeout=60).json()["path"]
 
-    return _summary(opts, kiosks, by_number, confirmed, acked, outcome, acts, resumed_logins,
-                    bundle, ingest, room_view, central, report)
+    summary = _summary(opts, kiosks, by_number, confirmed, acked, outcome, acts, resumed_logins,
+                       bundle, ingest, room_view, central, report)
+    summary["crash"] = crash
+    if opts.before_stop:
+        opts.before_stop(summary)
+    return summary
 
 
 def _restarted(children: list[Child], name: str) -> bool:

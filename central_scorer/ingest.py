@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from common.bundle import BundleError, OpenedBundle, open_bundle
 from common.domain.exam import ExamContent, latest_answers, score_attempt
@@ -70,7 +71,14 @@ def ingest(centre: Centre, raw: bytes) -> IngestReport:
         raise IngestRefused("replayed_old", f"sequence {m['sequence']} is not newer than {newest} "
                                             f"already received from room {m['room_id']}")
     contents = _contents(centre, opened)
-    return _store(centre, opened, contents)
+    try:
+        return _store(centre, opened, contents)
+    except IntegrityError:
+        # The same bundle arrived twice at once and the other copy won the race.
+        with centre.read() as s:
+            if s.scalar(select(ReceivedBundle).where(ReceivedBundle.sha256 == opened.sha256)):
+                return IngestReport("duplicate", m["bundle_id"], m["sequence"], m["organisation_code"])
+        raise IngestRefused("conflict", "another bundle of this room with this sequence arrived") from None
 
 
 def _contents(centre: Centre, opened: OpenedBundle) -> dict[str, ExamContent]:

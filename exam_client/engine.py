@@ -113,6 +113,7 @@ class Sitting:
         self.journal = journal
         self.clock_offset = clock_offset
         self.acked_seq: int = int(login_reply["acked_seq"])
+        self.server_had_at_login: int = self.acked_seq  # less than the journal's after a crash
         self.result: dict[str, Any] | None = None
 
     # --- what the screen asks -----------------------------------------------------------------

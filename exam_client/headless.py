@@ -51,7 +51,8 @@ def sit(engine: KioskEngine, login: str, password: str, seed: int, think: float,
         time.sleep(0.5)
     answered = sitting.answers()
     emit(out, "login", attempt_id=sitting.attempt_id, resumed=sitting.resumed,
-         recovered=sitting.journal.last_seq, answered=len(answered), acked_seq=sitting.acked_seq)
+         recovered=sitting.journal.last_seq, answered=len(answered),
+         server_had=sitting.server_had_at_login, acked_seq=sitting.acked_seq)
     try:
         _answer_all(sitting, answered, seed, think, out)
         result = sitting.submit()

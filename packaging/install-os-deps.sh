@@ -11,8 +11,9 @@ case "$what" in
   venv)
     python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv) ;;
   runtime)
-    # Ask Qt itself: if QtGui loads, nothing is missing.
-    if ! .venv/bin/python -c 'import PySide6.QtGui' 2>/dev/null; then
+    # Ask Qt itself: if an application starts on the offscreen platform, nothing is missing.
+    if ! QT_QPA_PLATFORM=offscreen .venv/bin/python -c \
+        'from PySide6.QtWidgets import QApplication; QApplication([])' >/dev/null 2>&1; then
       if ! .venv/bin/python -c 'import PySide6' 2>/dev/null; then exit 0; fi  # not installed yet
       need+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
     fi ;;

@@ -25,6 +25,8 @@ def test_one_exam_day_end_to_end(tmp_path: Path) -> None:
     s = json.loads(done.stdout)
     assert (s["students"], s["absent"], s["voided"], s["scored"]) == (30, 1, 2, 27)
     assert s["resumed"] == 1
+    crash = s["crash"]  # the killed kiosk found every answer it had confirmed in its journal
+    assert crash["recovered_from_journal"] >= crash["confirmed_before_kill"] == 4
     assert s["lost_answers"] == 0, s["lost_detail"]
     assert s["score_mismatches"] == 0
     assert s["central"]["scored"] == 27 and s["central"]["voided"] == 2
