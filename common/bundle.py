@@ -147,7 +147,7 @@ def open_bundle(
         sealed = base64.b64decode(envelope["payload"], validate=True)
     except BundleError:
         raise
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise BundleMalformed("the bundle file is malformed or truncated") from exc
 
     room = rooms.get(key_id)
@@ -158,7 +158,7 @@ def open_bundle(
     except SignatureInvalid as exc:
         raise BadSignature("the bundle's signature does not verify: it was altered or forged") from exc
 
-    manifest = json.loads(manifest_bytes)
+    manifest = _signed_manifest(manifest_bytes)
     if manifest.get("room_id") != room.room_id:
         raise BadSignature(f"room {room.room_id}'s key signed a manifest for {manifest.get('room_id')}")
     if manifest.get("centre_id") != centre_id or manifest.get("recipient_key_id") != centre_key.public.key_id:
@@ -171,7 +171,12 @@ def open_bundle(
     except SealOpenError as exc:
         raise PayloadUnreadable(str(exc)) from exc
     plain = _bounded_decompress(compressed)
-    parts = json.loads(plain)
+    try:
+        parts = json.loads(plain)
+    except (ValueError, RecursionError) as exc:
+        raise PayloadUnreadable("the payload is not JSON") from exc
+    if not isinstance(parts, dict):
+        raise PayloadMismatch("the payload is not a set of named parts")
     for name in PARTS:
         declared = manifest["contents"][name]
         actual = parts.get(name)
@@ -190,9 +195,38 @@ def _bounded_decompress(data: bytes) -> bytes:
         out = inflater.decompress(data, MAX_PAYLOAD_PLAIN_BYTES)
     except zlib.error as exc:
         raise PayloadUnreadable("the payload does not decompress") from exc
-    if inflater.unconsumed_tail:
+    if inflater.unconsumed_tail or (not inflater.eof and len(out) >= MAX_PAYLOAD_PLAIN_BYTES):
         raise TooLarge(f"the payload expands past {MAX_PAYLOAD_PLAIN_BYTES} bytes")
+    if not inflater.eof:
+        raise PayloadUnreadable("the payload's compressed stream is incomplete")
     return out
+
+
+def _signed_manifest(manifest_bytes: bytes) -> dict[str, Any]:
+    """The manifest a known room signed, refused as malformed unless every field has its shape."""
+    try:
+        manifest = json.loads(manifest_bytes)
+        ok = (
+            isinstance(manifest, dict)
+            and all(
+                isinstance(manifest.get(k), str)
+                for k in ("bundle_id", "centre_id", "room_id", "organisation_code", "created_at",
+                          "recipient_key_id")
+            )
+            and type(manifest.get("sequence")) is int
+            and type(manifest["payload"]["size"]) is int
+            and isinstance(manifest["payload"]["sha256"], str)
+            and all(
+                type(manifest["contents"][p]["count"]) is int
+                and isinstance(manifest["contents"][p]["sha256"], str)
+                for p in PARTS
+            )
+        )
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise BundleMalformed("the signed manifest is malformed") from exc
+    if not ok:
+        raise BundleMalformed("the signed manifest is malformed")
+    return manifest
 
 
 def _info(bundle_id: str, recipient_key_id: str) -> bytes:

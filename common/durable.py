@@ -6,14 +6,22 @@ import os
 from pathlib import Path
 
 
-def write_durably(path: Path, data: bytes) -> None:
-    """Write via a temporary file, fsync it, rename it into place, and fsync the directory."""
+def write_durably(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write via a temporary file, fsync it, rename it into place, and fsync the directory.
+
+    A crash leaves either the old file or the new one, never a torn one.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        os.chmod(tmp, mode)  # O_CREAT's mode applies only to a new file
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     os.replace(tmp, path)
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:

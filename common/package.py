@@ -147,8 +147,8 @@ def read_package(raw: bytes, centre_keys: dict[str, VerifyKey]) -> ExamPackage:
             raise PackageError(f"not an exam package of format {FORMAT}")
         manifest_bytes = base64.b64decode(envelope["manifest"], validate=True)
         signature = base64.b64decode(envelope["signature"], validate=True)
-        key_id = envelope["key_id"]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        key_id = str(envelope["key_id"])
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise PackageError("the package file is malformed") from exc
     key = centre_keys.get(key_id)
     if key is None:

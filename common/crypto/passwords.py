@@ -54,8 +54,11 @@ def verify_password(password: str, encoded: str) -> bool:
         return False
     if scheme != "argon2id":
         return False
-    expected = base64.b64decode(digest_b64)
-    actual = _derive(password, base64.b64decode(salt_b64), params)
+    try:
+        expected = base64.b64decode(digest_b64, validate=True)
+        actual = _derive(password, base64.b64decode(salt_b64, validate=True), params)
+    except (ValueError, OverflowError):  # bad base64, too short a salt, impossible cost
+        return False
     return hmac.compare_digest(expected, actual)
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
+
+from common.durable import write_durably
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -87,13 +89,5 @@ class SigningKey:
 
 
 def write_secret(path: Path, data: bytes) -> None:
-    """Write a key file readable by its owner only, durably."""
-    import os
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Write a key file readable by its owner only, durably and atomically (never half a key)."""
+    write_durably(path, data, mode=0o600)

@@ -101,7 +101,10 @@ def score_item(item: Item, answer: Any) -> float:
 def parse_number(answer: Any) -> float | None:
     """Read a typed number the way a student writes it: '3,5', ' 3.5 ', '−2'."""
     if isinstance(answer, (int, float)) and not isinstance(answer, bool):
-        return float(answer) if math.isfinite(answer) else None
+        try:
+            return float(answer) if math.isfinite(answer) else None
+        except OverflowError:  # an int past float range, e.g. 10**400 from JSON
+            return None
     if not isinstance(answer, str):
         return None
     text = answer.strip().replace(",", ".").replace("\u2212", "-").replace(" ", "")
@@ -143,8 +146,12 @@ def content_from_dict(data: dict[str, Any]) -> ExamContent:
             sections=sections,
             warnings_minutes=tuple(int(m) for m in data.get("warnings_minutes", (10, 5))),
         )
+    except ContentError:
+        raise
     except KeyError as exc:
         raise ContentError(f"missing field {exc.args[0]!r}") from exc
+    except (TypeError, ValueError) as exc:
+        raise ContentError(f"malformed content: {exc}") from exc
     ids = [item.id for item in content.items]
     if len(ids) != len(set(ids)):
         raise ContentError("item ids must be unique")
@@ -169,19 +176,25 @@ def _section(data: dict[str, Any], index: int) -> Section:
 def _item(data: dict[str, Any], where: str) -> Item:
     try:
         kind = ItemType(data["type"])
+    except KeyError as exc:
+        raise ContentError(f"{where}: missing field 'type'") from exc
     except ValueError as exc:
         raise ContentError(f"{where}.type: unknown item type {data['type']!r}") from exc
-    options = tuple(Option(str(o["id"]), str(o["text"])) for o in data.get("options", ()))
-    item = Item(
-        id=str(data["id"]),
-        type=kind,
-        prompt=str(data["prompt"]),
-        points=float(data.get("points", 1)),
-        options=options,
-        correct=tuple(str(c) for c in data.get("correct", ())),
-        value=None if data.get("value") is None else float(data["value"]),
-        tolerance=float(data.get("tolerance", 0.0)),
-    )
+    # Errors name the item, not only its section: "sections[0]: missing field 'id'" misleads.
+    try:
+        options = tuple(Option(str(o["id"]), str(o["text"])) for o in data.get("options", ()))
+        item = Item(
+            id=str(data["id"]),
+            type=kind,
+            prompt=str(data["prompt"]),
+            points=_number(data, "points", 1, where),
+            options=options,
+            correct=tuple(str(c) for c in data.get("correct", ())),
+            value=None if data.get("value") is None else _number(data, "value", None, where),
+            tolerance=_number(data, "tolerance", 0.0, where),
+        )
+    except KeyError as exc:
+        raise ContentError(f"{where}: missing field {exc.args[0]!r}") from exc
     option_ids = {o.id for o in options}
     if kind is not ItemType.NUMERIC:
         if not options:
@@ -193,6 +206,13 @@ def _item(data: dict[str, Any], where: str) -> Item:
     elif item.value is None:
         raise ContentError(f"{where}.value: a numeric item needs its value")
     return item
+
+
+def _number(data: dict[str, Any], key: str, default: Any, where: str) -> float:
+    try:
+        return float(data.get(key, default))
+    except (TypeError, ValueError) as exc:
+        raise ContentError(f"{where}.{key}: must be a number, not {data.get(key)!r}") from exc
 
 
 def content_to_dict(content: ExamContent, *, with_keys: bool) -> dict[str, Any]:

@@ -40,7 +40,8 @@ def birth_date(iin: str) -> dt.date:
 def validate(iin: str) -> str:
     """Return the IIN stripped of spaces, or raise InvalidIIN saying what is wrong."""
     iin = iin.strip().replace(" ", "")
-    if len(iin) != 12 or not iin.isdigit():
+    # isascii: str.isdigit() also accepts '²' and Arabic-Indic digits, which int() reads or chokes on.
+    if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
         raise InvalidIIN("must be exactly 12 digits")
     birth_date(iin)
     expected = check_digit(iin[:11])

@@ -66,23 +66,30 @@ def decode(data: bytes) -> str:
 
 def parse_csv(data: bytes | str) -> list[RosterRow]:
     """All rows, or RosterInvalid listing every problem found (nothing is half-imported)."""
-    text = decode(data) if isinstance(data, bytes) else data
-    first = text.splitlines()[0] if text else ""
+    # A str read with plain "utf-8" from an Excel file still starts with the BOM.
+    text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    # Spreadsheets often leave blank lines above the header; the first non-blank line is it.
+    first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise RosterInvalid([RosterProblem(1, "header", "the file is empty")]) from None
+    header: list[str] = []
+    for header in reader:
+        if any(h.strip() for h in header):
+            break
+    if not any(h.strip() for h in header):
+        raise RosterInvalid([RosterProblem(1, "header", "the file is empty")])
+    header_line = reader.line_num
     columns = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
     missing = [c for c in COLUMNS if c not in columns and c != "patronymic"]
     if missing:
-        raise RosterInvalid([RosterProblem(1, m, "column is missing from the header") for m in missing])
+        raise RosterInvalid([RosterProblem(header_line, m, "column is missing from the header")
+                             for m in missing])
 
     rows: list[RosterRow] = []
     problems: list[RosterProblem] = []
     seen: dict[str, int] = {}
-    for line, values in enumerate(reader, start=2):
+    for values in reader:
+        line = reader.line_num  # the file's own line number, right even after quoted newlines
         if not any(v.strip() for v in values):
             continue
         record = {c: (values[i].strip() if i < len(values) else "") for i, c in enumerate(columns)}
