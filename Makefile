@@ -32,7 +32,7 @@ test-quick: $(TSTAMP)
 	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m 'not slow' $(PYTEST_ARGS)
 
 screenshots: $(TSTAMP)
-	@QT_QPA_PLATFORM=offscreen $(PY) -m cbt_demo.screenshots docs/screenshots
+	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/proctor-console screenshots --out docs/screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info var

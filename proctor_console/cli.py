@@ -1,9 +1,10 @@
-"""`proctor-console`: the representative's desk. Headless sub-commands for set-up and the server."""
+"""`proctor-console`: the representative's desk. Set-up, the room server, and the room's window."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -29,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8443)
     serve.add_argument("--password-cost", choices=COSTS, default="default")
 
+    _add_screen_commands(sub)
+
     args = parser.parse_args(argv)
+    if args.command in ("watch", "screenshots"):
+        return _run_screen_command(parser, args)
     from proctor_console.room import Room
 
     room = Room(args.data_dir, password_params=COSTS[args.password_cost])
@@ -43,6 +48,40 @@ def main(argv: list[str] | None = None) -> int:
 
     run_server(room, args.host, args.port, on_ready=ready)
     return 0
+
+
+# --- the room's window (Qt is imported only by these commands) -----------------------------------
+
+TOKEN_ENV = "CBT_PROCTOR_TOKEN"
+
+
+def _add_screen_commands(sub: argparse._SubParsersAction) -> None:
+    from common.i18n import LANGUAGES
+
+    watch = sub.add_parser("watch", help=f"open the room's seating map; the sign-in token is read "
+                                         f"from ${TOKEN_ENV}")
+    watch.add_argument("--host", default="127.0.0.1")
+    watch.add_argument("--port", type=int, required=True)
+    watch.add_argument("--fingerprint", required=True, help="SHA-256 of the room server's certificate")
+    watch.add_argument("--lang", choices=LANGUAGES, default="kk")
+
+    shots = sub.add_parser("screenshots", help="draw the room's screen from a sample room (kk, ru, en)")
+    shots.add_argument("--out", type=Path, required=True)
+
+
+def _run_screen_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.command == "screenshots":
+        from proctor_console.room_watch import render_screenshots
+
+        for path in render_screenshots(args.out):
+            print(path)
+        return 0
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        parser.error(f"set {TOKEN_ENV} to the proctor's sign-in token")
+    from proctor_console.room_watch import run_watch
+
+    return run_watch(args.port, args.fingerprint, token, args.lang, host=args.host)
 
 
 if __name__ == "__main__":

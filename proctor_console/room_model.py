@@ -1,0 +1,185 @@
+"""The room as the proctor's console sees it: the latest room view from the server, and its link.
+
+The derivation of a seat's state from the server's plain dict is plain Python (`seat_state`), so it
+can be tested and reused without Qt; `RoomModel` only holds the latest snapshot and says when it
+changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+
+class SeatState(str, Enum):
+    """What is happening at one seat, from the roster's attendance and the seat's attempt."""
+
+    EXPECTED = "expected"          # on the roster, attendance not marked yet
+    PRESENT = "present"            # admitted, has not logged in yet
+    ABSENT = "absent"              # absent, with a §12 reason
+    NOT_ADMITTED = "not_admitted"  # came but was not admitted
+    SITTING = "sitting"            # logged in, test in progress
+    SUBMITTED = "submitted"        # test submitted (by the student or at time-out), scored
+    VOIDED = "voided"              # result voided by an act (confiscation or outside person)
+
+
+class LinkState(str, Enum):
+    """How the console's link to the room server is doing."""
+
+    CONNECTING = "connecting"  # no answer yet since the console started
+    ONLINE = "online"          # the last poll was answered
+    OFFLINE = "offline"        # the server did not answer; the watcher keeps retrying
+    REFUSED = "refused"        # the server answered with an error (e.g. the sign-in expired)
+    UNTRUSTED = "untrusted"    # the certificate is not the pinned one; nothing is sent
+
+
+_ATTEMPT_STATES = {"in_progress": SeatState.SITTING, "submitted": SeatState.SUBMITTED,
+                   "voided": SeatState.VOIDED}
+_ATTENDANCE_STATES = {"expected": SeatState.EXPECTED, "present": SeatState.PRESENT,
+                      "absent": SeatState.ABSENT, "not_admitted": SeatState.NOT_ADMITTED}
+
+
+@dataclass(frozen=True)
+class SeatInfo:
+    """One seat, ready for a screen: the server's fields plus the derived state."""
+
+    seat: str
+    individual_code: str
+    full_name: str
+    state: SeatState
+    resumed: bool
+    logins: int
+    answers: int | None
+    score: int | None
+    max_score: int | None
+    absence_reason: str | None
+    void_reason: str | None
+
+
+def seat_state(seat: dict[str, Any]) -> SeatState:
+    """The state of one seat of `Room.room_view()`: an attempt outranks the attendance mark."""
+    attempt = seat.get("attempt")
+    if attempt is not None:
+        status = attempt.get("status")
+        if status not in _ATTEMPT_STATES:
+            raise ValueError(f"seat {seat.get('seat')}: unknown attempt status {status!r}")
+        return _ATTEMPT_STATES[status]
+    attendance = seat.get("attendance")
+    if attendance not in _ATTENDANCE_STATES:
+        raise ValueError(f"seat {seat.get('seat')}: unknown attendance {attendance!r}")
+    return _ATTENDANCE_STATES[attendance]
+
+
+def seat_info(seat: dict[str, Any]) -> SeatInfo:
+    attempt = seat.get("attempt") or {}
+    logins = int(attempt.get("logins") or 0)
+    return SeatInfo(
+        seat=str(seat["seat"]), individual_code=str(seat["individual_code"]),
+        full_name=str(seat["full_name"]), state=seat_state(seat), resumed=logins > 1, logins=logins,
+        answers=attempt.get("answers"), score=attempt.get("score"), max_score=attempt.get("max_score"),
+        absence_reason=seat.get("absence_reason"), void_reason=attempt.get("void_reason"))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The summary under the map. `present` counts every admitted student, whatever they do now."""
+
+    total: int
+    expected: int
+    present: int
+    absent: int
+    not_admitted: int
+    sitting: int
+    submitted: int
+    voided: int
+
+
+def count_seats(seats: list[SeatInfo]) -> Counts:
+    by = {state: sum(1 for s in seats if s.state is state) for state in SeatState}
+    admitted = (by[SeatState.PRESENT] + by[SeatState.SITTING] + by[SeatState.SUBMITTED]
+                + by[SeatState.VOIDED])
+    return Counts(total=len(seats), expected=by[SeatState.EXPECTED], present=admitted,
+                  absent=by[SeatState.ABSENT], not_admitted=by[SeatState.NOT_ADMITTED],
+                  sitting=by[SeatState.SITTING], submitted=by[SeatState.SUBMITTED],
+                  voided=by[SeatState.VOIDED])
+
+
+class RoomModel(QObject):
+    """The latest room view and the state of the link to the server.
+
+    Signals:
+        changed: the room view differs from the one held before (not emitted for a repeat).
+        link_changed(str): the link moved to another `LinkState` (its value).
+    """
+
+    changed = Signal()
+    link_changed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._view: dict[str, Any] | None = None
+        self._seats: list[SeatInfo] = []
+        self._link = LinkState.CONNECTING
+        self._link_detail = ""
+        self._updated_at: dt.datetime | None = None
+
+    # --- the room -----------------------------------------------------------------------------
+
+    def update(self, view: dict[str, Any]) -> bool:
+        """Hold `view` (a `Room.room_view()` dict); emit `changed` only if it differs. Returns that.
+
+        The seats are derived before anything is replaced, so a malformed view raises `ValueError`
+        and leaves the model as it was.
+        """
+        self._updated_at = dt.datetime.now().astimezone()
+        if view == self._view:
+            return False
+        seats = [seat_info(s) for s in view.get("seats", [])]
+        self._view = copy.deepcopy(view)
+        self._seats = seats
+        self.changed.emit()
+        return True
+
+    def view(self) -> dict[str, Any] | None:
+        """A copy of the room view held, or None before the first one."""
+        return copy.deepcopy(self._view)
+
+    def has_room(self) -> bool:
+        return self._view is not None
+
+    def header(self) -> dict[str, Any]:
+        v = self._view or {}
+        return {key: v.get(key) for key in ("room_id", "room_no", "organisation_code",
+                                            "organisation_name", "open")}
+
+    def seats(self) -> list[SeatInfo]:
+        return list(self._seats)
+
+    def counts(self) -> Counts:
+        return count_seats(self._seats)
+
+    def updated_at(self) -> dt.datetime | None:
+        """When the server last answered (local time), changed or not."""
+        return self._updated_at
+
+    # --- the link -----------------------------------------------------------------------------
+
+    @property
+    def link(self) -> LinkState:
+        return self._link
+
+    @property
+    def link_detail(self) -> str:
+        """The technical reason of the last failure, for the log and a tooltip (not translated)."""
+        return self._link_detail
+
+    def set_link(self, state: LinkState, detail: str = "") -> None:
+        self._link_detail = detail
+        if state is not self._link:
+            self._link = state
+            self.link_changed.emit(state.value)
