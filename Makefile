@@ -23,6 +23,7 @@ $(TSTAMP): $(STAMP) pyproject.toml
 	@touch $@
 
 demo: $(STAMP)
+	@$(if $(DISPLAY)$(WAYLAND_DISPLAY),packaging/install-os-deps.sh display,true)
 	@$(VENV)/bin/cbt-demo $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--headless) --students 30
 
 test: $(TSTAMP)

@@ -2,6 +2,7 @@
 # Installs the operating-system packages the project needs, only when they are missing.
 #   venv     - Python's venv module (Debian splits it out)
 #   runtime  - the shared libraries Qt needs even on the offscreen platform
+#   display  - the X11 (xcb) libraries Qt needs to open real windows on a display
 #   test     - poppler-utils (pdftoppm, pdftotext) to render and read back our PDFs
 set -euo pipefail
 what=${1:-runtime}
@@ -16,6 +17,13 @@ case "$what" in
         'from PySide6.QtWidgets import QApplication; QApplication([])' >/dev/null 2>&1; then
       if ! .venv/bin/python -c 'import PySide6' 2>/dev/null; then exit 0; fi  # not installed yet
       need+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+    fi ;;
+  display)
+    if ! .venv/bin/python -c \
+        'from PySide6.QtWidgets import QApplication; QApplication(["-platform", "xcb"])' >/dev/null 2>&1; then
+      need+=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+             libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libegl1
+             libgl1 libfontconfig1 libdbus-1-3)
     fi ;;
   test)
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils) ;;
