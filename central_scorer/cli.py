@@ -1,4 +1,8 @@
-"""`central-scorer`: the National Testing Centre's service and command line."""
+"""`central-scorer`: the National Testing Centre's service and command line.
+
+Each area registers its own sub-commands (`register(sub)`), and each sub-command carries its
+handler (`handler(args, centre) -> exit code`), so areas grow without touching each other.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,109 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from common import __version__
+
+
+def _dump(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _init(args: argparse.Namespace, centre) -> int:
+    _dump(centre.init(args.centre_id))
+    return 0
+
+
+def _make_package(args: argparse.Namespace, centre) -> int:
+    from common.domain.exam import content_from_dict
+
+    if args.demo:
+        from common.demo.roster import demo_content_json
+
+        text = demo_content_json()
+    elif args.content:
+        text = args.content.read_text("utf-8")
+    else:
+        raise SystemExit("make-package: give --demo or --content FILE")
+    content = content_from_dict(json.loads(text))
+    _dump(centre.make_package(content, args.organisation, args.out, args.kdf_memory_kib))
+    return 0
+
+
+def _trust_room(args: argparse.Namespace, centre) -> int:
+    _dump({"key_id": centre.trust_room(args.room_id, args.organisation, args.verify_key)})
+    return 0
+
+
+def _ingest(args: argparse.Namespace, centre) -> int:
+    from central_scorer.ingest import IngestRefused, ingest
+
+    failed = 0
+    for path in args.files:
+        try:
+            result = ingest(centre, path.read_bytes()).as_dict()
+        except IngestRefused as exc:
+            failed += 1
+            result = {"error": exc.code, "message": str(exc)}
+        print(json.dumps({"file": str(path), **result}, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+def _report(args: argparse.Namespace, centre) -> int:
+    from central_scorer.reports import write_report
+
+    print(write_report(centre, args.organisation, args.lang, args.name))
+    return 0
+
+
+def _serve(args: argparse.Namespace, centre) -> int:
+    from central_scorer.server import serve
+
+    serve(centre, args.host, args.port,
+          on_ready=lambda port: print(json.dumps({"event": "ready", "port": port}), flush=True))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """The core sub-commands: keys, packages, rooms, ingest, reports, the service."""
+    init = sub.add_parser("init", help="make the centre's keys; print what rooms must trust")
+    init.add_argument("--centre-id", required=True)
+    init.set_defaults(handler=_init)
+
+    pkg = sub.add_parser("make-package", help="build a signed, encrypted exam package")
+    pkg.add_argument("--organisation", required=True)
+    pkg.add_argument("--out", type=Path, required=True)
+    pkg.add_argument("--demo", action="store_true", help="use the bundled grade-4 Kazakh demo test")
+    pkg.add_argument("--content", type=Path, help="exam content JSON")
+    pkg.add_argument("--kdf-memory-kib", type=int, default=65536)
+    pkg.set_defaults(handler=_make_package)
+
+    trust = sub.add_parser("trust-room", help="register a room's signing key")
+    trust.add_argument("--room-id", required=True)
+    trust.add_argument("--organisation", required=True)
+    trust.add_argument("--verify-key", required=True, help="the room's Ed25519 public key, base64")
+    trust.set_defaults(handler=_trust_room)
+
+    ing = sub.add_parser("ingest", help="verify, decrypt, re-score and store result bundles")
+    ing.add_argument("files", type=Path, nargs="+")
+    ing.set_defaults(handler=_ingest)
+
+    rep = sub.add_parser("report", help="write an organisation's results report (PDF)")
+    rep.add_argument("--organisation", required=True)
+    rep.add_argument("--name", help="the organisation's name as printed")
+    rep.add_argument("--lang", choices=("kk", "ru", "en"), default="kk")
+    rep.set_defaults(handler=_report)
+
+    srv = sub.add_parser("serve", help="run the centre's HTTP service")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8600)
+    srv.set_defaults(handler=_serve)
+
+
+# Areas that add sub-commands: each module has register(sub). Add one line per area.
+AREAS = ("central_scorer.cli",)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,82 +121,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=Path("var/central"))
     parser.add_argument("--database", help="SQLAlchemy URL (default: SQLite in the data dir)")
     sub = parser.add_subparsers(dest="command", required=True)
+    import importlib
 
-    init = sub.add_parser("init", help="make the centre's keys; print what rooms must trust")
-    init.add_argument("--centre-id", required=True)
-
-    pkg = sub.add_parser("make-package", help="build a signed, encrypted exam package")
-    pkg.add_argument("--organisation", required=True)
-    pkg.add_argument("--out", type=Path, required=True)
-    pkg.add_argument("--demo", action="store_true", help="use the bundled grade-4 Kazakh demo test")
-    pkg.add_argument("--content", type=Path, help="exam content JSON")
-    pkg.add_argument("--kdf-memory-kib", type=int, default=65536)
-
-    trust = sub.add_parser("trust-room", help="register a room's signing key")
-    trust.add_argument("--room-id", required=True)
-    trust.add_argument("--organisation", required=True)
-    trust.add_argument("--verify-key", required=True, help="the room's Ed25519 public key, base64")
-
-    ing = sub.add_parser("ingest", help="verify, decrypt, re-score and store result bundles")
-    ing.add_argument("files", type=Path, nargs="+")
-
-    rep = sub.add_parser("report", help="write an organisation's results report (PDF)")
-    rep.add_argument("--organisation", required=True)
-    rep.add_argument("--name", help="the organisation's name as printed")
-    rep.add_argument("--lang", choices=("kk", "ru", "en"), default="kk")
-
-    srv = sub.add_parser("serve", help="run the centre's HTTP service")
-    srv.add_argument("--host", default="127.0.0.1")
-    srv.add_argument("--port", type=int, default=8600)
-
+    for area in AREAS:
+        importlib.import_module(area).register(sub)
     args = parser.parse_args(argv)
-    from central_scorer.centre import Centre
+    if getattr(args, "needs_centre", True):
+        from central_scorer.centre import Centre
 
-    centre = Centre(args.data_dir, args.database)
-    out = sys.stdout
-    if args.command == "init":
-        json.dump(centre.init(args.centre_id), out, indent=2)
-    elif args.command == "make-package":
-        from common.domain.exam import content_from_dict
-
-        if args.demo:
-            from common.demo.roster import demo_content_json
-
-            text = demo_content_json()
-        elif args.content:
-            text = args.content.read_text("utf-8")
-        else:
-            parser.error("give --demo or --content FILE")
-        content = content_from_dict(json.loads(text))
-        json.dump(centre.make_package(content, args.organisation, args.out, args.kdf_memory_kib), out,
-                  indent=2)
-    elif args.command == "trust-room":
-        json.dump({"key_id": centre.trust_room(args.room_id, args.organisation, args.verify_key)}, out)
-    elif args.command == "ingest":
-        from central_scorer.ingest import IngestRefused, ingest
-
-        failed = 0
-        for path in args.files:
-            try:
-                result = ingest(centre, path.read_bytes()).as_dict()
-            except IngestRefused as exc:
-                failed += 1
-                result = {"file": str(path), "error": exc.code, "message": str(exc)}
-            json.dump({"file": str(path), **result}, out, ensure_ascii=False)
-            out.write("\n")
-        return 1 if failed else 0
-    elif args.command == "report":
-        from central_scorer.reports import write_report
-
-        print(write_report(centre, args.organisation, args.lang, args.name))
-        return 0
-    elif args.command == "serve":
-        from central_scorer.server import serve
-
-        serve(centre, args.host, args.port,
-              on_ready=lambda port: print(json.dumps({"event": "ready", "port": port}), flush=True))
-    out.write("\n")
-    return 0
+        centre = Centre(args.data_dir, args.database)
+    else:
+        centre = None
+    return args.handler(args, centre)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
 """One catalogue of user-facing strings in Kazakh, Russian and English, shared by screens and PDFs.
 
-The catalogue lives in ``catalogue.json`` next to this file::
+The catalogue is the union of the JSON files in ``catalogue/`` next to this file, one per area
+(documents, room view, kiosk, ...), so that areas grow without touching each other's files::
 
     {"key": {"kk": "...", "ru": "...", "en": "..."}}
+
+A key may appear in one file only.
 
 Placeholders use ``str.format`` style (``{name}``); the same placeholders appear in all three
 languages of a key (the tests check it). A text may contain ``\\n`` where a document breaks the line.
@@ -18,13 +21,19 @@ from typing import Any
 
 LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
 
-_CATALOGUE_PATH = Path(__file__).with_name("catalogue.json")
+_CATALOGUE_DIR = Path(__file__).with_name("catalogue")
 
 
 @lru_cache(maxsize=1)
 def _load() -> dict[str, dict[str, str]]:
-    with _CATALOGUE_PATH.open(encoding="utf-8") as fh:
-        data = json.load(fh)
+    data: dict[str, dict[str, str]] = {}
+    for path in sorted(_CATALOGUE_DIR.glob("*.json")):
+        with path.open(encoding="utf-8") as fh:
+            part = json.load(fh)
+        twice = sorted(set(part) & set(data))
+        if twice:
+            raise ValueError(f"i18n keys defined twice (again in {path.name}): {', '.join(twice)}")
+        data.update(part)
     for key, texts in data.items():
         missing = [lang for lang in LANGUAGES if not texts.get(lang)]
         if missing:
@@ -47,7 +56,7 @@ def t(key: str, lang: str, **params: Any) -> str:
         raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
     entry = _load().get(key)
     if entry is None:
-        raise KeyError(f"unknown i18n key {key!r} (not in {_CATALOGUE_PATH.name})")
+        raise KeyError(f"unknown i18n key {key!r} (not in {_CATALOGUE_DIR.name}/)")
     text = entry[lang]
     try:
         return text.format(**params)
