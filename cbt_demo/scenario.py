@@ -12,6 +12,7 @@ import json
 import os
 import queue
 import signal
+import ssl
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 import httpx
 
 from cbt_demo.processes import Child, run_json, wait_ready
-from common.crypto.tls import pinned_context
+from common.crypto.tls import make_self_signed, pinned_context
 from common.demo.roster import demo_roster_csv
 from common.domain.exam import latest_answers
 
@@ -84,11 +85,16 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
                         "--demo", "--out", str(work / "package.cbtpkg"), "--kdf-memory-kib", "19456"])
 
     # 2. The room: configured, its key registered at the centre, its server started.
+    # The centre's service speaks HTTPS; the room is configured to trust its certificate.
+    centre_cert, centre_key = work / "central-tls" / "cert.pem", work / "central-tls" / "key.pem"
+    centre_cert.parent.mkdir(parents=True, exist_ok=True)
+    make_self_signed(centre_cert, centre_key, ["127.0.0.1"])
     room_config = {
         "room_id": f"R{ORGANISATION['code']}-12", "organisation_code": ORGANISATION["code"],
         "organisation_name": ORGANISATION["name"], "room_no": "12", "centre_id": centre["centre_id"],
         "centre_sign_keys": centre["centre_sign_keys"],
         "centre_recipient_key": centre["centre_recipient_key"], "representative": REPRESENTATIVE,
+        "centre_tls_ca": centre_cert.read_text(),
     }
     (work / "room.json").write_text(json.dumps(room_config, ensure_ascii=False), "utf-8")
     room_key = run_json(["proctor_console.cli", "init", "--data-dir", str(room_dir), "--config",
@@ -103,9 +109,12 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
     ready = wait_ready(room_server, server_events)
     port, fingerprint = ready["port"], ready["fingerprint"]
     central_events: queue.Queue = queue.Queue()
-    central_server = Child("central-server", [*central_cli, "serve", "--port", "0"], central_events, logs)
+    central_server = Child("central-server", [*central_cli, "serve", "--port", "0", "--tls-cert",
+                                              str(centre_cert), "--tls-key", str(centre_key)],
+                           central_events, logs)
     children.append(central_server)
-    central_url = f"http://127.0.0.1:{wait_ready(central_server, central_events)['port']}"
+    central_url = f"https://127.0.0.1:{wait_ready(central_server, central_events)['port']}"
+    centre_tls = ssl.create_default_context(cafile=str(centre_cert))
 
     # 3. The proctor: package, roster and credentials, attendance, start.
     proctor = Proctor(port, fingerprint)
@@ -200,8 +209,9 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
     bundle = proctor.call("POST", "/proctor/bundle")
     ingest = proctor.call("POST", "/proctor/bundle/upload", json={"central_url": central_url})
     room_view = proctor.call("GET", "/proctor/room")
-    central = httpx.get(f"{central_url}/api/v1/results/{ORGANISATION['code']}", timeout=60).json()["results"]
-    report = httpx.post(f"{central_url}/api/v1/reports/{ORGANISATION['code']}",
+    central = httpx.get(f"{central_url}/api/v1/results/{ORGANISATION['code']}", timeout=60,
+                        verify=centre_tls).json()["results"]
+    report = httpx.post(f"{central_url}/api/v1/reports/{ORGANISATION['code']}", verify=centre_tls,
                         params={"lang": "kk", "name": ORGANISATION["name"]}, timeout=60).json()["path"]
 
     summary = _summary(opts, kiosks, by_number, confirmed, acked, outcome, acts, resumed_logins,

@@ -49,15 +49,18 @@ def _trust_room(args: argparse.Namespace, centre) -> int:
 def _ingest(args: argparse.Namespace, centre) -> int:
     from central_scorer.ingest import IngestRefused, ingest
 
-    failed = 0
+    exit_code = 0
     for path in args.files:
         try:
             result = ingest(centre, path.read_bytes()).as_dict()
         except IngestRefused as exc:
-            failed += 1
-            result = {"error": exc.code, "message": str(exc)}
+            exit_code = exit_code or exc.exit_code  # the first refusal decides the exit code
+            result = {"error": exc.code, "message": str(exc), "exit_code": exc.exit_code}
+        except OSError as exc:
+            exit_code = exit_code or 2
+            result = {"error": "unreadable_file", "message": str(exc)}
         print(json.dumps({"file": str(path), **result}, ensure_ascii=False))
-    return 1 if failed else 0
+    return exit_code
 
 
 def _report(args: argparse.Namespace, centre) -> int:
@@ -67,10 +70,27 @@ def _report(args: argparse.Namespace, centre) -> int:
     return 0
 
 
+def _due_date(args: argparse.Namespace, centre) -> int:
+    import datetime as dt
+
+    from common.domain.calendar import add_working_days
+    from central_scorer.reports import RESULTS_DUE_WORKING_DAYS
+
+    try:
+        end = dt.date.fromisoformat(args.date)
+    except ValueError:
+        print(json.dumps({"error": "bad_date", "message": f"{args.date!r} is not a date YYYY-MM-DD"}))
+        return 2
+    due = add_working_days(end, RESULTS_DUE_WORKING_DAYS)
+    _dump({"monitoring_ended": end.isoformat(), "due": due.isoformat(),
+           "working_days": RESULTS_DUE_WORKING_DAYS, "calendar": "KZ"})
+    return 0
+
+
 def _serve(args: argparse.Namespace, centre) -> int:
     from central_scorer.server import serve
 
-    serve(centre, args.host, args.port,
+    serve(centre, args.host, args.port, tls_cert=args.tls_cert, tls_key=args.tls_key,
           on_ready=lambda port: print(json.dumps({"event": "ready", "port": port}), flush=True))
     return 0
 
@@ -105,9 +125,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     rep.add_argument("--lang", choices=("kk", "ru", "en"), default="kk")
     rep.set_defaults(handler=_report)
 
+    due = sub.add_parser("due-date", help="the day results are due: three KZ working days after DATE")
+    due.add_argument("date", help="the day the monitoring ended, YYYY-MM-DD")
+    due.add_argument("--json", action="store_true", help="print JSON (the only format)")
+    due.set_defaults(handler=_due_date, needs_centre=False)
+
     srv = sub.add_parser("serve", help="run the centre's HTTP service")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8600)
+    srv.add_argument("--tls-cert", help="PEM certificate: serve HTTPS (rooms verify it)")
+    srv.add_argument("--tls-key", help="PEM private key of --tls-cert")
     srv.set_defaults(handler=_serve)
 
 
@@ -119,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="central-scorer", description=__doc__)
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--data-dir", type=Path, default=Path("var/central"))
-    parser.add_argument("--database", help="SQLAlchemy URL (default: SQLite in the data dir)")
+    parser.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: SQLite in the data dir)")
     sub = parser.add_subparsers(dest="command", required=True)
     import importlib
 
@@ -129,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "needs_centre", True):
         from central_scorer.centre import Centre
 
-        centre = Centre(args.data_dir, args.database)
+        centre = Centre(args.data_dir, args.database_url)
     else:
         centre = None
     return args.handler(args, centre)

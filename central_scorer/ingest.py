@@ -18,12 +18,24 @@ from common.storage.central_models import CentralAct, ReceivedBundle, Response, 
 from central_scorer.centre import Centre
 
 
+# One exit code per reason, so a script at the centre can tell refusals apart (docs/bundle-format.md).
+EXIT_CODES = {
+    "malformed": 10, "bad_signature": 11, "unknown_signer": 12, "wrong_recipient": 13,
+    "payload_mismatch": 14, "payload_unreadable": 15, "too_large": 16, "replayed_old": 17,
+    "unknown_package": 18, "bundle_id_reused": 19, "conflict": 20,
+}
+
+
 class IngestRefused(Exception):
     """The bundle is refused; `code` says why in one stable word."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES.get(self.code, 2)
 
 
 @dataclass

@@ -8,11 +8,14 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from common.bundle import MAX_BUNDLE_BYTES
 from common.protocol import API
 from central_scorer.centre import Centre
 from central_scorer.ingest import IngestRefused, ingest
+from central_scorer.uploads import UploadArea, UploadError
 from central_scorer.reports import NoResults, organisation_results, write_report
+
+
+CHUNK_LIMIT = 8 * 1024 * 1024
 
 
 def create_app(centre: Centre) -> FastAPI:
@@ -26,12 +29,25 @@ def create_app(centre: Centre) -> FastAPI:
     async def _none(_: Request, exc: NoResults) -> JSONResponse:
         return JSONResponse({"error": "no_results", "message": str(exc), "details": {}}, status_code=404)
 
-    @app.post(f"{API}/bundles")
-    async def receive(request: Request) -> dict[str, Any]:
-        declared = int(request.headers.get("content-length") or 0)
-        if declared > MAX_BUNDLE_BYTES:
-            raise IngestRefused("too_large", "the bundle is larger than the centre accepts")
-        return ingest(centre, await request.body()).as_dict()
+    uploads = UploadArea(centre.root / "uploads")
+
+    @app.exception_handler(UploadError)
+    async def _upload_error(_: Request, exc: UploadError) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "message": str(exc),
+                             "details": {"received": exc.received}}, status_code=exc.status)
+
+    @app.get(f"{API}/uploads/{{sha256}}")
+    def upload_state(sha256: str) -> dict[str, int]:
+        return {"received": uploads.received(sha256)}
+
+    @app.put(f"{API}/uploads/{{sha256}}")
+    async def upload_chunk(sha256: str, offset: int, total: int, request: Request) -> dict[str, Any]:
+        if int(request.headers.get("content-length") or 0) > CHUNK_LIMIT:
+            raise UploadError(413, "chunk_too_large", f"send chunks of at most {CHUNK_LIMIT} bytes")
+        complete = uploads.append(sha256, offset, total, await request.body())
+        if complete is None:
+            return {"received": uploads.received(sha256)}
+        return {"received": total, **ingest(centre, complete).as_dict()}
 
     @app.get(f"{API}/results/{{organisation_code}}")
     def results(organisation_code: str) -> dict[str, Any]:
@@ -44,12 +60,15 @@ def create_app(centre: Centre) -> FastAPI:
     return app
 
 
-def serve(centre: Centre, host: str, port: int, on_ready=None) -> None:
+def serve(centre: Centre, host: str, port: int, on_ready=None, tls_cert: str | None = None,
+          tls_key: str | None = None) -> None:
+    """Serve until stopped; HTTPS when a certificate and key are given."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)
-    server = uvicorn.Server(uvicorn.Config(create_app(centre), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(centre), log_level="warning",
+                                           ssl_certfile=tls_cert, ssl_keyfile=tls_key))
     if on_ready:
         on_ready(sock.getsockname()[1])
     server.run(sockets=[sock])

@@ -30,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8443)
     serve.add_argument("--password-cost", choices=COSTS, default="default")
 
+    seal = sub.add_parser("seal", help="seal the results into a new bundle and copy it to a file "
+                                       f"(a USB stick); the PIN is read from ${PIN_ENV}")
+    seal.add_argument("--data-dir", type=Path, required=True)
+    seal.add_argument("--login", required=True, help="the representative's login")
+    seal.add_argument("--out", type=Path, help="where to copy the bundle, e.g. /media/usb/")
+
     _add_screen_commands(sub)
 
     args = parser.parse_args(argv)
@@ -37,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         return _run_screen_command(parser, args)
     from proctor_console.room import Room
 
-    room = Room(args.data_dir, password_params=COSTS[args.password_cost])
+    room = Room(args.data_dir, password_params=COSTS[getattr(args, "password_cost", "default")])
+    if args.command == "seal":
+        return _seal(room, args)
     if args.command == "init":
         print(json.dumps(room.configure(json.loads(args.config.read_text("utf-8"))), indent=2))
         return 0
@@ -47,6 +55,30 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"event": "ready", "port": port, "fingerprint": fingerprint}), flush=True)
 
     run_server(room, args.host, args.port, on_ready=ready)
+    return 0
+
+
+PIN_ENV = "CBT_PROCTOR_PIN"
+
+
+def _seal(room, args: argparse.Namespace) -> int:
+    """The USB path: the same sealed bundle the upload sends, written to a file for the centre."""
+    from common.durable import write_durably
+    from proctor_console import sealing
+    from proctor_console.errors import Unauthorized
+
+    try:
+        room.proctor_signin(args.login, os.environ.get(PIN_ENV, ""))
+    except Unauthorized as exc:
+        print(json.dumps({"error": "unauthorized", "message": str(exc)}), file=sys.stderr)
+        return 3
+    result = sealing.seal(room, args.login)
+    if args.out:
+        source = Path(result["path"])
+        target = args.out / source.name if args.out.is_dir() else args.out
+        write_durably(target, source.read_bytes())
+        result["copied_to"] = str(target)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -145,8 +145,9 @@ class Room:
         if not self.paths.signing_key.exists():
             SigningKey.generate().save(self.paths.signing_key)
         rep = config["representative"]
+        optional = ("centre_url", "centre_tls_ca")  # where results go, and the CA that vouches for it
         with self.tx() as s:
-            for name in required[:-1]:
+            for name in (*required[:-1], *(k for k in optional if config.get(k))):
                 value = config[name]
                 self._set(s, name, value if isinstance(value, str) else json.dumps(value))
             if s.scalar(select(Proctor).where(Proctor.login == rep["login"])) is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import ssl
 import time
 import uuid
 from pathlib import Path
@@ -88,32 +89,62 @@ def seal(room: Room, actor: str) -> dict[str, Any]:
             "counts": {k: len(v) for k, v in parts.items()}}
 
 
-def upload(room: Room, url: str, actor: str, attempts: int = 5) -> dict[str, Any]:
-    """Send the newest bundle; retry with back-off. Sending twice is harmless at the centre."""
+CHUNK = 1024 * 1024
+
+
+def upload(room: Room, url: str, actor: str, attempts: int = 8, chunk: int = CHUNK) -> dict[str, Any]:
+    """Send the newest bundle to the centre, resuming where the centre's copy ends.
+
+    Transport errors and 5xx answers are retried with back-off; each retry first asks the centre how
+    much it already has. Sending a bundle the centre has already taken is harmless.
+    """
     with room.read() as s:
         bundle = s.scalars(select(Bundle).order_by(Bundle.sequence.desc()).limit(1)).first()
     if bundle is None:
         raise ValueError("no bundle has been sealed yet")
     raw = Path(bundle.path).read_bytes()
-    delay = 0.5
-    last_error = ""
-    for _ in range(attempts):
-        try:
-            response = httpx.post(url.rstrip("/") + "/api/v1/bundles", content=raw, timeout=60,
-                                  headers={"Content-Type": "application/octet-stream"})
-            if response.status_code < 500:
+    target = f"{url.rstrip('/')}/api/v1/uploads/{bundle.sha256}"
+    ca = room.setting("centre_tls_ca")
+    verify: Any = ssl.create_default_context(cadata=ca) if ca else True
+    delay, last_error = 0.5, ""
+    with httpx.Client(verify=verify, timeout=60) as http:
+        for _ in range(attempts):
+            try:
+                result = _send(http, target, raw, chunk)
                 break
-            last_error = f"HTTP {response.status_code}"
-        except httpx.TransportError as exc:
-            last_error = str(exc)
-        time.sleep(delay)
-        delay *= 2
-    else:
-        raise ConnectionError(f"the centre did not take the bundle: {last_error}")
-    body = response.json()
-    if response.status_code >= 400:
-        raise ValueError(f"the centre refused the bundle: {body}")
+            except (httpx.TransportError, _Retry) as exc:
+                last_error = str(exc)
+            time.sleep(delay)
+            delay = min(delay * 2, 30)
+        else:
+            raise ConnectionError(f"the centre did not take the bundle: {last_error}")
+    if "error" in result:
+        raise ValueError(f"the centre refused the bundle: {result}")
     with room.tx() as s:
         s.get(Bundle, bundle.id).uploaded_at = utcnow()
-        audit.record(s, actor, "bundle_uploaded", bundle_id=bundle.bundle_id, url=url)
-    return body
+        audit.record(s, actor, "bundle_uploaded", bundle_id=bundle.bundle_id, url=url,
+                     centre_status=result.get("status"))
+    return result
+
+
+class _Retry(Exception):
+    """The centre answered, but not yet usefully (5xx or a lost race): try again."""
+
+
+def _send(http: httpx.Client, target: str, raw: bytes, chunk: int) -> dict[str, Any]:
+    offset = http.get(target).raise_for_status().json()["received"]
+    while True:
+        piece = raw[offset:offset + chunk]
+        reply = http.put(target, params={"offset": offset, "total": len(raw)}, content=piece,
+                         headers={"Content-Type": "application/octet-stream"})
+        if reply.status_code >= 500:
+            raise _Retry(f"HTTP {reply.status_code}")
+        body = reply.json()
+        if reply.status_code == 409 and body.get("error") == "offset_mismatch":
+            offset = int(body["details"]["received"])
+            continue
+        if reply.status_code >= 400:
+            return body
+        if "status" in body:  # the last chunk: the centre's ingest answer
+            return body
+        offset = int(body["received"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -13,34 +12,7 @@ from central_scorer.ingest import IngestRefused, ingest
 from central_scorer.reports import organisation_results, write_report
 from common.storage.central_models import ReceivedBundle, Response, Result
 from common.storage.room_models import Attempt
-from proctor_console import acts, sealing
-
-
-def sit(room, cred, answers: dict) -> str:
-    reply = room.login(cred["login"], cred["password"], cred["seat"])
-    entries = [{"seq": i, "item_id": item, "answer": value, "client_ts": 0.0}
-               for i, (item, value) in enumerate(answers.items(), start=1)]
-    room.save_answers(reply["attempt_id"], entries)
-    return reply["attempt_id"]
-
-
-@pytest.fixture
-def day(room_setup):
-    """Six students: 1 absent, 1 confiscated mid-test, 4 submitted with known answers."""
-    room = room_setup.room
-    creds = room_setup.credentials
-    room.mark_attendance(creds[0]["individual_code"], "absent", "competition", "rep")
-    for cred in creds[1:]:
-        room.mark_attendance(cred["individual_code"], "present", None, "rep")
-    room.start(room_setup.package["start_code"], "rep")
-    perfect = {"r1": "b", "r2": "c", "r3": ["a", "b"], "m1": "480", "m3": "5,5", "s2": ["a", "c"]}
-    for cred in creds[2:]:
-        attempt = sit(room, cred, perfect)
-        room.submit(attempt, len(perfect))
-    sit(room, creds[1], {"r1": "a"})
-    acts.draw_up_confiscation(room, creds[1]["individual_code"],
-                              [{"name": "Шпаргалка", "brand": "—", "count": 2}], [], "rep")
-    return room_setup
+from proctor_console import sealing
 
 
 def count(centre, model) -> int:
