@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +17,7 @@ from sqlalchemy.orm import Session
 from common.bundle import RoomIdentity
 from common.canonical import canonical_bytes
 from common.crypto.sealing import RecipientKey
-from common.crypto.signing import SigningKey, VerifyKey
+from common.crypto.signing import SigningKey, VerifyKey, write_secret
 from common.domain.exam import ExamContent, content_from_dict, content_to_dict
 from common.durable import write_durably
 from common.package import build_package, new_start_code
@@ -47,12 +50,24 @@ class Centre:
         return self.root / "centre.json"
 
     def init(self, centre_id: str) -> dict[str, Any]:
+        """Make the centre's keys once. The staff token is shown only on the first run."""
         keys = self.root / "keys"
+        info: dict[str, Any] = {}
         if not (keys / "centre-signing.key").exists():
             SigningKey.generate().save(keys / "centre-signing.key")
             RecipientKey.generate().save(keys / "centre-recipient.key")
+            token = secrets.token_urlsafe(32)
+            write_secret(keys / "staff-token.sha256", hashlib.sha256(token.encode()).hexdigest().encode())
             write_durably(self._config_path, canonical_bytes({"centre_id": centre_id}))
-        return self.public_info()
+            info["staff_token"] = token
+        return {**self.public_info(), **info}
+
+    def staff_token_valid(self, token: str | None) -> bool:
+        """The centre's staff API (personal results, reports) needs the staff token."""
+        if not token:
+            return False
+        expected = (self.root / "keys" / "staff-token.sha256").read_bytes().decode()
+        return hmac.compare_digest(expected, hashlib.sha256(token.encode()).hexdigest())
 
     @property
     def centre_id(self) -> str:

@@ -2,17 +2,20 @@
 
 
 import socket
-from typing import Any
+from typing import Annotated, Any
 
 import uvicorn
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from common.protocol import API
+from central_scorer import public_page
+from central_scorer.aggregates import aggregate
 from central_scorer.centre import Centre
 from central_scorer.ingest import IngestRefused, ingest
-from central_scorer.uploads import UploadArea, UploadError
 from central_scorer.reports import NoResults, organisation_results, write_report
+from central_scorer.uploads import UploadArea, UploadError
+from common.i18n import LANGUAGES
+from common.protocol import API
 
 
 CHUNK_LIMIT = 8 * 1024 * 1024
@@ -49,12 +52,30 @@ def create_app(centre: Centre) -> FastAPI:
             return {"received": uploads.received(sha256)}
         return {"received": total, **ingest(centre, complete).as_dict()}
 
+    @app.get("/results", response_class=HTMLResponse)
+    def public_results(lang: str = "kk") -> HTMLResponse:
+        """The public page (§28): aggregated, no personal data, small groups suppressed."""
+        if lang not in LANGUAGES:
+            lang = "kk"
+        return HTMLResponse(public_page.render(aggregate(centre).public(), lang))
+
+    @app.get(f"{API}/public/results")
+    def public_results_json() -> dict[str, Any]:
+        return aggregate(centre).public()
+
+    def staff(authorization: Annotated[str | None, Header()] = None) -> None:
+        token = authorization[7:].strip() if authorization and authorization.lower().startswith("bearer ") else None
+        if not centre.staff_token_valid(token):
+            raise HTTPException(401, "the centre's staff token is required")
+
+    Staff = Annotated[None, Depends(staff)]
+
     @app.get(f"{API}/results/{{organisation_code}}")
-    def results(organisation_code: str) -> dict[str, Any]:
+    def results(organisation_code: str, _: Staff) -> dict[str, Any]:
         return {"results": organisation_results(centre, organisation_code)}
 
     @app.post(f"{API}/reports/{{organisation_code}}")
-    def report(organisation_code: str, lang: str = "kk", name: str | None = None) -> dict[str, str]:
+    def report(organisation_code: str, _: Staff, lang: str = "kk", name: str | None = None) -> dict[str, str]:
         return {"path": str(write_report(centre, organisation_code, lang, name))}
 
     return app

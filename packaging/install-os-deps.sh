@@ -3,7 +3,8 @@
 #   venv     - Python's venv module (Debian splits it out)
 #   runtime  - the shared libraries Qt needs even on the offscreen platform
 #   display  - the X11 (xcb) libraries Qt needs to open real windows on a display
-#   test     - poppler-utils (pdftoppm, pdftotext) to render and read back our PDFs
+#   test     - poppler-utils (pdftoppm, pdftotext) to render and read back our PDFs, and
+#              Chromium for the public results page (driven by Playwright, no browser download)
 set -euo pipefail
 what=${1:-runtime}
 
@@ -26,7 +27,8 @@ case "$what" in
              libgl1 libfontconfig1 libdbus-1-3)
     fi ;;
   test)
-    command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils) ;;
+    command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+    command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
 esac
 [ ${#need[@]} -eq 0 ] && exit 0
 

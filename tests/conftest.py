@@ -66,6 +66,7 @@ class RoomSetup:
 
 
 def configure_room(tmp_path: Path, centre, students: int = 6) -> RoomSetup:
+    """A room of organisation 100200 with the demo package imported and a demo roster issued."""
     from proctor_console.room import Room
 
     room = Room(tmp_path / "room", password_params=passwords.FAST)

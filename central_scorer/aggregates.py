@@ -1,0 +1,104 @@
+"""Aggregated results for publication (§28): by region, type of organisation, language and
+direction — never a person, and never a group small enough to point at one.
+
+Every scored attempt contributes its percent overall and per direction (the sections' directions
+of its package). Organisation facts (region, type) come from the campaign's selection; an
+organisation the centre has no facts for is counted under "unknown". A group with fewer than
+`MIN_GROUP` students is suppressed: its size and mean are not published.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from common.domain.exam import ExamContent, content_from_dict, latest_answers, score_item
+from common.storage.central_models import CentralPackage, Response, Result
+from central_scorer.centre import Centre
+
+MIN_GROUP = 10
+UNKNOWN = "unknown"
+
+
+@dataclass
+class Group:
+    key: str
+    students: int = 0
+    percent_sum: float = 0.0
+
+    def add(self, percent: float) -> None:
+        self.students += 1
+        self.percent_sum += percent
+
+    def public(self, min_group: int) -> dict[str, Any]:
+        if self.students < min_group:
+            return {"key": self.key, "suppressed": True}
+        return {"key": self.key, "suppressed": False, "students": self.students,
+                "mean_percent": round(self.percent_sum / self.students, 1)}
+
+
+@dataclass
+class Aggregates:
+    overall: Group = field(default_factory=lambda: Group("all"))
+    by: dict[str, dict[str, Group]] = field(default_factory=lambda: defaultdict(dict))
+
+    def add(self, dimension: str, key: str, percent: float) -> None:
+        self.by[dimension].setdefault(key, Group(key)).add(percent)
+
+    def public(self, min_group: int = MIN_GROUP) -> dict[str, Any]:
+        return {
+            "min_group": min_group,
+            "overall": self.overall.public(min_group),
+            "by": {dim: [g.public(min_group) for _, g in sorted(groups.items())]
+                   for dim, groups in sorted(self.by.items())},
+        }
+
+
+def organisation_facts(centre: Centre) -> dict[str, dict[str, str]]:
+    """code → region, type, from the newest campaign that selected the organisation."""
+    try:
+        from common.storage.central_models import CampaignOrganisation
+    except ImportError:  # no campaign tables in this database's schema
+        return {}
+    facts: dict[str, dict[str, str]] = {}
+    with centre.read() as s:
+        for row in s.scalars(select(CampaignOrganisation).order_by(CampaignOrganisation.id)):
+            facts[row.code] = {"region": row.region, "type": row.type}
+    return facts
+
+
+def aggregate(centre: Centre) -> Aggregates:
+    facts = organisation_facts(centre)
+    contents: dict[str, ExamContent] = {}
+    out = Aggregates()
+    with centre.read() as s:
+        for package in s.scalars(select(CentralPackage)):
+            contents[package.package_id] = content_from_dict(json.loads(package.content_json))
+        results = list(s.scalars(select(Result).where(Result.status == "scored")))
+        changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for r in s.execute(select(Response.result_id, Response.seq, Response.item_id,
+                                  Response.answer_json).where(Response.result_id.in_(
+                                      [x.id for x in results]))):
+            changes[r.result_id].append({"seq": r.seq, "item_id": r.item_id,
+                                         "answer": json.loads(r.answer_json)})
+    for result in results:
+        content = contents.get(result.package_id or "")
+        if content is None or not result.max_score:
+            continue
+        org = facts.get(result.organisation_code, {})
+        percent = 100 * (result.score or 0) / result.max_score
+        out.overall.add(percent)
+        out.add("region", org.get("region", UNKNOWN), percent)
+        out.add("type", org.get("type", UNKNOWN), percent)
+        out.add("language", content.language, percent)
+        answers = latest_answers(changes[result.id])
+        for section in content.sections:
+            points = sum(item.points for item in section.items)
+            if points:
+                got = sum(score_item(item, answers.get(item.id)) for item in section.items)
+                out.add("direction", section.direction, 100 * got / points)
+    return out
