@@ -71,34 +71,62 @@ def organisation_facts(centre: Centre) -> dict[str, dict[str, str]]:
     return facts
 
 
-def aggregate(centre: Centre) -> Aggregates:
+@dataclass(frozen=True)
+class ScoredRow:
+    """One scored attempt, reduced to what aggregation needs: no name, no code of a person."""
+
+    organisation_code: str
+    region: str
+    type: str
+    language: str
+    percent: float
+    directions: dict[str, float]  # direction -> percent
+
+
+def scored_rows(centre: Centre, organisation_code: str | None = None) -> list[ScoredRow]:
+    """Every scored attempt's percent overall and per direction (re-scored per section)."""
     facts = organisation_facts(centre)
     contents: dict[str, ExamContent] = {}
-    out = Aggregates()
     with centre.read() as s:
         for package in s.scalars(select(CentralPackage)):
             contents[package.package_id] = content_from_dict(json.loads(package.content_json))
-        results = list(s.scalars(select(Result).where(Result.status == "scored")))
+        query = select(Result).where(Result.status == "scored")
+        if organisation_code is not None:
+            query = query.where(Result.organisation_code == organisation_code)
+        results = list(s.scalars(query))
         changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for r in s.execute(select(Response.result_id, Response.seq, Response.item_id,
                                   Response.answer_json).where(Response.result_id.in_(
                                       [x.id for x in results]))):
             changes[r.result_id].append({"seq": r.seq, "item_id": r.item_id,
                                          "answer": json.loads(r.answer_json)})
+    rows = []
     for result in results:
         content = contents.get(result.package_id or "")
         if content is None or not result.max_score:
             continue
         org = facts.get(result.organisation_code, {})
-        percent = 100 * (result.score or 0) / result.max_score
-        out.overall.add(percent)
-        out.add("region", org.get("region", UNKNOWN), percent)
-        out.add("type", org.get("type", UNKNOWN), percent)
-        out.add("language", content.language, percent)
         answers = latest_answers(changes[result.id])
+        got: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
         for section in content.sections:
-            points = sum(item.points for item in section.items)
-            if points:
-                got = sum(score_item(item, answers.get(item.id)) for item in section.items)
-                out.add("direction", section.direction, 100 * got / points)
+            for item in section.items:
+                got[section.direction][0] += score_item(item, answers.get(item.id))
+                got[section.direction][1] += item.points
+        rows.append(ScoredRow(
+            organisation_code=result.organisation_code, region=org.get("region", UNKNOWN),
+            type=org.get("type", UNKNOWN), language=content.language,
+            percent=100 * (result.score or 0) / result.max_score,
+            directions={d: 100 * a / b for d, (a, b) in got.items() if b}))
+    return rows
+
+
+def aggregate(centre: Centre) -> Aggregates:
+    out = Aggregates()
+    for row in scored_rows(centre):
+        out.overall.add(row.percent)
+        out.add("region", row.region, row.percent)
+        out.add("type", row.type, row.percent)
+        out.add("language", row.language, row.percent)
+        for direction, percent in row.directions.items():
+            out.add("direction", direction, percent)
     return out

@@ -15,7 +15,7 @@ _BAR_W, _ROW_H, _LABEL_W = 360, 26, 330
 def _label(dimension: str, key: str, lang: str) -> str:
     if key == "unknown":
         return t("public.unknown", lang)
-    candidate = {"direction": f"public.direction.{key}", "type": f"public.type.{key}",
+    candidate = {"direction": f"direction.{key}", "type": f"public.type.{key}",
                  "language": f"public.language.{key}"}.get(dimension)
     return t(candidate, lang) if candidate and candidate in catalogue() else key
 

@@ -10,11 +10,17 @@ from typing import Any
 from sqlalchemy import select
 
 from common.documents.pdf import local_time
-from common.documents.report import OrganisationReport, ReportRow, render_organisation_report
+from common.documents.report import (
+    DirectionComparison,
+    OrganisationReport,
+    ReportRow,
+    render_organisation_report,
+)
 from common.domain.calendar import add_working_days
 from common.durable import write_durably
 from common.storage.base import utcnow
 from common.storage.central_models import CentralPackage, ReceivedBundle, Response, Result
+from central_scorer.aggregates import UNKNOWN, scored_rows
 from central_scorer.centre import Centre
 
 RESULTS_DUE_WORKING_DAYS = 3
@@ -45,6 +51,7 @@ def build_report(centre: Centre, organisation_code: str, organisation_name: str 
                   void_reason=r.void_reason if r.status == "voided" else None)
         for r in results
     )
+    directions, region = direction_comparison(centre, organisation_code)
     return OrganisationReport(
         organisation_code=organisation_code,
         organisation_name=organisation_name or organisation_code,
@@ -55,7 +62,25 @@ def build_report(centre: Centre, organisation_code: str, organisation_name: str 
         due_date=add_working_days(monitoring_day, RESULTS_DUE_WORKING_DAYS),
         generated_at=utcnow(),
         rows=rows,
+        directions=directions,
+        region=None if region == UNKNOWN else region,
     )
+
+
+def direction_comparison(centre: Centre, organisation_code: str) -> tuple[tuple[DirectionComparison, ...], str]:
+    """Mean percent per direction for the organisation, its region and the country."""
+    rows = scored_rows(centre)
+    own = [r for r in rows if r.organisation_code == organisation_code]
+    region = own[0].region if own else UNKNOWN
+    in_region = [r for r in rows if r.region == region] if region != UNKNOWN else []
+
+    def mean(group: list, direction: str) -> float | None:
+        values = [r.directions[direction] for r in group if direction in r.directions]
+        return round(sum(values) / len(values), 1) if values else None
+
+    directions = sorted({d for r in own for d in r.directions})
+    return tuple(DirectionComparison(d, mean(own, d), mean(in_region, d), mean(rows, d))
+                 for d in directions), region
 
 
 def write_report(centre: Centre, organisation_code: str, lang: str,

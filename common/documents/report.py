@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table
 
 from common.documents.pdf import (
     CONTENT_WIDTH,
+    FONT,
     build_pdf,
     check_language,
     format_date,
@@ -26,7 +30,7 @@ from common.documents.pdf import (
     styles,
     table_style,
 )
-from common.i18n import t
+from common.i18n import catalogue, t
 
 __all__ = ["ABSENCE_REASONS", "STATUSES", "VOID_REASONS", "OrganisationReport", "ReportRow",
            "render_organisation_report"]
@@ -48,6 +52,16 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
+class DirectionComparison:
+    """Mean percent in one direction: the organisation against its region and the country."""
+
+    direction: str  # reading_literacy | mathematical_literacy | science_literacy | ...
+    organisation: float | None
+    region: float | None
+    country: float | None
+
+
+@dataclass(frozen=True)
 class OrganisationReport:
     organisation_code: str
     organisation_name: str
@@ -58,6 +72,8 @@ class OrganisationReport:
     due_date: date  # results due to the organisation (3 working days)
     generated_at: datetime
     rows: tuple[ReportRow, ...]
+    directions: tuple[DirectionComparison, ...] = ()
+    region: str | None = None
 
 
 def render_organisation_report(report: OrganisationReport, lang: str) -> bytes:
@@ -73,6 +89,7 @@ def render_organisation_report(report: OrganisationReport, lang: str) -> bytes:
         _details(report, lang),
         para(t("report.summary", lang), st.heading),
         _summary(report.rows, lang),
+        *_comparison(report, lang),
         para(t("report.results", lang), st.heading),
         _rows_table(report.rows, lang),
         Spacer(1, 4 * mm),
@@ -81,6 +98,57 @@ def render_organisation_report(report: OrganisationReport, lang: str) -> bytes:
     footer = t("report.footer_id", lang, organisation_code=report.organisation_code,
                date=report.monitoring_date.isoformat())
     return build_pdf(story, lang=lang, title=t("report.title", lang), footer_left=footer)
+
+
+def _direction_label(direction: str, lang: str) -> str:
+    key = f"direction.{direction}"
+    return t(key, lang) if key in catalogue() else direction
+
+
+def _comparison(report: OrganisationReport, lang: str) -> list[Flowable]:
+    """Scores by direction: a table and a bar chart, organisation vs region vs country."""
+    if not report.directions:
+        return []
+    st = styles()
+    region = report.region or t("report.compare.region_unknown", lang)
+    heads = [t("report.compare.direction", lang), t("report.compare.organisation", lang),
+             t("report.compare.region", lang, region=region), t("report.compare.country", lang)]
+
+    def cell(value: float | None) -> str:
+        return "—" if value is None else format_number(value, lang)
+
+    data = [[para(h, st.cell_bold) for h in heads]] + [
+        [para(_direction_label(d.direction, lang), st.cell), para(cell(d.organisation), st.cell),
+         para(cell(d.region), st.cell), para(cell(d.country), st.cell)]
+        for d in report.directions]
+    table = Table(data, colWidths=[70 * mm, 34 * mm, 36 * mm, 34 * mm], hAlign="LEFT", repeatRows=1)
+    table.setStyle(table_style(("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6"))))
+    return [para(t("report.compare.title", lang), st.heading), table, Spacer(1, 3 * mm),
+            _comparison_chart(report, lang, heads[1:])]
+
+
+def _comparison_chart(report: OrganisationReport, lang: str, series_names: list[str]) -> Drawing:
+    drawing = Drawing(CONTENT_WIDTH, 62 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 14 * mm, CONTENT_WIDTH - 60 * mm, 44 * mm
+    chart.data = [[(getattr(d, attr) or 0.0) for d in report.directions]
+                  for attr in ("organisation", "region", "country")]
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
+    chart.valueAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 6.5
+    chart.categoryAxis.categoryNames = [_direction_label(d.direction, lang) for d in report.directions]
+    for i, colour in enumerate(("#2f6f9f", "#9fbfd6", "#c9c9c9")):
+        chart.bars[i].fillColor = colors.HexColor(colour)
+        chart.bars[i].strokeColor = None
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = CONTENT_WIDTH - 44 * mm, 52 * mm
+    legend.fontName, legend.fontSize = FONT, 7
+    legend.colorNamePairs = [(chart.bars[i].fillColor, name) for i, name in enumerate(series_names)]
+    drawing.add(legend)
+    return drawing
 
 
 def _check_row(row: ReportRow) -> None:
