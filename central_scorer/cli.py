@@ -70,6 +70,13 @@ def _report(args: argparse.Namespace, centre) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, centre) -> int:
+    from central_scorer.exports import export
+
+    print(export(centre, args.organisation, args.out, args.lang))
+    return 0
+
+
 def _due_date(args: argparse.Namespace, centre) -> int:
     import datetime as dt
 
@@ -124,6 +131,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     rep.add_argument("--name", help="the organisation's name as printed")
     rep.add_argument("--lang", choices=("kk", "ru", "en"), default="kk")
     rep.set_defaults(handler=_report)
+
+    exp = sub.add_parser("export", help="an organisation's results as CSV or XLSX (by --out's suffix)")
+    exp.add_argument("--organisation", required=True)
+    exp.add_argument("--out", type=Path, required=True)
+    exp.add_argument("--lang", choices=("kk", "ru", "en"), default="kk")
+    exp.set_defaults(handler=_export)
 
     due = sub.add_parser("due-date", help="the day results are due: three KZ working days after DATE")
     due.add_argument("date", help="the day the monitoring ended, YYYY-MM-DD")
