@@ -44,6 +44,7 @@ from proctor_console import audit
 from proctor_console.errors import (
     AttemptClosed,
     AttemptVoided,
+from proctor_console.revocation import ensure_not_revoked
     Conflict,
     LockedOut,
     NotAdmitted,
@@ -303,6 +304,7 @@ class Room:
 
     # --- the kiosk's side ---------------------------------------------------------------------
 
+        ensure_not_revoked(self, package)  # §15: a cancelled territory's package stays shut
     def login(self, login: str, password: str, workstation_id: str) -> dict[str, Any]:
         content = self.content()  # refuses before the start
         with self.read() as s:

@@ -23,7 +23,7 @@ from common.protocol import (
     UploadRequest,
 )
 from common.domain.roster import RosterInvalid
-from proctor_console import acts, sealing
+from proctor_console import acts, revocation, sealing
 from proctor_console.errors import RoomError
 from proctor_console.room import Room
 
@@ -62,6 +62,7 @@ def create_app(room: Room) -> FastAPI:
 
     Proctor = Annotated[str, Depends(proctor)]
     AttemptId = Annotated[str, Depends(attempt)]
+    app.include_router(revocation.router(room, Proctor))  # §15: the centre's revocation lists
 
     # --- kiosks -------------------------------------------------------------------------------
 

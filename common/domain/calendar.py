@@ -14,7 +14,10 @@ def _kz(year: int) -> holidays.HolidayBase:
 
 
 def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in _kz(day.year)
+    kz = _kz(day.year)
+    if day in kz.weekend_workdays:  # a Saturday or Sunday made a working day by a transfer
+        return True
+    return day.weekday() < 5 and day not in kz
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
@@ -26,3 +29,21 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
         if is_working_day(day):
             remaining -= 1
     return day
+
+
+def previous_working_day(day: dt.date) -> dt.date:
+    """`day` itself when it is a working day, else the nearest working day before it."""
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def working_days(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every working day from `first` to `last`, both included (a campaign's test days)."""
+    days = []
+    day = first
+    while day <= last:
+        if is_working_day(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days

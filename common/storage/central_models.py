@@ -83,3 +83,61 @@ class CentralAct(CentralBase):
     kind: Mapped[str] = mapped_column(String(16))
     individual_code: Mapped[str] = mapped_column(String(16))
     data_json: Mapped[str] = mapped_column(Text)
+
+
+# --- the monitoring campaign (§11-§15): selection, calendar, notices, cancellations ----------------
+
+
+class Campaign(CentralBase):
+    """One year's monitoring of one grade: the published selection and its test window."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (UniqueConstraint("year", "grade"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    grade: Mapped[str] = mapped_column(String(16))  # 4 | 9 | college-2 | college-3
+    share: Mapped[str] = mapped_column(String(16))  # decimal text, e.g. "0.25"
+    seed: Mapped[str] = mapped_column(String(40))  # the selection's seed, a whole number as text
+    list_sha256: Mapped[str] = mapped_column(String(64))
+    selection_json: Mapped[str] = mapped_column(Text)  # the published selection, as printed
+    first_day: Mapped[dt.date]
+    last_day: Mapped[dt.date]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CampaignOrganisation(CentralBase):
+    """A selected organisation: where it is, its test day, and whether a cancellation covers it."""
+
+    __tablename__ = "campaign_organisations"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    region: Mapped[str] = mapped_column(String(120))
+    district: Mapped[str] = mapped_column(String(120))
+    territory: Mapped[str] = mapped_column(String(16))
+    type: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    contingent: Mapped[int]
+    stratum: Mapped[str] = mapped_column(String(80))
+    test_day: Mapped[dt.date | None]
+    cancellation_id: Mapped[int | None] = mapped_column(ForeignKey("cancellations.id"))
+
+
+class Cancellation(CentralBase):
+    """A decision not to hold the monitoring in a region or district (§15), and the signed list."""
+
+    __tablename__ = "cancellations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revocation_id: Mapped[str] = mapped_column(String(36), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    region: Mapped[str] = mapped_column(String(120))
+    district: Mapped[str | None] = mapped_column(String(120))
+    grounds: Mapped[str] = mapped_column(String(32))  # restrictions | state_of_emergency | emergency
+    authority: Mapped[str] = mapped_column(String(32))  # whose decision or proposal it rests on
+    basis_reference: Mapped[str] = mapped_column(String(300))
+    basis_text: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[dt.date]
+    document_json: Mapped[str] = mapped_column(Text)  # the signed revocation list, as issued
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
