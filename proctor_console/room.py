@@ -41,10 +41,10 @@ from common.storage.room_models import (
     Student,
 )
 from proctor_console import audit
+from proctor_console.revocation import ensure_not_revoked
 from proctor_console.errors import (
     AttemptClosed,
     AttemptVoided,
-from proctor_console.revocation import ensure_not_revoked
     Conflict,
     LockedOut,
     NotAdmitted,
@@ -275,6 +275,7 @@ class Room:
     def start(self, start_code: str, actor: str) -> dict[str, Any]:
         """Open the package with the morning's start code; from now on admitted students may log in."""
         package = self._package()
+        ensure_not_revoked(self, package)  # §15: a cancelled territory's package stays shut
         content, content_key = package.open(start_code)
         with self.tx() as s:
             s.get(Package, package.package_id).content_key = content_key
@@ -304,7 +305,6 @@ class Room:
 
     # --- the kiosk's side ---------------------------------------------------------------------
 
-        ensure_not_revoked(self, package)  # §15: a cancelled territory's package stays shut
     def login(self, login: str, password: str, workstation_id: str) -> dict[str, Any]:
         content = self.content()  # refuses before the start
         with self.read() as s:
