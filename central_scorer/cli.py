@@ -77,6 +77,16 @@ def _export(args: argparse.Namespace, centre) -> int:
     return 0
 
 
+def _reports_due(args: argparse.Namespace, centre) -> int:
+    import datetime as dt
+
+    from central_scorer.dashboard import as_json, reports_due
+
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    _dump(as_json(reports_due(centre, today)))
+    return 0
+
+
 def _due_date(args: argparse.Namespace, centre) -> int:
     import datetime as dt
 
@@ -137,6 +147,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--out", type=Path, required=True)
     exp.add_argument("--lang", choices=("kk", "ru", "en"), default="kk")
     exp.set_defaults(handler=_export)
+
+    rdue = sub.add_parser("reports-due", help="organisations' reports: delivered, due or overdue")
+    rdue.add_argument("--today", help="as if today were YYYY-MM-DD (default: today in Kazakhstan)")
+    rdue.add_argument("--json", action="store_true", help="print JSON (the only format)")
+    rdue.set_defaults(handler=_reports_due)
 
     due = sub.add_parser("due-date", help="the day results are due: three KZ working days after DATE")
     due.add_argument("date", help="the day the monitoring ended, YYYY-MM-DD")

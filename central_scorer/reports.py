@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,13 @@ from common.documents.report import (
 from common.domain.calendar import add_working_days
 from common.durable import write_durably
 from common.storage.base import utcnow
-from common.storage.central_models import CentralPackage, ReceivedBundle, Response, Result
+from common.storage.central_models import (
+    CentralPackage,
+    ReceivedBundle,
+    ReportDelivery,
+    Response,
+    Result,
+)
 from central_scorer.aggregates import UNKNOWN, scored_rows
 from central_scorer.centre import Centre
 
@@ -85,9 +92,14 @@ def direction_comparison(centre: Centre, organisation_code: str) -> tuple[tuple[
 
 def write_report(centre: Centre, organisation_code: str, lang: str,
                  organisation_name: str | None = None) -> Path:
+    """Make the report, keep it on disk, and record that it was made (the dashboard counts it)."""
     report = build_report(centre, organisation_code, organisation_name)
     path = centre.root / "reports" / f"results-{organisation_code}-{lang}.pdf"
-    write_durably(path, render_organisation_report(report, lang))
+    pdf = render_organisation_report(report, lang)
+    write_durably(path, pdf)
+    with centre.tx() as s:
+        s.add(ReportDelivery(organisation_code=organisation_code, lang=lang, path=str(path),
+                             sha256=hashlib.sha256(pdf).hexdigest()))
     return path
 
 

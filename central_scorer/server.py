@@ -8,7 +8,7 @@ import uvicorn
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from central_scorer import public_page
+from central_scorer import dashboard, public_page
 from central_scorer.aggregates import aggregate
 from central_scorer.centre import Centre
 from central_scorer.ingest import IngestRefused, ingest
@@ -69,6 +69,14 @@ def create_app(centre: Centre) -> FastAPI:
             raise HTTPException(401, "the centre's staff token is required")
 
     Staff = Annotated[None, Depends(staff)]
+
+    @app.get("/dashboard", response_class=HTMLResponse)
+    def dashboard_page(_: Staff, lang: str = "kk") -> HTMLResponse:
+        return HTMLResponse(dashboard.render(dashboard.reports_due(centre), lang if lang in LANGUAGES else "kk"))
+
+    @app.get(f"{API}/reports/due")
+    def reports_due(_: Staff) -> list[dict[str, Any]]:
+        return dashboard.as_json(dashboard.reports_due(centre))
 
     @app.get(f"{API}/results/{{organisation_code}}")
     def results(organisation_code: str, _: Staff) -> dict[str, Any]:

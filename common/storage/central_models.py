@@ -141,3 +141,18 @@ class Cancellation(CentralBase):
     decided_on: Mapped[dt.date]
     document_json: Mapped[str] = mapped_column(Text)  # the signed revocation list, as issued
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --- reports delivered to organisations (§27: within three working days) --------------------------
+
+
+class ReportDelivery(CentralBase):
+    """A results report made for an organisation: when, in which language, which file."""
+
+    __tablename__ = "report_deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_code: Mapped[str] = mapped_column(String(32), index=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    made_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
