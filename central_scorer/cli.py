@@ -167,7 +167,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # Areas that add sub-commands: each module has register(sub). Add one line per area.
-AREAS = ("central_scorer.cli", "central_scorer.campaign_cli")
+AREAS = ("central_scorer.cli", "central_scorer.campaign_cli", "central_scorer.items_cli")
 
 
 def main(argv: list[str] | None = None) -> int:

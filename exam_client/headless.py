@@ -24,10 +24,38 @@ def emit(out: TextIO, event: str, **fields: Any) -> None:
 def choose(item: dict[str, Any], rng: random.Random) -> Any:
     """A plausible answer of the item's type, the way a student might give it."""
     ids = [o["id"] for o in item.get("options", [])]
-    if item["type"] == "single_choice":
+    kind = item["type"]
+    if kind == "single_choice":
         return rng.choice(ids)
-    if item["type"] == "multiple_choice":
+    if kind == "multiple_choice":
         return sorted(rng.sample(ids, rng.randint(1, min(3, len(ids)))))
+    if kind == "ordering":
+        return rng.sample(ids, len(ids))
+    if kind == "matching":
+        right = [o["id"] for o in item["right"]]
+        lefts = [o["id"] for o in item["left"]]
+        picks = rng.sample(right, min(len(right), len(lefts)))
+        return [[left, r] for left, r in zip(lefts, picks) if rng.random() < 0.9]
+    if kind == "association":
+        shuffled = rng.sample(ids, len(ids))
+        limit = item.get("max_associations") or len(ids) // 2
+        return [shuffled[i:i + 2] for i in range(0, min(len(ids) - 1, 2 * limit), 2)]
+    if kind == "gap_match":
+        choices = [c["id"] for c in item["choices"]]
+        picks = rng.sample(choices, min(len(choices), len(item["gaps"])))
+        return {g["id"]: c for g, c in zip(item["gaps"], picks)}
+    if kind == "inline_choice":
+        out: dict[str, str] = {}
+        for gap in item["gaps"]:
+            if gap.get("options"):
+                out[gap["id"]] = rng.choice([o["id"] for o in gap["options"]])
+            elif gap.get("input") == "numeric":
+                out[gap["id"]] = str(rng.randint(0, 100))
+            else:
+                out[gap["id"]] = rng.choice(["су", "вода", "water", "Астана"])
+        return out
+    if kind == "text_entry":
+        return rng.choice(["Астана", "су", "вода", "water", "күн", "солнце", " Абай "])
     number = rng.choice([rng.randint(0, 500), rng.randint(0, 60) / 2])
     return str(number).replace(".", ",") if rng.random() < 0.5 else str(number)
 
