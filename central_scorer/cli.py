@@ -167,7 +167,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # Areas that add sub-commands: each module has register(sub). Add one line per area.
-AREAS = ("central_scorer.cli", "central_scorer.campaign_cli", "central_scorer.items_cli")
+AREAS = ("central_scorer.cli", "central_scorer.campaign_cli", "central_scorer.items_cli",
+         "central_scorer.stats_cli")
 
 
 def main(argv: list[str] | None = None) -> int:
