@@ -34,6 +34,9 @@ test-quick: $(TSTAMP)
 
 screenshots: $(TSTAMP)
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/proctor-console screenshots --out docs/screenshots
+	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots
+	@QT_QPA_PLATFORM=offscreen CBT_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
+		tests/central_scorer/test_public_page.py -k "chromium and sqlite"
 
 clean:
 	rm -rf $(VENV) build *.egg-info var

@@ -1,4 +1,6 @@
-"""`exam-client`: the kiosk. `--headless` runs a scripted sitting with the same engine."""
+"""`exam-client`: the kiosk. Without `--headless` it opens the kiosk's window (full screen);
+`--headless` runs a scripted sitting with the same engine; `--screenshots DIR` draws every screen
+in kk, ru and en into DIR."""
 
 from __future__ import annotations
 
@@ -11,27 +13,46 @@ from common import __version__
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="exam-client", description=__doc__)
-    parser.add_argument("--version", action="version", version=__version__)
-    parser.add_argument("--config", type=Path, required=True,
+    from common.build_info import VersionAction  # version and build hash (packaging/)
+
+    parser.add_argument("--version", action=VersionAction)
+    parser.add_argument("--config", type=Path,
                         help="kiosk configuration: room server address, certificate pin, workstation")
     parser.add_argument("--headless", action="store_true", help="no screen: a scripted student")
     parser.add_argument("--login")
     parser.add_argument("--password")
     parser.add_argument("--seed", type=int, default=0, help="the scripted student's choices")
     parser.add_argument("--think-ms", type=int, default=50, help="pause before each answer")
+    parser.add_argument("--windowed", action="store_true",
+                        help="an ordinary window that may be closed (for trying the kiosk out)")
+    parser.add_argument("--screenshots", type=Path, metavar="DIR",
+                        help="draw every screen in kk, ru and en into DIR and exit")
     args = parser.parse_args(argv)
+
+    if args.screenshots is not None:
+        from exam_client.screenshots import render_screenshots
+
+        for path in render_screenshots(args.screenshots):
+            print(path)
+        return 0
+    if args.config is None:
+        parser.error("--config is needed (or --screenshots DIR)")
 
     from exam_client.engine import KioskConfig, KioskEngine
 
-    engine = KioskEngine(KioskConfig.load(args.config))
+    try:
+        config = KioskConfig.load(args.config)
+    except (OSError, ValueError) as exc:
+        parser.error(str(exc))
     if args.headless:
         if not (args.login and args.password):
             parser.error("--headless needs --login and --password")
         from exam_client.headless import sit
 
-        return sit(engine, args.login, args.password, args.seed, args.think_ms / 1000)
-    parser.error("the kiosk screen is not built yet: run with --headless")
-    return 2
+        return sit(KioskEngine(config), args.login, args.password, args.seed, args.think_ms / 1000)
+    from exam_client.app import run_kiosk
+
+    return run_kiosk(config, kiosk_mode=not args.windowed)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ An act is never edited afterwards; the PDF is written and fsynced before the act
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import datetime
 from typing import Any
@@ -14,7 +13,7 @@ from sqlalchemy import func, select
 
 from common.canonical import sha256_hex
 from common.durable import write_durably
-from common.documents.acts import render_confiscation_act, render_impostor_act
+from common.documents.acts import act_data, act_sha256, render_confiscation_act, render_impostor_act
 from common.domain.acts import (
     ConfiscationAct,
     FoundItem,
@@ -83,7 +82,7 @@ def _draw_up(room: Room, kind: str, individual_code: str, build, render, actor: 
     pdf = render(act)
     path = room.paths.acts / f"act-{number}-{kind}.pdf"
     write_durably(path, pdf)
-    data = _jsonable(dataclasses.asdict(act))
+    data = act_data(act)
     with room.tx() as s:
         s.add(Act(number=number, kind=kind, student_id=student.id,
                   data_json=json.dumps(data, ensure_ascii=False, sort_keys=True),
@@ -98,9 +97,14 @@ def _draw_up(room: Room, kind: str, individual_code: str, build, render, actor: 
         elif kind == "impostor":
             s.get(Student, student.id).attendance = Attendance.NOT_ADMITTED
         audit.record(s, actor, f"act_{kind}", number=number, individual_code=individual_code,
-                     pdf_sha256=sha256_hex(pdf), voided=voids)
+                     data_sha256=act_sha256(act), pdf_sha256=sha256_hex(pdf), voided=voids,
+                     before={"attempt": attempt.status.value if attempt else None,
+                             "attendance": student.attendance.value},
+                     after={"attempt": "voided" if voids else (attempt.status.value if attempt else None),
+                            "attendance": "not_admitted" if kind == "impostor" and not voids
+                            else student.attendance.value})
     return {"number": number, "kind": kind, "pdf_path": str(path), "pdf_sha256": sha256_hex(pdf),
-            "voided": voids}
+            "data_sha256": act_sha256(act), "voided": voids}
 
 
 def _organisation(room: Room) -> Organisation:
@@ -111,13 +115,3 @@ def _organisation(room: Room) -> Organisation:
 def _person(student: Student) -> Person:
     return Person(surname=student.surname, name=student.name, patronymic=student.patronymic,
                   individual_code=student.individual_code)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value

@@ -36,10 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     seal.add_argument("--login", required=True, help="the representative's login")
     seal.add_argument("--out", type=Path, help="where to copy the bundle, e.g. /media/usb/")
 
+    _add_headless_commands(sub)
     _add_screen_commands(sub)
 
     args = parser.parse_args(argv)
-    if args.command in ("watch", "screenshots"):
+    if getattr(args, "handler", None) is not None:
+        return args.handler(args)
+    if args.command in ("watch", "screenshots", "desk"):
         return _run_screen_command(parser, args)
     from proctor_console.room import Room
 
@@ -82,6 +85,15 @@ def _seal(room, args: argparse.Namespace) -> int:
     return 0
 
 
+# --- headless commands for scripting and support -------------------------------------------------
+
+
+def _add_headless_commands(sub: argparse._SubParsersAction) -> None:
+    from proctor_console import headless
+
+    headless.register(sub)
+
+
 # --- the room's window (Qt is imported only by these commands) -----------------------------------
 
 TOKEN_ENV = "CBT_PROCTOR_TOKEN"
@@ -97,17 +109,39 @@ def _add_screen_commands(sub: argparse._SubParsersAction) -> None:
     watch.add_argument("--fingerprint", required=True, help="SHA-256 of the room server's certificate")
     watch.add_argument("--lang", choices=LANGUAGES, default="kk")
 
-    shots = sub.add_parser("screenshots", help="draw the room's screen from a sample room (kk, ru, en)")
+    shots = sub.add_parser("screenshots", help="draw every screen of the console from a sample room "
+                                                "(kk, ru, en)")
     shots.add_argument("--out", type=Path, required=True)
+    shots.add_argument("--what", choices=("all", "room", "console", "pdf"), default="all",
+                       help="the room's map only, the desk's screens and dialogs, or its PDFs")
+
+    desk = sub.add_parser("desk", help="the representative's desk: the room server and its window")
+    desk.add_argument("--data-dir", type=Path, required=True)
+    desk.add_argument("--host", default="0.0.0.0", help="where the kiosks reach the room server")
+    desk.add_argument("--port", type=int, default=8443)
+    desk.add_argument("--advertise", help="the address printed in the slips' QR codes "
+                                          "(default: this PC's LAN address)")
+    desk.add_argument("--lang", choices=LANGUAGES, default="kk")
+    desk.add_argument("--password-cost", choices=COSTS, default="default")
 
 
 def _run_screen_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "screenshots":
+        from proctor_console.desk_app import render_console_screenshots, render_document_screenshots
         from proctor_console.room_watch import render_screenshots
 
-        for path in render_screenshots(args.out):
+        what = args.what
+        paths = [*(render_screenshots(args.out) if what in ("all", "room") else []),
+                 *(render_console_screenshots(args.out) if what in ("all", "console") else []),
+                 *(render_document_screenshots(args.out) if what in ("all", "pdf") else [])]
+        for path in paths:
             print(path)
         return 0
+    if args.command == "desk":
+        from proctor_console.desk_app import run_desk
+
+        return run_desk(args.data_dir, args.host, args.port, args.lang, args.advertise,
+                        COSTS[args.password_cost])
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
         parser.error(f"set {TOKEN_ENV} to the proctor's sign-in token")

@@ -55,3 +55,15 @@ class AttemptVoided(RoomError):
 class Conflict(RoomError):
     status = 409
     code = "conflict"
+
+
+class SeatLocked(RoomError):
+    """The student is out of the room with the representative's permission (§23)."""
+
+    status = 423
+    code = "seat_locked"
+
+
+class Forbidden(RoomError):
+    status = 403
+    code = "forbidden"

@@ -25,15 +25,17 @@ from sqlalchemy.orm import Session
 from common.crypto import passwords
 from common.crypto.signing import SigningKey, VerifyKey
 from common.domain.exam import ExamContent, content_to_dict, latest_answers, score_attempt
-from common.domain.roster import parse_csv
+from common.domain.roster import parse_bytes, parse_csv
 from common.package import ExamPackage, read_package
 from common.storage.base import session_factory, sqlite_url, utcnow
 from common.storage.migrate import upgrade
 from common.storage.room_models import (
+    Act,
     Answer,
     Attempt,
     AttemptStatus,
     Attendance,
+    Incident,
     Package,
     Proctor,
     SessionToken,
@@ -51,6 +53,7 @@ from proctor_console.errors import (
     NotFound,
     RoomError,
     RoomNotOpen,
+    SeatLocked,
     Unauthorized,
     WrongSeat,
 )
@@ -98,6 +101,14 @@ def full_name(student: Student) -> str:
     return " ".join(p for p in (student.surname, student.name, student.patronymic) if p)
 
 
+def away_since(s: Session, student_id: int) -> dt.datetime | None:
+    """When the student left the room with permission (§23), if they have not come back yet."""
+    last = s.scalars(select(Incident).where(
+        Incident.student_id == student_id, Incident.kind.in_(("left", "returned")))
+        .order_by(Incident.id.desc()).limit(1)).first()
+    return last.at if last is not None and last.kind == "left" else None
+
+
 class Room:
     """One computer room on the day. Thread-safe: writes are serialised by one lock."""
 
@@ -114,8 +125,18 @@ class Room:
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
-        with self._write, self._sessions.begin() as session:
-            yield session
+        """One write transaction; when it commits, the audit log's newest entry is noted on disk."""
+        with self._write:
+            session = self._sessions()
+            try:
+                with session.begin():
+                    yield session
+            except BaseException:
+                audit.discarded(session)
+                raise
+            finally:
+                session.close()
+            audit.committed(session, self.paths.root)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -213,12 +234,15 @@ class Room:
                          sha256=package.sha256)
         return {"package_id": package.package_id, "exam": package.manifest["exam"]}
 
-    def import_roster(self, data: bytes | str, actor: str) -> list[dict[str, str]]:
+    def import_roster(self, data: bytes | str, actor: str, filename: str = "") -> list[dict[str, str]]:
         """Validate the whole list, then issue each student a code, login, password and seat.
 
-        Returns the credentials once, for the slips; only Argon2id hashes of passwords are kept.
+        `data` is a CSV or XLSX file (`filename` helps tell which). Seats come from the list's
+        seat column when it has one, else in the list's order. Returns the credentials once, for
+        the slips; only Argon2id hashes of passwords are kept. A list with any problem is refused
+        whole (RosterInvalid names every row and field); nothing is half-imported.
         """
-        rows = parse_csv(data)
+        rows = parse_csv(data) if isinstance(data, str) else parse_bytes(data, filename)
         issued: list[dict[str, str]] = []
         hashed = []
         for index, row in enumerate(rows, start=1):
@@ -231,7 +255,7 @@ class Room:
             for row, index, password, password_hash in hashed:
                 code = self._new_code(codes)
                 login = f"{self.setting('room_no') or 'r'}-{index:03d}".lower()
-                seat = f"{index:02d}"
+                seat = row.seat or f"{index:02d}"
                 s.add(Student(iin=row.iin, surname=row.surname, name=row.name,
                               patronymic=row.patronymic, grade=row.grade, class_name=row.class_name,
                               language=row.language, individual_code=code, login=login,
@@ -239,7 +263,8 @@ class Room:
                 issued.append({"individual_code": code, "login": login, "password": password,
                                "seat": seat, "full_name": " ".join(
                                    p for p in (row.surname, row.name, row.patronymic) if p)})
-            audit.record(s, actor, "roster_imported", students=len(rows))
+            audit.record(s, actor, "roster_imported", students=len(rows), filename=filename or None,
+                         before={"students": 0}, after={"students": len(rows)})
         return issued
 
     @staticmethod
@@ -267,10 +292,13 @@ class Room:
             student = self._student(s, individual_code)
             if s.scalar(select(Attempt).where(Attempt.student_id == student.id)):
                 raise Conflict("the student has already started: attendance cannot change")
+            before = {"attendance": student.attendance.value, "absence_reason": student.absence_reason}
             student.attendance = attendance
             student.absence_reason = reason if attendance is Attendance.ABSENT else None
             audit.record(s, actor, "attendance", individual_code=individual_code,
-                         status=attendance.value, reason=reason)
+                         status=attendance.value, reason=reason, before=before,
+                         after={"attendance": attendance.value,
+                                "absence_reason": student.absence_reason})
 
     def start(self, start_code: str, actor: str) -> dict[str, Any]:
         """Open the package with the morning's start code; from now on admitted students may log in."""
@@ -323,6 +351,9 @@ class Room:
             raise NotAdmitted("the representative has not admitted this student")
         if student.seat != workstation_id:
             raise WrongSeat(f"this student's seat is {student.seat}, not {workstation_id}")
+        with self.read() as s:
+            if away_since(s, student.id) is not None:
+                raise SeatLocked("the student is out of the room: the representative unlocks the seat")
 
         token = secrets.token_urlsafe(32)
         now = utcnow()
@@ -403,6 +434,8 @@ class Room:
         with self.tx() as s:
             attempt = s.get(Attempt, attempt_id)
             self._ensure_open(attempt)
+            if entries and away_since(s, attempt.student_id) is not None:
+                raise SeatLocked("the seat is locked while the student is out of the room")
             have = set(s.scalars(select(Answer.seq).where(Answer.attempt_id == attempt_id)))
             late_limit = (attempt.deadline_at + LATE_ANSWER_GRACE).timestamp()
             for e in entries:
@@ -456,8 +489,17 @@ class Room:
             attempt = s.get(Attempt, attempt_id)
             acked = self._contiguous(set(s.scalars(
                 select(Answer.seq).where(Answer.attempt_id == attempt_id))))
+            away = away_since(s, attempt.student_id)
         return {"status": attempt.status.value, "deadline": attempt.deadline_at.isoformat(),
-                "server_time": utcnow().isoformat(), "acked_seq": acked}
+                "server_time": utcnow().isoformat(), "acked_seq": acked,
+                "locked": away is not None, "lock_reason": "away" if away else None}
+
+    def seat_lock(self, workstation_id: str) -> dict[str, Any]:
+        """Whether the kiosk at this seat must show its lock screen (the student is out, §23)."""
+        with self.read() as s:
+            student = s.scalar(select(Student).where(Student.seat == workstation_id))
+            away = away_since(s, student.id) if student is not None else None
+        return {"locked": away is not None, "lock_reason": "away" if away else None}
 
     def close_expired(self) -> int:
         """Submit every sitting whose time (plus the network grace) is over; returns how many."""
@@ -475,22 +517,68 @@ class Room:
     # --- views --------------------------------------------------------------------------------
 
     def room_view(self) -> dict[str, Any]:
+        """The room for the representative's screen: each seat with its student, attendance,
+        kiosk (readiness) and sitting (progress). A voided sitting never carries a score."""
+        from proctor_console.readiness import workstation_views
+
+        workstations = workstation_views(self)
+        now = utcnow()
         with self.read() as s:
             students = list(s.scalars(select(Student).order_by(Student.seat)))
             attempts = {a.student_id: a for a in s.scalars(select(Attempt))}
-            counts = dict(s.execute(select(Answer.attempt_id, func.count()).group_by(Answer.attempt_id)).all())
+            answer_rows: dict[str, list[dict[str, Any]]] = {}
+            for a in s.scalars(select(Answer).order_by(Answer.attempt_id, Answer.seq)):
+                answer_rows.setdefault(a.attempt_id, []).append(
+                    {"seq": a.seq, "item_id": a.item_id, "answer": json.loads(a.answer_json)})
+            incidents = dict(s.execute(select(Incident.student_id, func.count())
+                                       .where(Incident.student_id.is_not(None))
+                                       .group_by(Incident.student_id)).all())
+            extended = dict(s.execute(select(Incident.student_id, func.count())
+                                      .where(Incident.kind == "time_extended")
+                                      .group_by(Incident.student_id)).all())
+            away = {st.id: away_since(s, st.id) for st in students}
+            codes = {st.id: st.individual_code for st in students}
+            acts = [{"number": act.number, "kind": act.kind, "individual_code": codes.get(act.student_id),
+                     "created_at": act.created_at.isoformat(), "pdf_sha256": act.pdf_sha256}
+                    for act in s.scalars(select(Act).order_by(Act.id))]
         seats = []
         for st in students:
             a = attempts.get(st.id)
-            seats.append({
+            ws = workstations.get(st.seat)
+            seat = {
                 "seat": st.seat, "individual_code": st.individual_code, "full_name": full_name(st),
+                "grade": st.grade, "class_name": st.class_name, "language": st.language,
+                "login": st.login, "locked_out": st.failed_logins >= MAX_FAILED_LOGINS,
                 "attendance": st.attendance.value, "absence_reason": st.absence_reason,
-                "attempt": None if a is None else {
-                    "status": a.status.value, "answers": counts.get(a.id, 0), "score": a.score,
-                    "max_score": a.max_score, "void_reason": a.void_reason, "logins": a.logins},
-            })
+                "away": away[st.id] is not None,
+                "away_since": away[st.id].isoformat() if away[st.id] else None,
+                "incidents": incidents.get(st.id, 0), "workstation": ws, "attempt": None,
+            }
+            if a is not None:
+                rows = answer_rows.get(a.id, [])
+                acked = self._contiguous({r["seq"] for r in rows})
+                answered = sum(1 for v in latest_answers(rows).values() if v not in (None, "", [], {}))
+                voided = a.status is AttemptStatus.VOIDED
+                journal = ws.get("journal_seq") if ws and ws.get("attempt_id") == a.id else None
+                seat["attempt"] = {
+                    "status": a.status.value, "answers": len(rows), "answered": answered,
+                    "score": None if voided else a.score,
+                    "max_score": None if voided else a.max_score,
+                    "void_reason": a.void_reason, "logins": a.logins,
+                    "started_at": a.started_at.isoformat(), "deadline": a.deadline_at.isoformat(),
+                    "time_left_s": max(0, int((a.deadline_at - now).total_seconds()))
+                    if a.status is AttemptStatus.IN_PROGRESS else 0,
+                    "acked_seq": acked, "journal_lag": None if journal is None else max(0, journal - acked),
+                    "section": ws.get("section") if journal is not None else None,
+                    "hand_raised": bool(ws and ws.get("hand_raised") and journal is not None),
+                    "extensions": extended.get(st.id, 0),
+                }
+            seats.append(seat)
+        taken = {st.seat for st in students}
         return {"room_id": self.setting("room_id"), "room_no": self.setting("room_no"),
                 "organisation_code": self.setting("organisation_code"),
                 "organisation_name": self.setting("organisation_name"),
-                "open": self.setting("started_at") is not None, "seats": seats}
-
+                "open": self.setting("started_at") is not None,
+                "started_at": self.setting("started_at"), "centre_url": self.setting("centre_url"),
+                "server_time": now.isoformat(), "seats": seats, "acts": acts,
+                "spares": [ws for wid, ws in sorted(workstations.items()) if wid not in taken]}

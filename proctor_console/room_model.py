@@ -59,6 +59,38 @@ class SeatInfo:
     max_score: int | None
     absence_reason: str | None
     void_reason: str | None
+    # The kiosk at this seat (readiness) and the sitting's live progress; absent from older views.
+    registered: bool = False
+    ready: bool = False
+    reasons: tuple[str, ...] = ()
+    seen_seconds_ago: int | None = None
+    answered: int | None = None
+    time_left_s: int | None = None
+    section: str | None = None
+    journal_lag: int | None = None
+    hand_raised: bool = False
+    away: bool = False
+    locked_out: bool = False
+    extensions: int = 0
+    incidents: int = 0
+    grade: str = ""
+    class_name: str = ""
+    language: str = ""
+    login: str = ""
+
+
+class Readiness(str, Enum):
+    """How a seat's kiosk is, before the test (§19): ready, not ready (with reasons), or absent."""
+
+    READY = "ready"
+    NOT_READY = "not_ready"
+    NOT_REGISTERED = "not_registered"
+
+
+def readiness_of(info: "SeatInfo") -> Readiness:
+    if not info.registered:
+        return Readiness.NOT_REGISTERED
+    return Readiness.READY if info.ready else Readiness.NOT_READY
 
 
 def seat_state(seat: dict[str, Any]) -> SeatState:
@@ -77,12 +109,26 @@ def seat_state(seat: dict[str, Any]) -> SeatState:
 
 def seat_info(seat: dict[str, Any]) -> SeatInfo:
     attempt = seat.get("attempt") or {}
+    ws = seat.get("workstation") or {}
     logins = int(attempt.get("logins") or 0)
+    voided = attempt.get("status") == "voided"
     return SeatInfo(
         seat=str(seat["seat"]), individual_code=str(seat["individual_code"]),
         full_name=str(seat["full_name"]), state=seat_state(seat), resumed=logins > 1, logins=logins,
-        answers=attempt.get("answers"), score=attempt.get("score"), max_score=attempt.get("max_score"),
-        absence_reason=seat.get("absence_reason"), void_reason=attempt.get("void_reason"))
+        answers=attempt.get("answers"),
+        # A voided result is never shown as a result, whatever the server sent.
+        score=None if voided else attempt.get("score"),
+        max_score=None if voided else attempt.get("max_score"),
+        absence_reason=seat.get("absence_reason"), void_reason=attempt.get("void_reason"),
+        registered=bool(ws), ready=bool(ws.get("ready")), reasons=tuple(ws.get("reasons") or ()),
+        seen_seconds_ago=ws.get("seen_seconds_ago"), answered=attempt.get("answered"),
+        time_left_s=attempt.get("time_left_s") if attempt.get("status") == "in_progress" else None,
+        section=attempt.get("section"), journal_lag=attempt.get("journal_lag"),
+        hand_raised=bool(attempt.get("hand_raised")), away=bool(seat.get("away")),
+        locked_out=bool(seat.get("locked_out")), extensions=int(attempt.get("extensions") or 0),
+        incidents=int(seat.get("incidents") or 0), grade=str(seat.get("grade") or ""),
+        class_name=str(seat.get("class_name") or ""), language=str(seat.get("language") or ""),
+        login=str(seat.get("login") or ""))
 
 
 @dataclass(frozen=True)
@@ -162,6 +208,17 @@ class RoomModel(QObject):
 
     def counts(self) -> Counts:
         return count_seats(self._seats)
+
+    def seat(self, individual_code: str) -> SeatInfo | None:
+        return next((s for s in self._seats if s.individual_code == individual_code), None)
+
+    def spares(self) -> list[dict[str, Any]]:
+        """Kiosks registered at seats nobody on the roster has (where a student may be moved)."""
+        return copy.deepcopy((self._view or {}).get("spares", []))
+
+    def readiness_counts(self) -> dict[str, int]:
+        by = {r: sum(1 for s in self._seats if readiness_of(s) is r) for r in Readiness}
+        return {"total": len(self._seats), **{r.value: n for r, n in by.items()}}
 
     def updated_at(self) -> dt.datetime | None:
         """When the server last answered (local time), changed or not."""

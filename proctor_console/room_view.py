@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 
 import common.documents
 from common.i18n import LANGUAGES, t
-from proctor_console.room_model import LinkState, RoomModel, SeatInfo, SeatState
+from proctor_console.room_model import (
+    LinkState,
+    Readiness,
+    RoomModel,
+    SeatInfo,
+    SeatState,
+    readiness_of,
+)
 
 COLUMNS = 5
 FONTS_DIR = Path(common.documents.__file__).with_name("fonts")
@@ -57,6 +64,16 @@ LOOKS: dict[SeatState, StateLook] = {
     SeatState.VOIDED: StateLook("⚠", "#b71c1c", "#ffebee", "#e53935"),
 }
 RESUMED_GLYPH = "⟳"
+# Before the test the map shows the kiosks: ready, not ready (with why), or not registered.
+READINESS_LOOKS: dict[Readiness, StateLook] = {
+    Readiness.READY: StateLook("✓", "#1b5e20", "#e8f5e9", "#43a047"),
+    Readiness.NOT_READY: StateLook("⚠", "#b71c1c", "#ffebee", "#e53935"),
+    Readiness.NOT_REGISTERED: StateLook("○", "#37474f", "#f5f7f8", "#90a4ae"),
+}
+AWAY_GLYPH = "⇥"
+HAND_GLYPH = "☝"
+MODES = ("room", "readiness")
+READINESS_COUNTS = ("ready", "not_ready", "not_registered")
 BANNER_GLYPH = "⚠"
 OPEN_GLYPHS = {True: "●", False: "○"}
 FOCUS_EDGE = "#111111"
@@ -90,7 +107,10 @@ def state_text(state: SeatState, lang: str) -> str:
 def detail_text(info: SeatInfo, lang: str) -> str:
     """The short second fact of a tile: answers so far, the score, or why a seat is empty."""
     if info.state is SeatState.SITTING:
-        return t("room_view.answers", lang, answers=info.answers or 0)
+        answers = t("room_view.answers", lang, answers=info.answers or 0)
+        if info.time_left_s is None:
+            return answers
+        return f"{answers} · {t('room_view.time_left', lang, minutes=(info.time_left_s + 59) // 60)}"
     if info.state is SeatState.SUBMITTED and info.score is not None:
         return t("room_view.score", lang, score=info.score, max_score=info.max_score)
     if info.state is SeatState.VOIDED and info.void_reason:
@@ -98,6 +118,29 @@ def detail_text(info: SeatInfo, lang: str) -> str:
     if info.state is SeatState.ABSENT and info.absence_reason:
         return t(f"room_view.reason.{info.absence_reason}", lang)
     return ""
+
+
+def flags_text(info: SeatInfo, lang: str) -> str:
+    """What needs the proctor's eye at a seat during the test (out of the room, a raised hand...)."""
+    flags = []
+    if info.away:
+        flags.append(f"{AWAY_GLYPH} {t('room_view.flag.away', lang)}")
+    if info.hand_raised:
+        flags.append(f"{HAND_GLYPH} {t('room_view.flag.hand', lang)}")
+    if info.locked_out:
+        flags.append(t("room_view.flag.locked_out", lang))
+    if info.journal_lag:
+        flags.append(t("room_view.flag.lag", lang, count=info.journal_lag))
+    if info.extensions:
+        flags.append(t("room_view.flag.extended", lang))
+    return "\n".join(flags)
+
+
+def readiness_text(info: SeatInfo, lang: str) -> tuple[str, str]:
+    """(state, detail) of a seat's kiosk before the test."""
+    state = readiness_of(info)
+    detail = ", ".join(t(f"room_view.not_ready.{r}", lang) for r in info.reasons)
+    return t(f"room_view.readiness.{state.value}", lang), detail
 
 
 def official_reason(info: SeatInfo, lang: str) -> str:
@@ -127,9 +170,13 @@ class SeatTile(QFrame):
 
     Signals:
         step_requested(int, int): (this tile's index, how many tiles to move; may be negative).
+        chosen(int): the tile got the focus or was clicked (its index).
+        activated(int): Enter or a double click on the tile (its index).
     """
 
     step_requested = Signal(int, int)
+    chosen = Signal(int)
+    activated = Signal(int)
 
     _STEPS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -COLUMNS,
               Qt.Key.Key_Down: COLUMNS}
@@ -150,6 +197,8 @@ class SeatTile(QFrame):
         self.resumed_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.detail_label = _label("detail", wrap=True, point_delta=-1)
         self.detail_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.flags_label = _label("flags", wrap=True, bold=True, point_delta=-1)
+        self.flags_label.hide()
 
         # seat No. .......... [resumed] glyph
         # state
@@ -174,28 +223,43 @@ class SeatTile(QFrame):
         layout.addWidget(self.name_label)
         layout.addWidget(self.code_label)
         layout.addLayout(facts)
+        layout.addWidget(self.flags_label)
         layout.addStretch(1)
         self._look: StateLook | None = None
         self.state: SeatState | None = None
+        self.readiness: Readiness | None = None
+        self.individual_code = ""
 
-    def show_seat(self, info: SeatInfo, lang: str) -> None:
-        look = LOOKS[info.state]
-        state = state_text(info.state, lang)
-        detail = detail_text(info, lang)
-        resumed = t("room_view.resumed", lang, logins=info.logins) if info.resumed else ""
+    def show_seat(self, info: SeatInfo, lang: str, mode: str = "room") -> None:
+        self.individual_code = info.individual_code
+        self.readiness = readiness_of(info)
+        if mode == "readiness":
+            look = READINESS_LOOKS[self.readiness]
+            state, detail = readiness_text(info, lang)
+            flags = ""
+        else:
+            look = LOOKS[info.state]
+            state = state_text(info.state, lang)
+            detail = detail_text(info, lang)
+            flags = flags_text(info, lang)
+        self.flags_label.setText(flags)
+        self.flags_label.setVisible(bool(flags))
+        self.setProperty("readiness", self.readiness.value)
+        shows_resumed = info.resumed and mode == "room"
+        resumed = t("room_view.resumed", lang, logins=info.logins) if shows_resumed else ""
         self.state = info.state
         self.setProperty("seatState", info.state.value)
         self.seat_label.setText(info.seat)
         self.icon_label.setText(look.glyph)
-        self.resumed_glyph.setText(RESUMED_GLYPH if info.resumed else "")
+        self.resumed_glyph.setText(RESUMED_GLYPH if shows_resumed else "")
         self.state_label.setText(state)
         self.name_label.setText(info.full_name)
         self.code_label.setText(t("room_view.code", lang, individual_code=info.individual_code))
         self.resumed_label.setText(resumed)
-        self.resumed_label.setVisible(info.resumed)  # an empty label would still take a column
+        self.resumed_label.setVisible(shows_resumed)  # an empty label would still take a column
         self.detail_label.setText(detail)
         seat = t("room_view.seat", lang, seat=info.seat)
-        facts = [seat, info.full_name, state, detail, official_reason(info, lang), resumed]
+        facts = [seat, info.full_name, state, detail, official_reason(info, lang), resumed, flags]
         self.setAccessibleName(". ".join(f for f in facts[:3] if f))
         self.setAccessibleDescription(". ".join(f for f in facts[3:] if f))
         self.setToolTip("\n".join(f for f in facts if f))
@@ -206,9 +270,26 @@ class SeatTile(QFrame):
                 f" border-radius: 6px; }}"
                 f"QFrame#seatTile:focus {{ border: 4px solid {FOCUS_EDGE}; }}"
                 f"QLabel {{ background: transparent; border: none; color: #1a1a1a; }}"
-                f"QLabel#icon, QLabel#state, QLabel#resumedGlyph, QLabel#resumed {{ color: {look.ink}; }}")
+                f"QLabel#icon, QLabel#state, QLabel#resumedGlyph, QLabel#resumed, QLabel#flags"
+                f" {{ color: {look.ink}; }}")
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().focusInEvent(event)
+        self.chosen.emit(self.index)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mousePressEvent(event)
+        self.chosen.emit(self.index)  # a click chooses, even where the window has no focus yet
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        self.activated.emit(self.index)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if Qt.Key(event.key()) in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            event.accept()
+            self.activated.emit(self.index)
+            return
         step = self._STEPS.get(Qt.Key(event.key()))
         if step is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             super().keyPressEvent(event)
@@ -242,9 +323,13 @@ class RoomView(QWidget):
 
     Signals:
         language_changed(str): the proctor chose another language (kk, ru or en).
+        seat_selected(str): a seat's tile got the focus (the student's individual code).
+        seat_activated(str): Enter or a double click on a seat (the student's individual code).
     """
 
     language_changed = Signal(str)
+    seat_selected = Signal(str)
+    seat_activated = Signal(str)
 
     def __init__(self, model: RoomModel, lang: str = "kk", parent: QWidget | None = None):
         super().__init__(parent)
@@ -252,6 +337,9 @@ class RoomView(QWidget):
             raise ValueError(f"unknown language {lang!r}")
         self._model = model
         self._lang = lang
+        self._mode = "room"
+        self._selected = ""
+        self._embedded = False
         self._tiles: list[SeatTile] = []
         self.setObjectName("roomView")
         self.setFont(QFont(load_fonts(), FONT_POINT_SIZE))
@@ -336,7 +424,8 @@ class RoomView(QWidget):
         summary.setColumnStretch(0, 1)
         self.count_labels: dict[str, tuple[QLabel, QLabel]] = {}
         for row, key in enumerate(("total", "expected", "present", "absent", "not_admitted",
-                                   "sitting", "submitted", "voided")):
+                                   "sitting", "submitted", "voided", "ready", "not_ready",
+                                   "not_registered")):
             name, value = _label(f"count.{key}", wrap=True), _label(f"countValue.{key}", bold=True)
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             summary.addWidget(name, row, 0)
@@ -351,6 +440,8 @@ class RoomView(QWidget):
         self.legend_entries = [LegendEntry(state.value, LOOKS[state]) for state in SeatState]
         self.legend_entries.append(LegendEntry("resumed", StateLook(RESUMED_GLYPH, "#37474f",
                                                                     "#ffffff", "#90a4ae")))
+        self.legend_entries += [LegendEntry(f"readiness.{r.value}", READINESS_LOOKS[r])
+                                for r in Readiness]
         for entry in self.legend_entries:
             legend.addWidget(entry)
         self.keys_label = _label("keysHint", wrap=True, point_delta=-1)
@@ -365,7 +456,7 @@ class RoomView(QWidget):
         side.addSpacing(6)
         side.addWidget(self.keys_label)
         side.addStretch(1)
-        side_host = QWidget()
+        side_host = self.side_host = QWidget()
         side_host.setObjectName("sidebar")
         side_host.setStyleSheet("QFrame#summary, QFrame#legend { border: 1px solid #cfd8dc;"
                                 " border-radius: 4px; background: #fafafa; }")
@@ -394,6 +485,55 @@ class RoomView(QWidget):
         """The seat tiles in seat order (for the controller and for tests)."""
         return list(self._tiles)
 
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    def set_mode(self, mode: str) -> None:
+        """"room" (attendance and the sittings) or "readiness" (the kiosks, before the test)."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        if mode != self._mode:
+            self._mode = mode
+            self._relabel()
+
+    def selected_code(self) -> str:
+        """The individual code of the seat last chosen on the map ("" before any)."""
+        return self._selected
+
+    def select(self, individual_code: str) -> None:
+        for tile in self._tiles:
+            if tile.individual_code == individual_code:
+                tile.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.scroll.ensureWidgetVisible(tile)
+                return
+
+    def set_language_chooser_visible(self, visible: bool) -> None:
+        """Hidden where a window around the map has its own language chooser."""
+        self.language_label.setVisible(visible)
+        self.language_combo.setVisible(visible)
+
+    def set_embedded(self, embedded: bool) -> None:
+        """Inside the desk's window, which shows the title, the organisation and the language."""
+        self.set_language_chooser_visible(not embedded)
+        self.title_label.setVisible(not embedded)
+        self._embedded = embedded
+        # The tiles tell their state by glyph, colour and text; the window needs the width.
+        self.legend_title.setVisible(not embedded)
+        self.legend_box.setVisible(not embedded)
+        self.side_host.setFixedWidth(190 if embedded else 250)
+        self._show_room()
+
+    def _chosen(self, index: int) -> None:
+        if 0 <= index < len(self._tiles):
+            self._selected = self._tiles[index].individual_code
+            self.seat_selected.emit(self._selected)
+
+    def _activated(self, index: int) -> None:
+        if 0 <= index < len(self._tiles):
+            self._selected = self._tiles[index].individual_code
+            self.seat_activated.emit(self._selected)
+
     def set_language(self, lang: str) -> None:
         if lang not in LANGUAGES:
             raise ValueError(f"unknown language {lang!r}")
@@ -417,9 +557,20 @@ class RoomView(QWidget):
         self.legend_title.setText(t("room_view.legend", lang))
         for key, (name, _) in self.count_labels.items():
             name.setText(t(f"room_view.count.{key}", lang))
+        readiness = self._mode == "readiness"
         for entry in self.legend_entries:
-            key = "room_view.legend.resumed" if entry.key == "resumed" else f"room_view.state.{entry.key}"
+            if entry.key == "resumed":
+                key = "room_view.legend.resumed"
+            elif entry.key.startswith("readiness."):
+                key = f"room_view.{entry.key}"
+            else:
+                key = f"room_view.state.{entry.key}"
             entry.text.setText(t(key, lang))
+            entry.setVisible(entry.key.startswith("readiness.") == readiness)
+        for key, (name, value) in self.count_labels.items():
+            shown = key == "total" or (key in READINESS_COUNTS) == readiness
+            name.setVisible(shown)
+            value.setVisible(shown)
         self.keys_label.setText(t("room_view.keys_hint", lang))
         self.empty_label.setText(t("room_view.no_room", lang))
         self._show_room()
@@ -432,7 +583,7 @@ class RoomView(QWidget):
         has_room = model.has_room()
         self.room_label.setVisible(has_room)
         self.open_label.setVisible(has_room)
-        self.organisation_label.setVisible(has_room)
+        self.organisation_label.setVisible(has_room and not self._embedded)
         self.empty_label.setVisible(not has_room)
         if has_room:
             self.room_label.setText(t("room_view.room_no", lang, room_no=header["room_no"]))
@@ -447,10 +598,11 @@ class RoomView(QWidget):
         if len(seats) != len(self._tiles):
             self._make_tiles(len(seats))
         for tile, info in zip(self._tiles, seats):
-            tile.show_seat(info, lang)
+            tile.show_seat(info, lang, self._mode)
         counts = model.counts()
+        readiness = model.readiness_counts()
         for key, (_, value) in self.count_labels.items():
-            value.setText(str(getattr(counts, key)))
+            value.setText(str(readiness[key] if key in READINESS_COUNTS else getattr(counts, key)))
 
     def _make_tiles(self, n: int) -> None:
         focused = next((tile.index for tile in self._tiles if tile.hasFocus()), None)
@@ -461,6 +613,8 @@ class RoomView(QWidget):
         for index in range(n):
             tile = SeatTile(index, self.grid_host)
             tile.step_requested.connect(self._step)
+            tile.chosen.connect(self._chosen)
+            tile.activated.connect(self._activated)
             self.grid.addWidget(tile, 1 + index // COLUMNS, index % COLUMNS)
             self._tiles.append(tile)
         self.grid.setRowStretch(1 + (n + COLUMNS - 1) // COLUMNS, 1)

@@ -20,6 +20,7 @@ from common.durable import write_durably
 from common.storage.base import utcnow
 from common.storage.room_models import Act, Answer, Attempt, Bundle, Student
 from proctor_console import audit
+from proctor_console.incidents import incident_list
 from proctor_console.room import Room, full_name
 
 
@@ -56,8 +57,8 @@ def collect_parts(room: Room) -> dict[str, list[dict[str, Any]]]:
                          "data": json.loads(act.data_json), "pdf_sha256": act.pdf_sha256,
                          "pdf": base64.b64encode(pdf).decode()})
         log = audit.export(s)
-    return {"attempts": attempts, "attendance": attendance, "acts": acts, "incidents": [],
-            "audit": log}
+    return {"attempts": attempts, "attendance": attendance, "acts": acts,
+            "incidents": incident_list(room), "audit": log}
 
 
 def seal(room: Room, actor: str) -> dict[str, Any]:

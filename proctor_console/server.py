@@ -23,12 +23,14 @@ from common.protocol import (
     UploadRequest,
 )
 from common.domain.roster import RosterInvalid
-from proctor_console import acts, revocation, sealing
-from proctor_console.errors import RoomError
+from proctor_console import acts, desk_api, revocation, sealing, survey
+from proctor_console.errors import Forbidden, RoomError
 from proctor_console.room import Room
 
 
-def _bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
+async def _bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    # async: it only reads a header, so it runs on the event loop. A plain `def` dependency costs
+    # a hop to the thread pool and back on every kiosk request (~8% of the server's CPU).
     if authorization and authorization.lower().startswith("bearer "):
         return authorization[7:].strip()
     return None
@@ -49,12 +51,16 @@ def create_app(room: Room) -> FastAPI:
 
     @app.exception_handler(RosterInvalid)
     async def _roster_error(_: Request, exc: RosterInvalid) -> JSONResponse:
-        problems = [{"line": p.line, "field": p.field, "message": p.message} for p in exc.problems]
+        problems = [{"line": p.line, "row": p.line, "field": p.field, "message": p.message}
+                    for p in exc.problems]
         return JSONResponse({"error": "roster_invalid", "message": str(exc),
                              "details": {"problems": problems}}, status_code=422)
 
     def proctor(token: Annotated[str | None, Depends(_bearer)]) -> str:
-        return room.proctor_for(token).login
+        signed_in = room.proctor_for(token)
+        if signed_in.role != "representative":  # the head signs the entry log only (§22)
+            raise Forbidden("only the ministry's representative runs the room")
+        return signed_in.login
 
     def attempt(token: Annotated[str | None, Depends(_bearer)],
                 x_workstation: Annotated[str | None, Header()] = None) -> str:
@@ -62,7 +68,9 @@ def create_app(room: Room) -> FastAPI:
 
     Proctor = Annotated[str, Depends(proctor)]
     AttemptId = Annotated[str, Depends(attempt)]
+    survey.register(app, room, attempt, proctor)  # the anonymous survey (§25)
     app.include_router(revocation.router(room, Proctor))  # §15: the centre's revocation lists
+    app.include_router(desk_api.router(room, proctor, attempt))  # readiness, incidents, documents
 
     # --- kiosks -------------------------------------------------------------------------------
 
@@ -98,8 +106,10 @@ def create_app(room: Room) -> FastAPI:
         return room.import_package(await request.body(), who)
 
     @app.post(f"{API}/proctor/roster")
-    async def import_roster(request: Request, who: Proctor) -> dict[str, Any]:
-        return {"credentials": room.import_roster(await request.body(), who)}
+    async def import_roster(request: Request, who: Proctor,
+                            x_filename: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        # The file as it is (CSV or XLSX); X-Filename (optional) names it, e.g. "4A.xlsx".
+        return {"credentials": room.import_roster(await request.body(), who, x_filename or "")}
 
     @app.post(f"{API}/proctor/attendance")
     def attendance(body: AttendanceMark, who: Proctor) -> dict[str, str]:
@@ -146,7 +156,11 @@ def ensure_certificate(room: Room, hosts: list[str]) -> str:
 def serve(room: Room, host: str, port: int, on_ready=None) -> None:
     """Serve until stopped. `on_ready(port, fingerprint)` runs once the socket listens."""
     fingerprint = ensure_certificate(room, [host, "localhost"])
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio turns Nagle off (TCP_NODELAY) only on sockets whose proto says
+    # TCP, and accepted sockets inherit it. Without it every response's body waits ~40 ms for the
+    # kiosk's delayed ACK (docs/BENCHMARKS.md).
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
+                         socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(512)

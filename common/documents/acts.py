@@ -5,9 +5,18 @@
 
 Every word comes from the i18n catalogue (keys ``act.*``, ``act1.*``, ``act2.*``), so the Kazakh,
 Russian and English forms stay parallel.
+
+Each act carries a QR code at the top left with its number and the SHA-256 of its data (the
+canonical JSON of the act's fields, `act_sha256`), and the same hash in the footer: a printed act
+can be matched to the record the room keeps and sends to the centre. (The hash is of the data, not
+of the PDF: a file cannot contain its own hash.)
 """
 
 from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -27,10 +36,45 @@ from common.documents.pdf import (
     styles,
     table_style,
 )
+from common.canonical import canonical_bytes, sha256_hex
+from common.documents.qr import QRFlowable
 from common.domain.acts import ConfiscationAct, FoundItem, ImpostorAct, ImpostorStage, Organisation
 from common.i18n import t
 
-__all__ = ["render_confiscation_act", "render_impostor_act"]
+__all__ = ["act_data", "act_qr_payload", "act_sha256", "render_confiscation_act",
+           "render_impostor_act"]
+
+QR_SIZE = 27 * mm
+
+
+def act_data(act: ConfiscationAct | ImpostorAct) -> dict[str, Any]:
+    """The act's fields as plain JSON values (times as ISO 8601), the form the room stores."""
+    return _jsonable(dataclasses.asdict(act))
+
+
+def act_sha256(act: ConfiscationAct | ImpostorAct) -> str:
+    """SHA-256 of the canonical JSON of `act_data(act)`."""
+    return sha256_hex(canonical_bytes(act_data(act)))
+
+
+def act_qr_payload(act: ConfiscationAct | ImpostorAct) -> str:
+    """What the act's QR code says: ``cbt-act:1;number=<number>;sha256=<hex>``."""
+    return f"cbt-act:1;number={act.number};sha256={act_sha256(act)}"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _fingerprint(act: ConfiscationAct | ImpostorAct) -> list[Flowable]:
+    """The act's number and data hash in print, under the signatures (what the QR code says)."""
+    return [_gap(4), para(f"{act.number} · SHA-256: {act_sha256(act)}", styles().note)]
 
 
 def render_confiscation_act(act: ConfiscationAct, lang: str | None = None) -> bytes:
@@ -39,7 +83,7 @@ def render_confiscation_act(act: ConfiscationAct, lang: str | None = None) -> by
     st = styles()
     person = act.test_taker
     story: list[Flowable] = [
-        *_head(lang, 1, "act1.title", act.number),
+        *_head(lang, 1, "act1.title", act),
         _organisation_line(act.organisation, lang),
         *inline_fields("act1.datetime", lang, datetime_parts(act.drawn_up_at, lang)),
         _gap(1),
@@ -70,6 +114,7 @@ def render_confiscation_act(act: ConfiscationAct, lang: str | None = None) -> by
         para(t("act1.acquainted", lang)),
         signature_line(person.full_name, t("act1.caption.sign_test_taker", lang)),
         signature_line(act.representative, t("act.caption.sign_representative", lang)),
+        *_fingerprint(act),
     ]
     return build_pdf(story, lang=lang, title=t("act1.title", lang),
                      footer_left=t("act.footer_id", lang, number=act.number))
@@ -86,7 +131,7 @@ def render_impostor_act(act: ImpostorAct, lang: str | None = None) -> bytes:
     subject = f"{person.full_name}, {person.individual_code}"
     at_entry = act.stage is ImpostorStage.AT_ENTRY
     story: list[Flowable] = [
-        *_head(lang, 2, "act2.title", act.number),
+        *_head(lang, 2, "act2.title", act),
         _organisation_line(act.organisation, lang),
         *inline_fields("act2.datetime", lang, datetime_parts(act.drawn_up_at, lang)),
         _gap(1),
@@ -107,6 +152,7 @@ def render_impostor_act(act: ImpostorAct, lang: str | None = None) -> bytes:
         para(t("act2.acquainted", lang)),
         signature_line("", t("act2.caption.sign_subject", lang)),
         signature_line(act.representative, t("act.caption.sign_representative", lang)),
+        *_fingerprint(act),
     ]
     return build_pdf(story, lang=lang, title=t("act2.title", lang),
                      footer_left=t("act.footer_id", lang, number=act.number))
@@ -119,13 +165,25 @@ def _gap(units: float) -> Spacer:
     return Spacer(1, units * 2 * mm)
 
 
-def _head(lang: str, appendix: int, title_key: str, number: str) -> list[Flowable]:
+def _head(lang: str, appendix: int, title_key: str, act: ConfiscationAct | ImpostorAct) -> list[Flowable]:
     st = styles()
+    # The QR code at the top left, the appendix's header block at the top right (as printed).
+    top = Table([[QRFlowable(act_qr_payload(act), QR_SIZE),
+                  appendix_header(t("act.appendix_header", lang, n=appendix))]],
+                colWidths=[QR_SIZE, CONTENT_WIDTH - QR_SIZE], hAlign="LEFT")
+    top.setStyle(table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ))
     return [
-        appendix_header(t("act.appendix_header", lang, n=appendix)),
-        _gap(4),
+        top,
+        _gap(1),
         para(t(title_key, lang), st.title),
-        para(t("act.number", lang, number=number), st.subtitle),
+        para(t("act.number", lang, number=act.number), st.subtitle),
         _gap(3),
     ]
 

@@ -149,3 +149,63 @@ class Bundle(RoomBase):
     path: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     uploaded_at: Mapped[dt.datetime | None]
+
+
+class SurveyResponse(RoomBase):
+    """One anonymous survey (§25), with no link to who gave it.
+
+    No attempt, student or seat; a random key and no row id, so the table's order says nothing
+    about when a response came; the date only, not the time.
+    """
+
+    __tablename__ = "survey_responses"
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, not a sequence
+    questionnaire: Mapped[str] = mapped_column(String(32))
+    answered_on: Mapped[dt.date]
+    answers_json: Mapped[str] = mapped_column(Text)
+
+
+class SurveyReceipt(RoomBase):
+    """That an attempt has answered the survey (so it answers once), and nothing else: not
+    which response is its own, not when."""
+
+    __tablename__ = "survey_receipts"
+    __table_args__ = {"sqlite_with_rowid": False}
+    attempt_id: Mapped[str] = mapped_column(ForeignKey("attempts.id"), primary_key=True)
+
+
+class Workstation(RoomBase):
+    """A kiosk PC of the room as it last reported itself (registration, then heartbeats).
+
+    The workstation id is the seat label: a student logs in only at the workstation of their seat.
+    """
+
+    __tablename__ = "workstations"
+    workstation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    build_hash: Mapped[str] = mapped_column(String(128))
+    screen: Mapped[str] = mapped_column(String(32))  # "1920x1080"
+    clock_offset_ms: Mapped[int]  # the kiosk's clock minus the server's, when it last reported
+    free_disk_mb: Mapped[int]
+    kiosk_locked: Mapped[bool]  # the OS kiosk lock (Shell Launcher / cage) is on
+    registered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # What the sitting on it reported last (none between sittings).
+    attempt_id: Mapped[str | None] = mapped_column(String(36))
+    section: Mapped[str | None] = mapped_column(String(64))
+    journal_seq: Mapped[int | None]
+    hand_raised: Mapped[bool] = mapped_column(default=False)
+
+
+class Incident(RoomBase):
+    """Something that happened in the room during the day, besides the acts: a student left and
+    came back, time was extended, a student moved seat, the head of the organisation came in or
+    went out (§22), a note. Never edited; every one is also in the audit log."""
+
+    __tablename__ = "incidents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    details_json: Mapped[str] = mapped_column(Text)

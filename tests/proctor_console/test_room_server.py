@@ -126,7 +126,7 @@ def test_a_bad_roster_names_line_and_field(room_setup, room_server):
         reply = proctor.post("/proctor/roster", content=bad.encode())
     assert reply.status_code == 422
     problems = reply.json()["details"]["problems"]
-    assert {"line": 2, "field": "iin", "message": "must be exactly 12 digits"} in problems
+    assert {"line": 2, "row": 2, "field": "iin", "message": "must be exactly 12 digits"} in problems
 
 
 def test_confiscation_act_voids_and_removes_the_student(kiosk, room_setup, room_server):

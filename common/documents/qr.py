@@ -1,0 +1,59 @@
+"""QR codes drawn as vector squares in our PDFs (no bitmap, so they print sharp at any size).
+
+The matrix comes from the `qrcode` package (error correction M: a slip that is folded or
+smudged still reads); reportlab only draws it.
+"""
+
+from __future__ import annotations
+
+import qrcode
+import qrcode.constants
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+QUIET_ZONE = 4  # modules of white around the code, as the standard asks
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The modules of the smallest QR code (level M) that holds `payload` (UTF-8)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(payload.encode("utf-8"))
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
+
+
+class QRFlowable(Flowable):
+    """A square QR code `size` points wide, including its quiet zone."""
+
+    def __init__(self, payload: str, size: float = 30 * mm):
+        super().__init__()
+        self.payload = payload
+        self.size = size
+        self.matrix = qr_matrix(payload)
+        self.width = self.height = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        n = len(self.matrix)
+        module = self.size / (n + 2 * QUIET_ZONE)
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(colors.white)
+        canvas.rect(0, 0, self.size, self.size, stroke=0, fill=1)
+        canvas.setFillColor(colors.black)
+        for r, row in enumerate(self.matrix):
+            y = self.size - (QUIET_ZONE + r + 1) * module
+            c = 0
+            while c < n:  # one rectangle per run of dark modules: smaller files, no hairlines
+                if row[c]:
+                    start = c
+                    while c < n and row[c]:
+                        c += 1
+                    canvas.rect((QUIET_ZONE + start) * module, y, (c - start) * module, module,
+                                stroke=0, fill=1)
+                else:
+                    c += 1
+        canvas.restoreState()
