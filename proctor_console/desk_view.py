@@ -55,6 +55,9 @@ from proctor_console.desk_dialogs import (
 from proctor_console.desk_model import STEPS, DeskModel, Step
 from proctor_console.room_model import SeatInfo, SeatState
 from proctor_console.room_view import FONT_POINT_SIZE, RoomView, load_fonts, state_text
+from common.qt_refcount import protect_singletons
+
+protect_singletons()  # PySide6 6.12 on CPython 3.11 under-counts None (common/qt_refcount.py)
 
 # Borders keep their width when focused (only the colour changes), so a focused button's text is
 # never squeezed; the focus is a black frame on every button.

@@ -35,6 +35,9 @@ from proctor_console.room_model import (
     SeatState,
     readiness_of,
 )
+from common.qt_refcount import protect_singletons
+
+protect_singletons()  # PySide6 6.12 on CPython 3.11 under-counts None (common/qt_refcount.py)
 
 COLUMNS = 5
 FONTS_DIR = Path(common.documents.__file__).with_name("fonts")

@@ -32,7 +32,7 @@ from exam_client.models import (
     pages_of,
     warning_level,
 )
-from exam_client.qt_refcount import needed
+from common.qt_refcount import needed
 from exam_client.references.periodic import ELEMENTS
 from exam_client.references.solubility import ANIONS, CATIONS, SOLUBILITY
 from exam_client.sample_exam import sample_content, sample_student

@@ -7,9 +7,9 @@ after a few thousand calls — a minute of a ticking clock on the screen — the
 and the interpreter aborts with "Fatal Python error: none_dealloc: deallocating None". Since
 CPython 3.12 ``None``, ``True`` and ``False`` are immortal and the bug is harmless.
 
-Until a fixed PySide6 can be installed, the kiosk gives those three singletons a reference count
+Until a fixed PySide6 can be installed, every Qt program (the kiosk, the proctor's desk) gives those three singletons a reference count
 that no process can use up (2**48 more). They are never freed anyway; nothing else changes.
-`tests/exam_client/test_kiosk_qt_refcount.py` checks that the guard is in place and still needed.
+`tests/exam_client/test_kiosk_screens_qt.py` checks that the guard is in place and still needed.
 """
 
 from __future__ import annotations
