@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: demo test test-quick screenshots clean
+.PHONY: demo test test-quick screenshots clean dist dist-smoke dist-repro
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -38,5 +38,25 @@ screenshots: $(TSTAMP)
 	@QT_QPA_PLATFORM=offscreen CBT_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
 		tests/central_scorer/test_public_page.py -k "chromium and sqlite"
 
+# Frozen builds for lab PCs (packaging/; never run by `make test`): PyInstaller onedir bundles in
+# dist/, then the smoke test of the frozen binaries (with the kiosk's window in a headless cage).
+# `make dist-repro` builds again elsewhere and compares file by file (docs/deployment.md).
+DSTAMP := $(VENV)/.installed-dist
+
+$(DSTAMP): $(STAMP) pyproject.toml packaging/install-os-deps.sh
+	@$(PY) -m pip install -q -e '.[dist]'
+	@packaging/install-os-deps.sh dist
+	@touch $@
+
+dist: $(DSTAMP)
+	@$(PY) packaging/build.py
+	@$(PY) packaging/smoke.py
+
+dist-smoke: $(DSTAMP)
+	@$(PY) packaging/smoke.py
+
+dist-repro: $(DSTAMP)
+	@$(PY) packaging/build.py --reproducibility
+
 clean:
-	rm -rf $(VENV) build *.egg-info var
+	rm -rf $(VENV) build dist *.egg-info var

@@ -5,6 +5,9 @@
 #   display  - the X11 (xcb) libraries Qt needs to open real windows on a display
 #   test     - poppler-utils (pdftoppm, pdftotext) to render and read back our PDFs, and
 #              Chromium for the public results page (driven by Playwright, no browser download)
+#   dist     - binutils (objdump: PyInstaller reads the libraries' dependencies), and for the
+#              check of the Linux kiosk session: cage (with Xwayland, which Debian's cage needs)
+#              and grim (its screenshot)
 set -euo pipefail
 what=${1:-runtime}
 
@@ -29,6 +32,11 @@ case "$what" in
   test)
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
     command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
+  dist)
+    command -v objdump >/dev/null 2>&1 || need+=(binutils)
+    command -v cage >/dev/null 2>&1 || need+=(cage)
+    command -v Xwayland >/dev/null 2>&1 || need+=(xwayland)
+    command -v grim >/dev/null 2>&1 || need+=(grim) ;;
 esac
 [ ${#need[@]} -eq 0 ] && exit 0
 

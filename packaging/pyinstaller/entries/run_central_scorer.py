@@ -1,0 +1,7 @@
+"""Frozen entry point: `central_scorer.cli.main` (PyInstaller needs a script, not a module)."""
+
+import sys
+
+from central_scorer.cli import main
+
+sys.exit(main())
