@@ -195,7 +195,7 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
             resumed_logins += 1
             crash.update(recovered_from_journal=event["recovered"], server_had=event["server_had"],
                          resynced_to=event["acked_seq"])
-        elif kind in ("result", "removed", "refused", "offline", "stopped"):
+        elif kind in ("result", "already_submitted", "removed", "refused", "offline", "stopped"):
             outcome[name] = event
         elif kind == "exit":
             if number == KILLED and killed and name not in outcome and not _restarted(children, name):

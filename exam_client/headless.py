@@ -69,6 +69,11 @@ def sit(engine: KioskEngine, login: str, password: str, seed: int, think: float,
             sitting = engine.login(login, password)
             break
         except KioskError as exc:
+            if exc.code == "attempt_closed":
+                # Killed after the server took the submission but before the kiosk heard it:
+                # the sitting is over and every answer is at the server.
+                emit(out, "already_submitted", message=str(exc))
+                return 0
             if exc.code != "room_not_open" or time.monotonic() > deadline:
                 emit(out, "refused", code=exc.code, message=str(exc))
                 return 3
