@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: demo test test-quick screenshots clean dist dist-smoke dist-repro
+.PHONY: demo test test-quick screenshots clean bench bench-quick dist dist-smoke dist-repro
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -37,6 +37,13 @@ screenshots: $(TSTAMP)
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots
 	@QT_QPA_PLATFORM=offscreen CBT_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
 		tests/central_scorer/test_public_page.py -k "chromium and sqlite"
+
+# Benchmarks (bench/; not tests, never run by `make test`): the full run rewrites docs/BENCHMARKS.md.
+bench: $(TSTAMP)
+	@$(PY) bench/run.py
+
+bench-quick: $(TSTAMP)
+	@$(PY) bench/run.py --quick
 
 # Frozen builds for lab PCs (packaging/; never run by `make test`): PyInstaller onedir bundles in
 # dist/, then the smoke test of the frozen binaries (with the kiosk's window in a headless cage).

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from common.bundle import BundleError, OpenedBundle, open_bundle
@@ -130,41 +130,65 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
         if old:
             s.execute(delete(Response).where(Response.result_id.in_(old)))
             s.execute(delete(Result).where(Result.id.in_(old)))
+        results: list[dict[str, Any]] = []
+        logs: list[tuple[str, list[dict[str, Any]]]] = []
         for row in parts["attendance"]:
             code = row["individual_code"]
             attempt = attempts.get(code)
-            result = Result(bundle_pk=bundle.id, organisation_code=org, individual_code=code,
-                            full_name=row["full_name"], package_id=None, status="absent",
-                            score=None, max_score=None, room_score=None,
-                            absence_reason=row.get("absence_reason"), void_reason=None)
+            result: dict[str, Any] = dict(
+                bundle_pk=bundle.id, organisation_code=org, individual_code=code,
+                full_name=row["full_name"], package_id=None, status="absent", score=None,
+                max_score=None, room_score=None, absence_reason=row.get("absence_reason"),
+                void_reason=None)
             if attempt is not None:
                 content = contents[attempt["package_id"]]
-                result.package_id = attempt["package_id"]
-                result.room_score = attempt["room_score"]
-                result.max_score = content.max_score
+                result["package_id"] = attempt["package_id"]
+                result["room_score"] = attempt["room_score"]
+                result["max_score"] = content.max_score
                 if code in voids:
-                    result.status, result.void_reason = "voided", voids[code]
+                    result["status"], result["void_reason"] = "voided", voids[code]
                     report.voided += 1
                 else:
-                    result.status = "scored"
-                    result.score = score_attempt(content, latest_answers(attempt["responses"]))
+                    result["status"] = "scored"
+                    result["score"] = score_attempt(content, latest_answers(attempt["responses"]))
                     report.scored += 1
-                    if attempt["room_score"] is None or abs(attempt["room_score"] - result.score) > 1e-6:
+                    if attempt["room_score"] is None or abs(attempt["room_score"] - result["score"]) > 1e-6:
                         report.score_mismatches.append({"individual_code": code,
                                                         "room": attempt["room_score"],
-                                                        "central": result.score})
+                                                        "central": result["score"]})
+                logs.append((code, attempt["responses"]))
             else:
                 report.absent += 1
                 if code in voids:  # an impostor at entry would be here; keep the act's reason
-                    result.void_reason = voids[code]
-            s.add(result)
-            s.flush()
-            if attempt is not None:
-                s.add_all(Response(result_id=result.id, seq=r["seq"], item_id=r["item_id"],
-                                   answer_json=json.dumps(r["answer"], ensure_ascii=False),
-                                   client_ts=r["client_ts"]) for r in attempt["responses"])
-        for act in parts["acts"]:
-            s.add(CentralAct(bundle_pk=bundle.id, organisation_code=org, number=act["number"],
-                             kind=act["kind"], individual_code=act["individual_code"],
-                             data_json=json.dumps(act["data"], ensure_ascii=False)))
+                    result["void_reason"] = voids[code]
+            results.append(result)
+        # Core INSERTs (executemany) on the tables, not one ORM object per row: with ~60
+        # responses per attempt the unit of work was nearly all of an ingest's time
+        # (docs/BENCHMARKS.md). Nothing here needs an ORM default: every column is given.
+        if results:
+            s.execute(insert(Result.__table__), results)
+        if logs:
+            ids = {code: rid for code, rid in s.execute(
+                select(Result.individual_code, Result.id).where(Result.bundle_pk == bundle.id))}
+            rows: list[dict[str, Any]] = []
+            for code, responses in logs:
+                result_id = ids[code]
+                rows.extend({"result_id": result_id, "seq": r["seq"], "item_id": r["item_id"],
+                             "answer_json": _json(r["answer"]), "client_ts": r["client_ts"]}
+                            for r in responses)
+                if len(rows) >= _CHUNK:
+                    s.execute(insert(Response.__table__), rows)
+                    rows = []
+            if rows:
+                s.execute(insert(Response.__table__), rows)
+        if parts["acts"]:
+            s.execute(insert(CentralAct.__table__), [
+                dict(bundle_pk=bundle.id, organisation_code=org, number=act["number"],
+                     kind=act["kind"], individual_code=act["individual_code"],
+                     data_json=_json(act["data"])) for act in parts["acts"]])
     return report
+
+
+# json.dumps(value, ensure_ascii=False) builds a new encoder on every call; one encoder, reused.
+_json = json.JSONEncoder(ensure_ascii=False).encode
+_CHUNK = 20_000  # responses per executemany: bounded memory for any bundle size
