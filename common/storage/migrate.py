@@ -32,3 +32,27 @@ def upgrade(url: str, kind: str) -> Engine:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
     return engine
+
+
+def run_migrations(metadata) -> None:
+    """The body of each history's env.py: migrate the connection the caller gave, or the URL."""
+    from alembic import context
+
+    config = context.config
+
+    def migrate(connection) -> None:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=True,  # SQLite alters tables by copy
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        migrate(connection)
+        return
+    with make_engine(config.get_main_option("sqlalchemy.url")).begin() as connection:
+        migrate(connection)

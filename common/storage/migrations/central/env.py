@@ -1,33 +1,7 @@
 """Alembic environment of the central database."""
 
-from alembic import context
-
 from common.storage import central_models  # noqa: F401  (registers the tables)
-from common.storage.base import CentralBase, make_engine
+from common.storage.base import CentralBase
+from common.storage.migrate import run_migrations
 
-config = context.config
-target_metadata = CentralBase.metadata
-
-
-def run() -> None:
-    connection = config.attributes.get("connection")
-    if connection is None:
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
-        with engine.begin() as connection:
-            _migrate(connection)
-    else:
-        _migrate(connection)
-
-
-def _migrate(connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        render_as_batch=True,  # SQLite alters tables by copy
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-run()
+run_migrations(CentralBase.metadata)
