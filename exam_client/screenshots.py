@@ -7,35 +7,13 @@ model, exactly as the controller feeds them; no server is needed.
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from common.i18n import LANGUAGES, t
+from common.qt_messages import without_offscreen_noise
 
 SETTLE_TURNS = 8
-# The offscreen platform cannot pass a window's size hints on and says so at every resize.
-_OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
-
-
-@contextmanager
-def _quiet_offscreen() -> Iterator[None]:
-    from PySide6.QtCore import qInstallMessageHandler
-
-    def handler(kind, context, message: str) -> None:
-        if message == _OFFSCREEN_NOISE:
-            return
-        if previous is not None:
-            previous(kind, context, message)
-        else:
-            print(message, file=sys.stderr)
-
-    previous = qInstallMessageHandler(handler)
-    try:
-        yield
-    finally:
-        qInstallMessageHandler(previous)
 
 
 def _survey_questions() -> list[dict]:
@@ -186,7 +164,7 @@ def render_screenshots(out_dir: Path, only: set[str] | None = None) -> list[Path
     app = application()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with _quiet_offscreen():
+    with without_offscreen_noise():
         for name, setup in scenes():
             if only is not None and name not in only:
                 continue

@@ -226,7 +226,8 @@ def render_console_screenshots(out_dir: Path, size: tuple[int, int] = WINDOW_SIZ
     from proctor_console.desk_model import STEPS, DeskModel, Step
     from proctor_console.desk_view import DeskWindow
     from proctor_console.room_model import LinkState
-    from proctor_console.room_watch import _application, _without_offscreen_noise
+    from common.qt_messages import without_offscreen_noise
+    from proctor_console.room_watch import _application
 
     app = _application()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -244,7 +245,7 @@ def render_console_screenshots(out_dir: Path, size: tuple[int, int] = WINDOW_SIZ
             raise OSError(f"could not write {path}")
         written.append(path)
 
-    with _without_offscreen_noise():
+    with without_offscreen_noise():
         for lang in languages:
             model = DeskModel(lang)
             window = DeskWindow(model, server="192.168.10.5:8443 · SHA-256 3f9a0c5be1d27a44…")

@@ -11,18 +11,17 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot, qInstallMessageHandler
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 from common.crypto.tls import CertificatePinMismatch, pinned_context
 from common.i18n import LANGUAGES
 from common.protocol import API
+from common.qt_messages import without_offscreen_noise
 from proctor_console.room_model import LinkState, RoomModel
 
 ROOM_PATH = f"{API}/proctor/room"
@@ -190,26 +189,6 @@ def run_watch(port: int, fingerprint: str, token: str, lang: str, host: str = "1
         signal.signal(signal.SIGINT, previous)
 
 
-# The offscreen platform cannot pass a window's size hints on, and says so at every resize. The
-# message means nothing for a picture drawn offscreen; this one alone is dropped while drawing.
-_OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
-
-
-@contextmanager
-def _without_offscreen_noise() -> Iterator[None]:
-    def handler(kind, context, message: str) -> None:
-        if message == _OFFSCREEN_NOISE:
-            return
-        if previous is not None:
-            previous(kind, context, message)
-        else:
-            print(message, file=sys.stderr)
-
-    previous = qInstallMessageHandler(handler)
-    try:
-        yield
-    finally:
-        qInstallMessageHandler(previous)
 
 
 def render_screenshots(out_dir: Path, size: tuple[int, int] = WINDOW_SIZE) -> list[Path]:
@@ -224,7 +203,7 @@ def render_screenshots(out_dir: Path, size: tuple[int, int] = WINDOW_SIZE) -> li
     model.update(sample_room())
     model.set_link(LinkState.ONLINE)
     written = []
-    with _without_offscreen_noise():
+    with without_offscreen_noise():
         view = RoomView(model)
         view.resize(*size)
         view.show()
