@@ -39,10 +39,16 @@ screenshots: $(TSTAMP)
 		tests/central_scorer/test_public_page.py -k "chromium and sqlite"
 
 # Benchmarks (bench/; not tests, never run by `make test`): the full run rewrites docs/BENCHMARKS.md.
-bench: $(TSTAMP)
+BSTAMP := $(VENV)/.installed-bench
+
+$(BSTAMP): $(TSTAMP) pyproject.toml
+	@$(PY) -m pip install -q -e '.[bench]'
+	@touch $@
+
+bench: $(BSTAMP)
 	@$(PY) bench/run.py
 
-bench-quick: $(TSTAMP)
+bench-quick: $(BSTAMP)
 	@$(PY) bench/run.py --quick
 
 # Frozen builds for lab PCs (packaging/; never run by `make test`): PyInstaller onedir bundles in

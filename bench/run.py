@@ -60,38 +60,6 @@ def run_one(bench_id: str, script: str, quick: bool, limit: float, tmp: Path) ->
     return rows, "ok"
 
 
-def calibration(quick: bool, limit: float, tmp: Path) -> tuple[list[dict], str]:
-    """The statistics developer's script (issue 7): run when it exists and has --quick."""
-    script = BENCH / "bench_calibration.py"
-    pending = {"id": "calibration", "what": "calibration", "workload": "Rasch and 2PL, 100,000 × 60",
-               "figure": "pending", "target": "Rasch ≤ 10 s; faster than girth, estimates within 0.02",
-               "met": None, "baseline": "girth (PyPI) on the same data"}
-    if not script.exists():
-        return [{**pending, "notes": ["see issue 7: bench/bench_calibration.py is not there yet"]}], "ok"
-    helptext = subprocess.run([PY, str(script), "--help"], cwd=REPO, capture_output=True, text=True,
-                              timeout=120).stdout
-    if "--quick" not in helptext:
-        return [{**pending, "notes": ["see issue 7: bench/bench_calibration.py has no --quick flag "
-                                      "yet, so this runner does not call it; run it by hand: "
-                                      "`.venv/bin/python bench/bench_calibration.py`"]}], "ok"
-    if "--json" in helptext:
-        return run_one("calibration", "bench_calibration.py", quick, limit, tmp)
-    cmd = [PY, str(script)] + (["--quick"] if quick else [])
-    try:
-        done = subprocess.run(cmd, cwd=REPO, timeout=limit, capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        return [], f"did not finish in {limit:.0f} s"
-    print(done.stdout, end="", flush=True)
-    if done.returncode != 0:
-        print(done.stderr[-3000:], file=sys.stderr)
-        return [], f"failed (exit {done.returncode})"
-    lines = [x for x in done.stdout.splitlines() if x.strip()]
-    return [{**pending, "figure": "see its output below", "met": None,
-             "notes": ["bench/bench_calibration.py (issue 7) prints no machine-readable row; "
-                       "its output, verbatim:"], "data": {"output": lines}}], "ok"
-
-
 def status_word(met: Any) -> str:
     return {True: "met", False: "MISSED", None: "—"}[met]
 
@@ -157,10 +125,6 @@ def markdown(rows: list[dict[str, Any]], machine: dict[str, str], quick: bool, s
                 f"{r['acked_rows']} → {r['acked_rows_found']} | {r['server_cpu'] * 100:.0f}% | "
                 f"{r['server_cpu_ms_per_request']:.2f} | {r['server_rss_mb']:.0f} MB | "
                 f"{r.get('load_avg', float('nan')):.1f} |")
-    calib = [row for row in rows if row.get("id") == "calibration" and row.get("data", {}).get("output")]
-    for row in calib:
-        lines += ["", "## Calibration (output of bench/bench_calibration.py)", "", "```",
-                  *row["data"]["output"], "```"]
     lines += ["", "## Machine", ""]
     lines += [f"- {k}: {v}" for k, v in machine.items()]
     lines += ["", "## How to repeat", "",
@@ -229,10 +193,7 @@ def main() -> int:
                 continue
             print(f"\n=== {what} ({script}{' --quick' if args.quick else ''}) ===", flush=True)
             load = os.getloadavg()[0]
-            if bench_id == "calibration":
-                got, status = calibration(args.quick, limit, Path(tmp))
-            else:
-                got, status = run_one(bench_id, script, args.quick, limit, Path(tmp))
+            got, status = run_one(bench_id, script, args.quick, limit, Path(tmp))
             for row in got:
                 row.setdefault("data", {})["load_before"] = round(load, 2)
             if status != "ok":

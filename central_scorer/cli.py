@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from common import __version__
 
 
 def _dump(value: Any) -> None:
@@ -173,7 +172,9 @@ AREAS = ("central_scorer.cli", "central_scorer.campaign_cli", "central_scorer.it
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="central-scorer", description=__doc__)
-    parser.add_argument("--version", action="version", version=__version__)
+    from common.build_info import VersionAction  # version and build hash (packaging/)
+
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--data-dir", type=Path, default=Path("var/central"))
     parser.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: SQLite in the data dir)")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -17,11 +17,12 @@ program started by the OS, or a screen grabber. Those need the OS-level kiosk se
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
@@ -170,6 +171,33 @@ class KioskWindow(QWidget):
             self.incident.emit("second_screen")
 
 
+def window_report(window: QWidget) -> dict[str, Any]:
+    """The window's size and state next to its screen's: one JSON line on stdout (the journal on a
+    lab PC), written by `run_kiosk` each time they settle. packaging/linux/check-cage.sh reads it to
+    check that the kiosk fills the screen inside cage."""
+    screen = window.screen().geometry()
+    states = window.windowState()
+    state = ("fullscreen" if states & Qt.WindowState.WindowFullScreen else
+             "maximized" if states & Qt.WindowState.WindowMaximized else "normal")
+    return {"event": "window", "width": window.width(), "height": window.height(),
+            "screen_width": screen.width(), "screen_height": screen.height(), "state": state,
+            "platform": QGuiApplication.platformName()}
+
+
+def report_window_geometry(window: QWidget) -> QTimer:
+    """Write `window_report` once the window's size or state has stopped changing for 300 ms (the
+    compositor sends a size after the window appears; a line per change would be noise)."""
+    settle = QTimer(window)
+    settle.setSingleShot(True)
+    settle.setInterval(300)
+    settle.timeout.connect(lambda: print(json.dumps(window_report(window)), flush=True))
+    handle = window.windowHandle()
+    for changed in (handle.widthChanged, handle.heightChanged, handle.windowStateChanged):
+        changed.connect(settle.start)
+    settle.start()
+    return settle
+
+
 def clear_clipboard() -> None:
     clipboard = QGuiApplication.clipboard()
     if clipboard is not None:
@@ -203,6 +231,7 @@ def run_kiosk(config: Any, kiosk_mode: bool = True) -> int:
     else:
         window.resize(*WINDOW_SIZE)
         window.show()
+    report_window_geometry(window)
     app.setQuitOnLastWindowClosed(True)
     previous = signal.signal(signal.SIGINT, lambda *_: (window.allow_close(), window.close()))
     controller.start()

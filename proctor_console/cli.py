@@ -8,7 +8,6 @@ import os
 import sys
 from pathlib import Path
 
-from common import __version__
 from common.crypto import passwords
 
 COSTS = {"default": passwords.DEFAULT, "fast": passwords.FAST}
@@ -16,7 +15,9 @@ COSTS = {"default": passwords.DEFAULT, "fast": passwords.FAST}
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="proctor-console", description=__doc__)
-    parser.add_argument("--version", action="version", version=__version__)
+    from common.build_info import VersionAction  # version and build hash (packaging/)
+
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True)
 
     init = sub.add_parser("init", help="set up a room from its configuration file (JSON)")

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Checks the Linux kiosk session here, without a screen: starts cage on wlroots' headless backend
 # with the frozen exam-client (its window, not --headless) inside it on the Wayland platform, as
-# the cbt-kiosk unit does; checks that the client comes up and stays up, takes a screenshot with
-# grim, then stops it. Run by `make dist` (through packaging/smoke.py), never by `make test`.
+# the cbt-kiosk unit does; checks that the client comes up, stays up and that its window fills the
+# screen (the size the client reports on stdout), takes a screenshot with grim, then stops it. Run
+# by `make dist` (through packaging/smoke.py), never by `make test`. The screenshot can be stale:
+# wlroots 0.15's headless backend scans a full-screen client's buffer out directly, and screencopy
+# then returns the last frame it composed itself (docs/deployment.md, section 4).
 #
 #   packaging/linux/check-cage.sh --bundle dist/exam-client [--config kiosk.json]
 #                                 [--screenshot out.png] [--seconds 12] [--user nobody]
@@ -20,7 +23,7 @@ while [ $# -gt 0 ]; do
     --screenshot) SHOT=$(realpath -m "$2"); shift 2 ;;
     --seconds) SECONDS_UP=$2; shift 2 ;;
     --user) RUN_AS=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "check-cage: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -66,9 +69,10 @@ fi
 session_env=(env -i PATH=/usr/bin:/bin HOME="$work/home" XDG_RUNTIME_DIR="$work/xdg"
   WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman
   QT_QPA_PLATFORM=wayland XDG_SESSION_TYPE=wayland CBT_KIOSK_LOCKED=1 LANG=C.UTF-8)
-# The client's stderr goes to its own file; cage's (wlroots' log) to another.
+# The client's stdout (its window's size, see below) and stderr go to files; cage's (wlroots' log)
+# to another.
 "${as_user[@]}" "${session_env[@]}" cage -d -- /bin/sh -c \
-  'echo $$ > "$0/client.pid"; exec "$1" --config "$0/kiosk.json" 2> "$0/client.stderr"' \
+  'echo $$ > "$0/client.pid"; exec "$1" --config "$0/kiosk.json" > "$0/client.stdout" 2> "$0/client.stderr"' \
   "$work" "$BUNDLE/exam-client" > "$work/cage.log" 2>&1 &
 cage_pid=$!
 
@@ -85,6 +89,17 @@ client_pid=$(cat "$work/client.pid" 2>/dev/null || true)
 sleep "$SECONDS_UP"
 kill -0 "$client_pid" 2>/dev/null || { cat "$work/client.stderr" "$work/cage.log" >&2; die "the client exited within ${SECONDS_UP}s"; }
 kill -0 "$cage_pid" 2>/dev/null || die "cage exited within ${SECONDS_UP}s"
+
+# Fills the screen: the client writes its window's size and its screen's (exam_client/app.py
+# window_report) once the compositor has sized it; the last such line must show the two equal.
+window=$(grep '"event": "window"' "$work/client.stdout" | tail -n 1 || true)
+[ -n "$window" ] || die "the client never reported its window (client.stdout: $(head -c 500 "$work/client.stdout"))"
+num() { printf '%s' "$window" | sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"; }
+win_w=$(num width) win_h=$(num height) scr_w=$(num screen_width) scr_h=$(num screen_height)
+[ -n "$scr_w" ] && [ "${scr_w:-0}" -gt 0 ] && [ "$win_w" = "$scr_w" ] && [ "$win_h" = "$scr_h" ] \
+  || die "the kiosk's window does not fill the screen: $window"
+grep -q '"platform": "wayland"' <<<"$window" || die "the client did not run on Wayland: $window"
+window_note="window ${win_w}x${win_h} on a ${scr_w}x${scr_h} screen"
 
 shot_note="no screenshot asked"
 if [ -n "$SHOT" ]; then
@@ -108,4 +123,4 @@ if [ -s "$work/client.stderr" ]; then
   cat "$work/client.stderr" >&2
   die "the client wrote to stderr inside cage (above)"
 fi
-echo "check-cage: exam-client ran ${SECONDS_UP}s in cage (headless, Wayland) as $RUN_AS; $shot_note"
+echo "check-cage: exam-client ran ${SECONDS_UP}s in cage (headless, Wayland) as $RUN_AS; $window_note; $shot_note"

@@ -18,7 +18,7 @@ from common.crypto import passwords
 from common.domain.exam import ItemType
 from common.i18n import LANGUAGES
 from exam_client import cli
-from exam_client.app import KioskGuard, KioskWindow
+from exam_client.app import KioskGuard, KioskWindow, report_window_geometry
 from exam_client.controller import KioskController
 from exam_client.engine import KioskConfig, KioskEngine
 from exam_client.item_widgets import registered_types, widget_for
@@ -287,6 +287,36 @@ def test_the_kiosk_window_does_not_close_and_swallows_escape_and_menus(qtbot, tm
     assert not guard.eventFilter(window, letter)
     window.allow_close()
     assert window.close()
+
+
+def test_the_window_reports_its_size_next_to_its_screen(qtbot, capsys) -> None:
+    """The line packaging/linux/check-cage.sh reads: full screen fills the screen, a window does not."""
+    import json
+
+    def settled_report(window: KioskWindow) -> dict[str, Any]:
+        settle = report_window_geometry(window)
+        qtbot.waitUntil(lambda: not settle.isActive(), timeout=5000)
+        lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+        assert lines and lines[-1]["event"] == "window"
+        return lines[-1]
+
+    full = KioskWindow(KioskModel("07", "kk"), kiosk_mode=True)
+    qtbot.addWidget(full)
+    full.showFullScreen()
+    report = settled_report(full)
+    screen = full.screen().geometry()
+    assert (report["width"], report["height"]) == (screen.width(), screen.height())
+    assert (report["screen_width"], report["screen_height"]) == (screen.width(), screen.height())
+    assert report["state"] == "fullscreen" and report["platform"] == "offscreen"
+    full.allow_close()
+
+    small = KioskWindow(KioskModel("08", "kk"), kiosk_mode=False)
+    qtbot.addWidget(small)
+    small.resize(700, 500)
+    small.show()
+    report = settled_report(small)
+    assert (report["width"], report["height"]) == (700, 500) and report["state"] == "normal"
+    assert report["screen_width"] > 700
 
 
 def test_only_the_proctors_code_closes_the_kiosk(qtbot, tmp_path) -> None:
