@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: demo test test-quick screenshots clean bench bench-quick dist dist-smoke dist-repro
+.PHONY: demo test test-quick screenshots clean bench bench-quick chaos dist dist-smoke dist-repro
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -37,6 +37,13 @@ screenshots: $(TSTAMP)
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots
 	@QT_QPA_PLATFORM=offscreen CBT_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
 		tests/central_scorer/test_public_page.py -k "chromium and sqlite"
+
+# The fault and attack suite with full counts (issue 11); `make test` runs it with quick counts.
+chaos: $(TSTAMP)
+	@mkdir -p var && rm -f var/chaos.jsonl
+	@start=$$(date +%s); QT_QPA_PLATFORM=offscreen CHAOS_FULL=1 CHAOS_REPORT=var/chaos.jsonl \
+		$(PY) -m pytest -q tests/chaos $(PYTEST_ARGS); rc=$$?; \
+		$(PY) tests/chaos/write_report.py var/chaos.jsonl docs/RELIABILITY.md $$(( $$(date +%s) - start )) && exit $$rc
 
 # Benchmarks (bench/; not tests, never run by `make test`): the full run rewrites docs/BENCHMARKS.md.
 BSTAMP := $(VENV)/.installed-bench

@@ -102,7 +102,8 @@ def _make_bundle(job: tuple[int, int, str, str, str, str]) -> tuple[int, int]:
             latest[r["item_id"]] = r["answer"]
         attempts.append({
             "attempt_id": str(uuid.UUID(int=rng.getrandbits(128))), "individual_code": code,
-            "package_id": package_id, "workstation_id": seat, "status": "submitted",
+            "package_id": package_id, "exam_id": content.exam_id, "permutation": None,
+            "workstation_id": seat, "status": "submitted",
             "started_at": started.isoformat(), "deadline_at": (started + timedelta(hours=4)).isoformat(),
             "finished_at": datetime.fromtimestamp(ts + 30, timezone.utc).isoformat(), "logins": 1,
             "room_score": score_attempt(content, latest), "max_score": content.max_score,
@@ -117,7 +118,7 @@ def _make_bundle(job: tuple[int, int, str, str, str, str]) -> tuple[int, int]:
              "data": {"items": [{"name": "Ұялы телефон", "brand": "—", "count": 1}]},
              "pdf_sha256": "0" * 64, "pdf": base64.b64encode(b"%PDF-1.4 placeholder").decode()}]
     raw = seal_bundle({"attempts": attempts, "attendance": attendance, "acts": acts, "incidents": [],
-                       "audit": audit},
+                       "audit": audit, "survey": []},
                       signer=room_key(index), recipient=RecipientPublicKey.from_b64(recipient_b64),
                       centre_id=CENTRE_ID, room_id=f"R{org}-1", organisation_code=org, sequence=1,
                       created_at=started + timedelta(hours=5))

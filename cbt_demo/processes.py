@@ -29,12 +29,13 @@ class Child:
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            try:
-                event = json.loads(line)
-            except ValueError:
-                event = {"event": "text", "text": line.decode(errors="replace").strip()}
-            self._events.put((self.name, event))
+        with self.proc.stdout:
+            for line in self.proc.stdout:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    event = {"event": "text", "text": line.decode(errors="replace").strip()}
+                self._events.put((self.name, event))
         self._events.put((self.name, {"event": "exit"}))
 
     def wait(self, timeout: float) -> int:

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from common.domain.exam import ExamContent, content_from_dict, latest_answers, score_item
-from common.storage.central_models import CentralPackage, Response, Result
-from central_scorer.centre import Centre
+from common.domain.exam import latest_answers, score_item
+from common.storage.central_models import Response, Result
+from central_scorer.centre import Centre, variant_of
 
 MIN_GROUP = 10
 UNKNOWN = "unknown"
@@ -86,10 +86,8 @@ class ScoredRow:
 def scored_rows(centre: Centre, organisation_code: str | None = None) -> list[ScoredRow]:
     """Every scored attempt's percent overall and per direction (re-scored per section)."""
     facts = organisation_facts(centre)
-    contents: dict[str, ExamContent] = {}
+    payloads = centre.package_payloads()
     with centre.read() as s:
-        for package in s.scalars(select(CentralPackage)):
-            contents[package.package_id] = content_from_dict(json.loads(package.content_json))
         query = select(Result).where(Result.status == "scored")
         if organisation_code is not None:
             query = query.where(Result.organisation_code == organisation_code)
@@ -102,7 +100,7 @@ def scored_rows(centre: Centre, organisation_code: str | None = None) -> list[Sc
                                          "answer": json.loads(r.answer_json)})
     rows = []
     for result in results:
-        content = contents.get(result.package_id or "")
+        content = variant_of(payloads, result.package_id, result.exam_id)
         if content is None or not result.max_score:
             continue
         org = facts.get(result.organisation_code, {})

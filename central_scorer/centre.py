@@ -18,7 +18,8 @@ from common.bundle import RoomIdentity
 from common.canonical import canonical_bytes
 from common.crypto.sealing import RecipientKey
 from common.crypto.signing import SigningKey, VerifyKey, write_secret
-from common.domain.exam import ExamContent, content_from_dict, content_to_dict
+from common.content.payload import ExamPayload, payload_from_dict
+from common.domain.exam import ExamContent, content_to_dict
 from common.durable import write_durably
 from common.package import build_package, new_start_code
 from common.storage.base import session_factory, sqlite_url
@@ -121,7 +122,33 @@ class Centre:
                                  start_code=start_code))
         return {"package_id": package_id, "path": str(out), "start_code": start_code}
 
-    def package_content(self, package_id: str) -> ExamContent | None:
+    def package_payload(self, package_id: str) -> ExamPayload | None:
+        """Every variant of a package the centre built, with the keys: each student is scored
+        with the variant they sat."""
         with self.read() as s:
             row = s.get(CentralPackage, package_id)
-        return None if row is None else content_from_dict(json.loads(row.content_json))
+        return None if row is None else payload_from_dict(json.loads(row.content_json))
+
+    def package_content(self, package_id: str) -> ExamContent | None:
+        """A package's first variant (what all its variants share: sections, duration)."""
+        payload = self.package_payload(package_id)
+        return None if payload is None else payload.first
+
+    def package_payloads(self) -> dict[str, ExamPayload]:
+        with self.read() as s:
+            return {p.package_id: payload_from_dict(json.loads(p.content_json))
+                    for p in s.scalars(select(CentralPackage))}
+
+
+def variant_of(payloads: dict[str, ExamPayload], package_id: str | None,
+               exam_id: str | None) -> ExamContent | None:
+    """The variant a result was sat on (a result from before variants: the package's first)."""
+    payload = payloads.get(package_id or "")
+    if payload is None:
+        return None
+    if exam_id is None:
+        return payload.first
+    try:
+        return payload.by_exam_id(exam_id)
+    except KeyError:
+        return None

@@ -47,10 +47,14 @@ def _trust_room(args: argparse.Namespace, centre) -> int:
 
 def _ingest(args: argparse.Namespace, centre) -> int:
     from central_scorer.ingest import IngestRefused, ingest
+    from common.bundle import MAX_BUNDLE_BYTES
 
     exit_code = 0
     for path in args.files:
         try:
+            if path.stat().st_size > MAX_BUNDLE_BYTES:  # refused by its size, before it is read
+                raise IngestRefused("too_large", f"{path.stat().st_size} bytes, more than a bundle "
+                                                 f"may be ({MAX_BUNDLE_BYTES})")
             result = ingest(centre, path.read_bytes()).as_dict()
         except IngestRefused as exc:
             exit_code = exit_code or exc.exit_code  # the first refusal decides the exit code
@@ -167,7 +171,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # Areas that add sub-commands: each module has register(sub). Add one line per area.
 AREAS = ("central_scorer.cli", "central_scorer.campaign_cli", "central_scorer.items_cli",
-         "central_scorer.stats_cli")
+         "central_scorer.stats_cli", "central_scorer.survey")
 
 
 def main(argv: list[str] | None = None) -> int:

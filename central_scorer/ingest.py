@@ -13,8 +13,11 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from common.bundle import BundleError, OpenedBundle, open_bundle
+from common.content.payload import ExamPayload
+from common.content.variants import apply_permutation
 from common.domain.exam import ExamContent, latest_answers, score_attempt
-from common.storage.central_models import CentralAct, ReceivedBundle, Response, Result
+from common.storage.central_models import (
+    CentralAct, CentralSurveyResponse, ReceivedBundle, Response, Result)
 from central_scorer.centre import Centre
 
 
@@ -47,13 +50,14 @@ class IngestReport:
     scored: int = 0
     voided: int = 0
     absent: int = 0
+    survey: int = 0
     score_mismatches: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "status": self.status, "bundle_id": self.bundle_id, "sequence": self.sequence,
             "organisation_code": self.organisation_code, "scored": self.scored,
-            "voided": self.voided, "absent": self.absent,
+            "voided": self.voided, "absent": self.absent, "survey": self.survey,
             "score_mismatches": self.score_mismatches,
         }
 
@@ -78,13 +82,18 @@ def ingest(centre: Centre, raw: bytes) -> IngestReport:
             ReceivedBundle.room_id == m["room_id"]))
         clash = s.scalar(select(ReceivedBundle).where(ReceivedBundle.bundle_id == m["bundle_id"]))
     if clash is not None:
+        # The same signed manifest in a file whose bytes differ (the envelope re-encoded, or
+        # base64's unused bits changed): the same bundle, so a duplicate, not a clash.
+        if clash.manifest_json == json.dumps(m, sort_keys=True):
+            return IngestReport("duplicate", m["bundle_id"], m["sequence"], m["organisation_code"])
         raise IngestRefused("bundle_id_reused", "another bundle with this id was already received")
     if newest is not None and m["sequence"] <= newest:
         raise IngestRefused("replayed_old", f"sequence {m['sequence']} is not newer than {newest} "
                                             f"already received from room {m['room_id']}")
     contents = _contents(centre, opened)
+    survey = _survey_rows(opened)
     try:
-        return _store(centre, opened, contents)
+        return _store(centre, opened, contents, survey)
     except IntegrityError:
         # The same bundle arrived twice at once and the other copy won the race.
         with centre.read() as s:
@@ -94,22 +103,48 @@ def ingest(centre: Centre, raw: bytes) -> IngestReport:
 
 
 def _contents(centre: Centre, opened: OpenedBundle) -> dict[str, ExamContent]:
+    """attempt id → the variant the student sat, with the centre's own keys."""
+    payloads: dict[str, ExamPayload] = {}
     contents: dict[str, ExamContent] = {}
     for attempt in opened.parts["attempts"]:
         pid = attempt["package_id"]
-        if pid not in contents:
-            content = centre.package_content(pid)
-            if content is None:
+        if pid not in payloads:
+            payload = centre.package_payload(pid)
+            if payload is None:
                 raise IngestRefused("unknown_package", f"package {pid} was not made by this centre")
-            contents[pid] = content
+            payloads[pid] = payload
+        try:
+            content = payloads[pid].by_exam_id(attempt["exam_id"])
+            if attempt.get("permutation") is not None:  # the order shown must be of that variant
+                apply_permutation(content, attempt["permutation"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise IngestRefused("unknown_package", f"attempt {attempt.get('attempt_id')}: variant "
+                                f"{attempt.get('exam_id')!r} is not in package {pid} as sent") from exc
+        contents[attempt["attempt_id"]] = content
     return contents
 
 
-def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent]) -> IngestReport:
+def _survey_rows(opened: OpenedBundle) -> list[dict[str, str]]:
+    """The survey part reduced to what the centre keeps: the questionnaire and the answers. Any
+    other field a room might send is dropped, so nothing stored can lead back to a student."""
+    rows = []
+    for response in opened.parts["survey"]:
+        questionnaire = response.get("questionnaire") if isinstance(response, dict) else None
+        answers = response.get("answers") if isinstance(response, dict) else None
+        if not isinstance(questionnaire, str) or not isinstance(answers, dict) or not all(
+                isinstance(q, str) and (v is None or (type(v) is int and 1 <= v <= 5))
+                for q, v in answers.items()):
+            raise IngestRefused("malformed", "a survey response is not a questionnaire with answers 1 to 5")
+        rows.append({"questionnaire": questionnaire, "answers_json": _json(dict(sorted(answers.items())))})
+    return rows
+
+
+def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent],
+           survey: list[dict[str, str]]) -> IngestReport:
     m = opened.manifest
     org = m["organisation_code"]
     parts = opened.parts
-    report = IngestReport("stored", m["bundle_id"], m["sequence"], org)
+    report = IngestReport("stored", m["bundle_id"], m["sequence"], org, survey=len(survey))
     voids = {
         act["individual_code"]: act["kind"]
         for act in parts["acts"]
@@ -137,12 +172,13 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
             attempt = attempts.get(code)
             result: dict[str, Any] = dict(
                 bundle_pk=bundle.id, organisation_code=org, individual_code=code,
-                full_name=row["full_name"], package_id=None, status="absent", score=None,
+                full_name=row["full_name"], package_id=None, exam_id=None, status="absent", score=None,
                 max_score=None, room_score=None, absence_reason=row.get("absence_reason"),
                 void_reason=None)
             if attempt is not None:
-                content = contents[attempt["package_id"]]
+                content = contents[attempt["attempt_id"]]
                 result["package_id"] = attempt["package_id"]
+                result["exam_id"] = content.exam_id
                 result["room_score"] = attempt["room_score"]
                 result["max_score"] = content.max_score
                 if code in voids:
@@ -181,6 +217,12 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
                     rows = []
             if rows:
                 s.execute(insert(Response.__table__), rows)
+        # The room's survey responses, replaced whole by each newer bundle of the room.
+        s.execute(delete(CentralSurveyResponse).where(CentralSurveyResponse.room_id == m["room_id"]))
+        if survey:
+            s.execute(insert(CentralSurveyResponse.__table__), [
+                dict(bundle_pk=bundle.id, room_id=m["room_id"], organisation_code=org, **row)
+                for row in survey])
         if parts["acts"]:
             s.execute(insert(CentralAct.__table__), [
                 dict(bundle_pk=bundle.id, organisation_code=org, number=act["number"],

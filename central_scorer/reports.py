@@ -21,7 +21,6 @@ from common.domain.calendar import add_working_days
 from common.durable import write_durably
 from common.storage.base import utcnow
 from common.storage.central_models import (
-    CentralPackage,
     ReceivedBundle,
     ReportDelivery,
     Response,
@@ -44,13 +43,13 @@ def build_report(centre: Centre, organisation_code: str, organisation_name: str 
         if not results:
             raise NoResults(f"no results received for organisation {organisation_code}")
         package_id = next((r.package_id for r in results if r.package_id), None)
-        package = s.get(CentralPackage, package_id) if package_id else None
         newest = s.scalars(select(ReceivedBundle).where(
             ReceivedBundle.organisation_code == organisation_code)
             .order_by(ReceivedBundle.received_at.desc()).limit(1)).first()
     manifest = json.loads(newest.manifest_json)
     monitoring_day = local_time(dt.datetime.fromisoformat(manifest["created_at"])).date()
-    content = json.loads(package.content_json) if package else {}
+    first = centre.package_content(package_id) if package_id else None  # what its variants share
+    content = {"title": first.title, "grade": first.grade, "language": first.language} if first else {}
     rows = tuple(
         ReportRow(individual_code=r.individual_code, full_name=r.full_name, status=r.status,
                   score=r.score, max_score=r.max_score if r.status == "scored" else None,
@@ -117,7 +116,7 @@ def organisation_results(centre: Centre, organisation_code: str) -> list[dict[st
     return [
         {"individual_code": r.individual_code, "full_name": r.full_name, "status": r.status,
          "score": r.score, "max_score": r.max_score, "room_score": r.room_score,
-         "absence_reason": r.absence_reason, "void_reason": r.void_reason,
+         "exam_id": r.exam_id, "absence_reason": r.absence_reason, "void_reason": r.void_reason,
          "responses": responses.get(r.id, [])}
         for r in results
     ]

@@ -6,16 +6,18 @@ from typing import Annotated, Any
 
 import uvicorn
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from central_scorer import dashboard, public_page
+from central_scorer.survey import survey_aggregates
 from central_scorer.aggregates import aggregate
 from central_scorer.centre import Centre
 from central_scorer.ingest import IngestRefused, ingest
 from central_scorer.reports import NoResults, organisation_results, write_report
 from central_scorer.uploads import UploadArea, UploadError
 from common.i18n import LANGUAGES
-from common.protocol import API
+from common.protocol import API, invalid_request
 
 
 CHUNK_LIMIT = 8 * 1024 * 1024
@@ -23,6 +25,7 @@ CHUNK_LIMIT = 8 * 1024 * 1024
 
 def create_app(centre: Centre) -> FastAPI:
     app = FastAPI(title="BBZhM central scorer", version="1")
+    app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(IngestRefused)
     async def _refused(_: Request, exc: IngestRefused) -> JSONResponse:
@@ -45,9 +48,15 @@ def create_app(centre: Centre) -> FastAPI:
 
     @app.put(f"{API}/uploads/{{sha256}}")
     async def upload_chunk(sha256: str, offset: int, total: int, request: Request) -> dict[str, Any]:
+        too_large = UploadError(413, "chunk_too_large", f"send chunks of at most {CHUNK_LIMIT} bytes")
         if int(request.headers.get("content-length") or 0) > CHUNK_LIMIT:
-            raise UploadError(413, "chunk_too_large", f"send chunks of at most {CHUNK_LIMIT} bytes")
-        complete = uploads.append(sha256, offset, total, await request.body())
+            raise too_large
+        body = bytearray()  # read with a cap: a chunked body has no length to check first
+        async for piece in request.stream():
+            body += piece
+            if len(body) > CHUNK_LIMIT:
+                raise too_large
+        complete = uploads.append(sha256, offset, total, bytes(body))
         if complete is None:
             return {"received": uploads.received(sha256)}
         return {"received": total, **ingest(centre, complete).as_dict()}
@@ -81,6 +90,11 @@ def create_app(centre: Centre) -> FastAPI:
     @app.get(f"{API}/results/{{organisation_code}}")
     def results(organisation_code: str, _: Staff) -> dict[str, Any]:
         return {"results": organisation_results(centre, organisation_code)}
+
+    @app.get(f"{API}/survey")
+    def survey(_: Staff) -> dict[str, Any]:
+        """The anonymous survey (§25) per organisation and region, small groups suppressed."""
+        return survey_aggregates(centre)
 
     @app.post(f"{API}/reports/{{organisation_code}}")
     def report(organisation_code: str, _: Staff, lang: str = "kk", name: str | None = None) -> dict[str, str]:

@@ -28,7 +28,7 @@ from common.crypto.sealing import RecipientKey, RecipientPublicKey, SealOpenErro
 from common.crypto.signing import SignatureInvalid, SigningKey, VerifyKey
 
 FORMAT = "cbt-result-bundle/1"
-PARTS = ("attempts", "attendance", "acts", "incidents", "audit")
+PARTS = ("attempts", "attendance", "acts", "incidents", "audit", "survey")
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 MAX_PAYLOAD_PLAIN_BYTES = 512 * 1024 * 1024
 

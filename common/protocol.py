@@ -10,6 +10,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 API = "/api/v1"
+# Bounds of numbers that are stored: SQLite keeps 64-bit integers, and JSON's 1e999 parses as
+# infinity; past these a request is refused (422), not a crash.
+MAX_SEQ = 2**31 - 1
+MAX_TIMESTAMP = 1e11  # seconds since 1970: past the year 5000
 
 
 class ErrorBody(BaseModel):
@@ -25,10 +29,10 @@ class KioskLogin(BaseModel):
 
 
 class AnswerEntry(BaseModel):
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=MAX_SEQ)
     item_id: str = Field(max_length=64)
     answer: Any = None
-    client_ts: float
+    client_ts: float = Field(ge=0, le=MAX_TIMESTAMP, allow_inf_nan=False)
 
 
 class AnswerBatch(BaseModel):
@@ -40,7 +44,7 @@ class Ack(BaseModel):
 
 
 class SubmitRequest(BaseModel):
-    last_seq: int = Field(ge=0)
+    last_seq: int = Field(ge=0, le=MAX_SEQ)
 
 
 class ProctorSignin(BaseModel):
@@ -78,3 +82,16 @@ class ImpostorIn(BaseModel):
 
 class UploadRequest(BaseModel):
     central_url: str
+
+
+async def invalid_request(_request: Any, exc: Any) -> Any:
+    """FastAPI's 422 for a request that does not fit its model, without echoing the input back.
+
+    The default handler puts each wrong value into the answer; a number such as 1e999 parses to
+    infinity, which JSON cannot carry, and the answer became a 500. Both servers use this one.
+    """
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.responses import JSONResponse
+
+    detail = [{k: v for k, v in error.items() if k in ("type", "loc", "msg")} for error in exc.errors()]
+    return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=422)

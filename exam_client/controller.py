@@ -31,8 +31,8 @@ from exam_client.models import KioskModel, Link, Phase
 SYNC_MS = 1500     # replicate + the server's clock, like a heartbeat (1–2 s)
 CLOCK_MS = 250     # the timer on the screen
 RETRY_MS = 2000    # login while the room is not open, status, submit while offline
-LOGIN_ERRORS = {"unauthorized", "locked_out", "not_admitted", "wrong_seat", "attempt_closed",
-                "seat_locked", "attempt_voided", "room_not_open"}
+LOGIN_ERRORS = {"unauthorized", "locked_out", "workstation_locked_out", "not_admitted", "wrong_seat",
+                "attempt_closed", "seat_locked", "attempt_voided", "room_not_open", "kiosk_disk"}
 
 
 class NetworkWorker(QObject):
@@ -545,6 +545,8 @@ def _sync(engine: KioskEngine, sitting: Sitting, report: dict[str, Any]) -> dict
         pass  # a refused report does not stop the answers
     state = sitting.reconcile()
     if not state.get("locked") and sitting.replicate() is None:
+        if sitting.room_disk:  # reachable, but its disk refuses: the answers wait on this PC
+            raise Offline(f"the room server cannot store answers now ({sitting.room_disk})")
         raise Offline("the room server did not answer")
     return state
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -31,6 +32,11 @@ REPLICATE_BATCH = 200
 JOURNAL_GLOB = "journal-*.cbtj"
 FINISHED_SUFFIX = ".done"  # next to a journal whose sitting ended (submitted or removed)
 PLACE_SUFFIX = ".place.json"  # where the student was and what they flagged (no answers in it)
+# The room server's answers when its disk refuses writes: not an error of the sitting, the answers
+# stay on this PC and are sent again later.
+ROOM_DISK_TROUBLE = ("disk_full", "disk_read_only")
+DISK_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
+               getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 @lru_cache(maxsize=1)
@@ -154,6 +160,7 @@ class Sitting:
         self._net = threading.RLock()
         self.online: bool = True  # did the last call to the room server get an answer?
         self.last_contact: float = time.monotonic()
+        self.room_disk: str | None = None  # the room server's disk refused our answers (a code)
 
     # --- what the screen asks -----------------------------------------------------------------
 
@@ -204,6 +211,12 @@ class Sitting:
                     self.acked_seq = acked
             except Offline:
                 return None
+            except KioskError as exc:
+                if exc.code not in ROOM_DISK_TROUBLE:
+                    raise
+                self.room_disk = exc.code  # the room's disk refused: the answers stay pending here
+                return None
+            self.room_disk = None
             return self.acked_seq
 
     def reconcile(self) -> dict[str, Any]:
@@ -371,7 +384,12 @@ class KioskEngine:
         self.link.token = reply["token"]
         key = base64.b64decode(reply["journal_key"])
         path = self.config.data_dir / f"journal-{reply['attempt_id']}.cbtj"
-        journal = AnswerJournal.open_or_create(path, key, reply["attempt_id"])
+        try:
+            journal = AnswerJournal.open_or_create(path, key, reply["attempt_id"])
+        except OSError as exc:
+            if exc.errno not in DISK_ERRNOS:
+                raise
+            raise KioskError("kiosk_disk", f"this PC's disk cannot keep the answers: {exc}") from exc
         _catch_up(journal, reply["answers"])
         sitting = Sitting(self.link, reply, journal, offset, journal_path=path)
         sitting.replicate()

@@ -85,10 +85,11 @@ def sit(engine: KioskEngine, login: str, password: str, seed: int, think: float,
     answered = sitting.answers()
     emit(out, "login", attempt_id=sitting.attempt_id, resumed=sitting.resumed,
          recovered=sitting.journal.last_seq, answered=len(answered),
-         server_had=sitting.server_had_at_login, acked_seq=sitting.acked_seq)
+         server_had=sitting.server_had_at_login, acked_seq=sitting.acked_seq,
+         deadline=sitting.deadline)
     try:
         _answer_all(sitting, answered, seed, think, out)
-        result = sitting.submit()
+        result = _submit(sitting, out)
         emit(out, "result", **result)
         return 0
     except Removed as exc:
@@ -112,6 +113,36 @@ def _answer_all(sitting: Sitting, answered: dict[str, Any], seed: int, think: fl
             time.sleep(think)
             entry = sitting.answer(item["id"], choose(item, rng))
             emit(out, "confirmed", seq=entry.seq, item_id=entry.item_id, answer=entry.answer)
-            acked = sitting.replicate()
-            if acked is not None:
-                emit(out, "acked", seq=acked)
+            _replicate(sitting, out)
+
+
+def _replicate(sitting: Sitting, out: TextIO) -> None:
+    """Send what the server lacks. Back after a time offline (a cut cable, a restarted room
+    server), first take the server's state again: its clock, the deadline, what it holds."""
+    if not sitting.online:
+        try:
+            state = sitting.reconcile()
+        except Offline:
+            return
+        emit(out, "resynced", deadline=sitting.deadline, server_acked=int(state["acked_seq"]))
+    acked = sitting.replicate()
+    if acked is None:
+        if sitting.room_disk:  # the room's disk refused them: they wait here, on this PC
+            emit(out, "pending", code=sitting.room_disk, seq=sitting.journal.last_seq)
+        else:
+            emit(out, "link_lost", seq=sitting.journal.last_seq)
+        return
+    emit(out, "acked", seq=acked)
+
+
+def _submit(sitting: Sitting, out: TextIO, retry: float = 0.5) -> dict[str, Any]:
+    """Submit; while the room server cannot be reached, keep the answers and try again until
+    the time (and the server's grace for late answers) is over, as the kiosk's screen does."""
+    while True:
+        try:
+            return sitting.submit()
+        except Offline:
+            if sitting.remaining_seconds() <= 0 and time.monotonic() - sitting.last_contact > 60:
+                raise
+            time.sleep(retry)
+            _replicate(sitting, out)

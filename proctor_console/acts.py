@@ -41,7 +41,7 @@ def draw_up_confiscation(room: Room, individual_code: str, items: list[dict[str,
         return ConfiscationAct(
             number=number, organisation=_organisation(room), drawn_up_at=at,
             representative=proctor_name, room=room.setting("room_no") or "", seat=student.seat,
-            test_taker=_person(student), variant=room.content().variant, items=found,
+            test_taker=_person(student), variant=_variant(room, student), items=found,
             drawn_up_by=tuple(drawn_up_by) or (proctor_name,), language=student.language)
 
     return _draw_up(room, "confiscation", individual_code, build, render_confiscation_act, actor,
@@ -51,7 +51,10 @@ def draw_up_confiscation(room: Room, individual_code: str, items: list[dict[str,
 def draw_up_impostor(room: Room, individual_code: str, impostor_full_name: str, stage: str,
                      actor: str) -> dict[str, Any]:
     """Appendix 2: an outside person came in the test-taker's place, at entry or during the test."""
-    stage_value = ImpostorStage(stage)
+    try:
+        stage_value = ImpostorStage(stage)
+    except ValueError:
+        raise RoomError(f"the stage is one of {', '.join(s.value for s in ImpostorStage)}") from None
     if not impostor_full_name.strip():
         raise RoomError("write the outside person's full name")
 
@@ -64,6 +67,13 @@ def draw_up_impostor(room: Room, individual_code: str, impostor_full_name: str, 
 
     return _draw_up(room, "impostor", individual_code, build, render_impostor_act, actor,
                     voids=stage_value is ImpostorStage.DURING_TEST)
+
+
+def _variant(room: Room, student: Student) -> str:
+    """The variant the test-taker sits (each student has their own: proctor_console/assignment.py)."""
+    with room.read() as s:
+        attempt = s.scalar(select(Attempt).where(Attempt.student_id == student.id))
+    return (room.content() if attempt is None else room.attempt_content(attempt)).variant
 
 
 def _draw_up(room: Room, kind: str, individual_code: str, build, render, actor: str,

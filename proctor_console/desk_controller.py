@@ -26,7 +26,8 @@ from proctor_console.room_watch import RoomWatcher
 
 KNOWN_ERRORS = ("conflict", "not_found", "unauthorized", "forbidden", "offline", "untrusted",
                 "roster_invalid", "package_refused", "package_revoked", "bad_request", "invalid",
-                "seat_locked", "room_not_open", "locked_out", "internal")
+                "seat_locked", "room_not_open", "locked_out", "internal", "disk_full",
+                "disk_read_only")
 
 
 def error_text(error: DeskError, lang: str) -> str:

@@ -479,7 +479,7 @@ class TestPage(Page):
             SeatState.SITTING, SeatState.PRESENT, SeatState.EXPECTED))
         self.reissue_button.setEnabled(info is not None and info.state in (
             SeatState.SITTING, SeatState.PRESENT, SeatState.EXPECTED))
-        self.unlock_button.setEnabled(info is not None and info.locked_out)
+        self.unlock_button.setEnabled(info is not None and (info.locked_out or info.workstation_locked_out))
         self.act2_button.setEnabled(info is not None and info.state in (
             SeatState.SITTING, SeatState.PRESENT, SeatState.EXPECTED))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class RoomError(Exception):
     status = 400
@@ -25,6 +27,13 @@ class Unauthorized(RoomError):
 class LockedOut(RoomError):
     status = 423
     code = "locked_out"
+
+
+class WorkstationLockedOut(RoomError):
+    """Too many failed logins at one workstation; the representative unlocks it."""
+
+    status = 423
+    code = "workstation_locked_out"
 
 
 class NotAdmitted(RoomError):
@@ -64,6 +73,66 @@ class SeatLocked(RoomError):
     code = "seat_locked"
 
 
+class CentreUnreachable(RoomError):
+    """The room could not reach the centre to upload the bundle (it stays on disk and on the USB
+    route); the gateway's answer, not a fault of the room server."""
+
+    status = 502
+    code = "centre_unreachable"
+
+
+class CentreRefused(RoomError):
+    """The centre answered and refused the bundle; `details["centre"]` holds its answer."""
+
+    status = 409
+    code = "centre_refused"
+
+
 class Forbidden(RoomError):
     status = 403
     code = "forbidden"
+
+
+class DiskFull(RoomError):
+    """The room's disk is full (or the file hit its size limit): nothing of the request was
+    stored. The kiosks keep their answers and send them again once there is space."""
+
+    status = 507
+    code = "disk_full"
+
+
+class DiskReadOnly(RoomError):
+    """The room's disk refuses writes (read-only, or failing): nothing of the request was stored."""
+
+    status = 503
+    code = "disk_read_only"
+
+
+# errno values and SQLite result codes (the primary code, the low byte) that mean the disk said no.
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+_SQLITE_FULL = 13
+_SQLITE_READ_ONLY = {8, 10, 14}  # SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN
+
+
+def disk_trouble(exc: BaseException) -> RoomError | None:
+    """The room's error for a write (or read) the disk refused, or None for any other failure.
+
+    Looks through the exception, what it wraps (SQLAlchemy's `.orig`) and its causes.
+    """
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        code = getattr(e, "sqlite_errorcode", None)  # sqlite3.Error, Python 3.11+
+        primary = None if code is None else code & 0xFF
+        if isinstance(e, OSError) and e.errno in _FULL_ERRNOS or primary == _SQLITE_FULL:
+            return DiskFull("the room's disk is full: nothing was stored; free some space")
+        if isinstance(e, OSError) and e.errno in _READ_ONLY_ERRNOS or primary in _SQLITE_READ_ONLY:
+            return DiskReadOnly("the room's disk refuses writes (read-only or failing): nothing "
+                                "was stored")
+        todo += [getattr(e, "orig", None), e.__cause__, e.__context__]
+    return None

@@ -247,15 +247,20 @@ def reissue_password(room: Room, individual_code: str, actor: str) -> dict[str, 
 
 
 def unlock_login(room: Room, individual_code: str, actor: str) -> None:
+    """Lift the lock of the student's login and of the workstation at the student's seat."""
     with room.tx() as s:
         student = _student(s, individual_code)
-        if student.failed_logins == 0:
-            raise Conflict("the login is not locked")
         failed = student.failed_logins
+        at_seat = room.clear_workstation_failures(s, student.seat)
+        if failed == 0 and at_seat == 0:
+            raise Conflict("neither the login nor the seat's workstation is locked")
         student.failed_logins = 0
-        _add(s, "login_unlocked", actor, student, failed_logins=failed)
+        _add(s, "login_unlocked", actor, student, failed_logins=failed,
+             workstation_failed_logins=at_seat)
         audit.record(s, actor, "login_unlocked", individual_code=individual_code,
-                     before={"failed_logins": failed}, after={"failed_logins": 0})
+                     workstation_id=student.seat,
+                     before={"failed_logins": failed, "workstation_failed_logins": at_seat},
+                     after={"failed_logins": 0, "workstation_failed_logins": 0})
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from common.protocol import MAX_SEQ, MAX_TIMESTAMP
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Workstation
 from proctor_console import audit
@@ -42,12 +43,13 @@ class KioskReport(BaseModel):
     workstation_id: str = Field(min_length=1, max_length=64)
     build_hash: str = Field(min_length=1, max_length=128)
     screen: str = Field(pattern=r"^\d{3,5}x\d{3,5}$", description="width x height in pixels")
-    client_time: float = Field(description="the kiosk's clock, seconds since the Unix epoch")
-    free_disk_mb: int = Field(ge=0)
+    client_time: float = Field(ge=0, le=MAX_TIMESTAMP, allow_inf_nan=False,
+                               description="the kiosk's clock, seconds since the Unix epoch")
+    free_disk_mb: int = Field(ge=0, le=2**53)
     kiosk_locked: bool = Field(description="the OS kiosk lock (Shell Launcher / cage) is on")
     # During a sitting (sent with the sitting's bearer token):
     section: str | None = Field(default=None, max_length=64)
-    journal_seq: int | None = Field(default=None, ge=0)
+    journal_seq: int | None = Field(default=None, ge=0, le=MAX_SEQ)
     hand_raised: bool = False
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from common.crypto import passwords
 from common.crypto.signing import SigningKey, VerifyKey
+from common.content.payload import ExamPayload
 from common.domain.exam import ExamContent, content_to_dict, latest_answers, score_attempt
 from common.domain.roster import parse_bytes, parse_csv
 from common.package import ExamPackage, read_package
@@ -42,7 +43,7 @@ from common.storage.room_models import (
     Setting,
     Student,
 )
-from proctor_console import audit
+from proctor_console import assignment, audit
 from proctor_console.revocation import ensure_not_revoked
 from proctor_console.errors import (
     AttemptClosed,
@@ -55,10 +56,16 @@ from proctor_console.errors import (
     RoomNotOpen,
     SeatLocked,
     Unauthorized,
+    WorkstationLockedOut,
     WrongSeat,
+    disk_trouble,
 )
 
-MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS = 5  # wrong passwords for one login, then it is locked until the representative unlocks
+# Failed logins at one workstation (any login, unknown logins, someone else's password at the wrong
+# seat), then the workstation is locked until the representative unlocks it: one seat cannot
+# guess its way through the room's logins, nor lock more than two other students out.
+MAX_FAILED_LOGINS_PER_WORKSTATION = 10
 # Answers journalled before the deadline may arrive a little later over a slow network.
 LATE_ANSWER_GRACE = dt.timedelta(seconds=30)
 ABSENCE_REASONS = ("illness", "bereavement", "competition", "home_schooling", "sanatorium")
@@ -119,7 +126,9 @@ class Room:
         self._sessions = session_factory(self.engine)
         self._write = threading.Lock()
         self._password_params = password_params
-        self._content: ExamContent | None = None
+        self._payload: ExamPayload | None = None
+        # Set while the disk refuses writes: {code, message, since}; shown to the representative.
+        self.disk_problem: dict[str, str] | None = None
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -131,17 +140,39 @@ class Room:
             try:
                 with session.begin():
                     yield session
-            except BaseException:
+            except BaseException as exc:
                 audit.discarded(session)
+                self._disk_said_no(exc)
                 raise
             finally:
                 session.close()
-            audit.committed(session, self.paths.root)
+            try:
+                audit.committed(session, self.paths.root)
+            except OSError as exc:  # stored, but the audit head note is behind: say so anyway
+                self._disk_said_no(exc)
+                raise
+            self.disk_problem = None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._sessions() as session:
-            yield session
+        try:
+            with self._sessions() as session:
+                yield session
+        except Exception as exc:
+            self._disk_said_no(exc)
+            raise
+
+    def _disk_said_no(self, exc: BaseException) -> None:
+        """A write (or read) the disk refused becomes the room's DiskFull/DiskReadOnly error, and
+        the room's status carries it (`disk_problem`) until a write succeeds again."""
+        trouble = disk_trouble(exc)
+        if trouble is not None:
+            self.disk_problem = {"code": trouble.code, "message": str(trouble),
+                                 "since": (self.disk_problem or {}).get("since")
+                                 or utcnow().isoformat()}
+            if trouble.code == "disk_read_only":  # connections opened meanwhile stay read-only:
+                self.engine.dispose()  # the next request opens fresh ones
+            raise trouble from exc
 
     def setting(self, name: str, default: str | None = None) -> str | None:
         with self.read() as s:
@@ -285,6 +316,8 @@ class Room:
 
     def mark_attendance(self, individual_code: str, status: str, reason: str | None,
                         actor: str) -> None:
+        if status not in (Attendance.PRESENT, Attendance.ABSENT):
+            raise RoomError("attendance is present or absent")
         attendance = Attendance(status)
         if attendance is Attendance.ABSENT and reason not in ABSENCE_REASONS:
             raise RoomError(f"an absence needs a reason: one of {', '.join(ABSENCE_REASONS)}")
@@ -304,14 +337,15 @@ class Room:
         """Open the package with the morning's start code; from now on admitted students may log in."""
         package = self._package()
         ensure_not_revoked(self, package)  # §15: a cancelled territory's package stays shut
-        content, content_key = package.open(start_code)
+        payload, content_key = package.open_all(start_code)
         with self.tx() as s:
             s.get(Package, package.package_id).content_key = content_key
             self._set(s, "started_at", utcnow().isoformat())
             audit.record(s, actor, "room_opened", package_id=package.package_id)
-        self._content = content
+        self._payload = payload
+        content = payload.first
         return {"package_id": package.package_id, "items": len(content.items),
-                "duration_minutes": content.duration_minutes}
+                "duration_minutes": content.duration_minutes, "variants": len(payload.variants)}
 
     def _package(self) -> ExamPackage:
         package_id = self.setting("package_id")
@@ -321,35 +355,46 @@ class Room:
             row = s.get(Package, package_id)
         return read_package(row.raw, self._centre_keys())
 
-    def content(self) -> ExamContent:
-        if self._content is None:
+    def payload(self) -> ExamPayload:
+        """Every variant of the opened package, with its keys and seeds."""
+        if self._payload is None:
             package = self._package()
             with self.read() as s:
                 key = s.get(Package, package.package_id).content_key
             if key is None:
                 raise RoomNotOpen("the room is not open yet: the proctor has not entered the start code")
-            self._content = package.open_with_key(key)
-        return self._content
+            self._payload = package.open_payload(key)
+        return self._payload
+
+    def content(self) -> ExamContent:
+        """The package's first variant: what all variants share (duration, sections)."""
+        return self.payload().first
+
+    def attempt_content(self, attempt: Attempt) -> ExamContent:
+        """The variant this attempt sits, with its keys (assignment.py)."""
+        return assignment.variant_of(self.payload(), attempt)
 
     # --- the kiosk's side ---------------------------------------------------------------------
 
     def login(self, login: str, password: str, workstation_id: str) -> dict[str, Any]:
-        content = self.content()  # refuses before the start
+        payload = self.payload()  # refuses before the start
+        if self.workstation_failures().get(workstation_id, 0) >= MAX_FAILED_LOGINS_PER_WORKSTATION:
+            raise WorkstationLockedOut("too many failed logins at this computer: ask the representative")
         with self.read() as s:
             student = s.scalar(select(Student).where(Student.login == login.strip().lower()))
         if student is None:
+            self._login_failed(workstation_id, None, login, "unknown_login")
             raise Unauthorized("wrong login or password")
         if student.failed_logins >= MAX_FAILED_LOGINS:
             raise LockedOut("too many wrong passwords: ask the representative")
         if not passwords.verify_password(password, student.password_hash):
-            with self.tx() as s:
-                row = s.get(Student, student.id)
-                row.failed_logins += 1
-                audit.record(s, "kiosk:" + workstation_id, "login_failed", login=login)
+            self._login_failed(workstation_id, student.id, login, "wrong_password")
             raise Unauthorized("wrong login or password")
         if student.attendance is not Attendance.PRESENT:
             raise NotAdmitted("the representative has not admitted this student")
         if student.seat != workstation_id:
+            # The right password at another seat: someone else's slip. Counted against this seat.
+            self._login_failed(workstation_id, None, login, "wrong_seat")
             raise WrongSeat(f"this student's seat is {student.seat}, not {workstation_id}")
         with self.read() as s:
             if away_since(s, student.id) is not None:
@@ -363,12 +408,15 @@ class Room:
             attempt = s.scalar(select(Attempt).where(Attempt.student_id == student.id))
             resumed = attempt is not None
             if attempt is None:
+                # The student's own variant and order, recorded with the attempt (assignment.py).
+                variant, permutation = assignment.assign(payload, s, row)
                 attempt = Attempt(
                     id=str(uuid.uuid4()), student_id=student.id,
                     package_id=self.setting("package_id"), workstation_id=workstation_id,
                     journal_key=os.urandom(32), status=AttemptStatus.IN_PROGRESS, started_at=now,
-                    deadline_at=now + dt.timedelta(minutes=content.duration_minutes),
-                    finished_at=None, score=None, max_score=None, void_reason=None)
+                    deadline_at=now + dt.timedelta(minutes=variant.duration_minutes),
+                    finished_at=None, score=None, max_score=None, void_reason=None,
+                    exam_id=variant.exam_id, permutation_json=json.dumps(permutation, sort_keys=True))
                 s.add(attempt)
             else:
                 self._ensure_open(attempt)
@@ -382,6 +430,7 @@ class Room:
             audit.record(s, "kiosk:" + workstation_id, "resumed" if resumed else "login",
                          individual_code=student.individual_code, attempt_id=attempt.id)
             answers = self._answers(s, attempt.id)
+            view = assignment.view_of(payload, attempt)
         return {
             "token": token,
             "attempt_id": attempt.id,
@@ -391,10 +440,50 @@ class Room:
                         "seat": student.seat, "language": student.language},
             "server_time": now.isoformat(),
             "deadline": attempt.deadline_at.isoformat(),
-            "content": content_to_dict(content, with_keys=False),
+            "content": content_to_dict(view, with_keys=False),
             "answers": answers,
             "acked_seq": max((a["seq"] for a in answers), default=0),
         }
+
+    # Failed logins per workstation: {workstation id: count}, one setting, so that guessing from
+    # one seat is stopped whichever logins it tries (each login also locks on its own).
+    _WORKSTATION_FAILURES = "failed_logins_by_workstation"
+
+    def workstation_failures(self, s: Session | None = None) -> dict[str, int]:
+        if s is None:
+            with self.read() as s:
+                return self.workstation_failures(s)
+        row = s.get(Setting, self._WORKSTATION_FAILURES)
+        return json.loads(row.value) if row else {}
+
+    def _login_failed(self, workstation_id: str, student_id: int | None, login: str,
+                      reason: str) -> None:
+        """Count a failed login against the login (a wrong password) and the workstation (any
+        failure); audit it, and audit the moment either becomes locked."""
+        actor = "kiosk:" + workstation_id
+        with self.tx() as s:
+            failures = self.workstation_failures(s)
+            failures[workstation_id] = failures.get(workstation_id, 0) + 1
+            self._set(s, self._WORKSTATION_FAILURES, json.dumps(failures, sort_keys=True))
+            audit.record(s, actor, "login_failed", login=login, reason=reason,
+                         workstation_failures=failures[workstation_id])
+            if failures[workstation_id] == MAX_FAILED_LOGINS_PER_WORKSTATION:
+                audit.record(s, actor, "workstation_locked_out", workstation_id=workstation_id,
+                             failed_logins=failures[workstation_id])
+            if student_id is not None:
+                row = s.get(Student, student_id)
+                row.failed_logins += 1
+                if row.failed_logins == MAX_FAILED_LOGINS:
+                    audit.record(s, actor, "login_locked_out", individual_code=row.individual_code,
+                                 failed_logins=row.failed_logins)
+
+    def clear_workstation_failures(self, s: Session, workstation_id: str) -> int:
+        """Forget a workstation's failed logins (the representative unlocks it); returns how many."""
+        failures = self.workstation_failures(s)
+        count = failures.pop(workstation_id, 0)
+        if count:
+            self._set(s, self._WORKSTATION_FAILURES, json.dumps(failures, sort_keys=True))
+        return count
 
     @staticmethod
     def _answers(s: Session, attempt_id: str) -> list[dict[str, Any]]:
@@ -428,12 +517,12 @@ class Room:
 
     def save_answers(self, attempt_id: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
         """Store journal entries; idempotent by (attempt, seq). Returns the highest stored seq."""
-        content = self.content()
-        known = {item.id for item in content.items}
+        self.payload()  # refuses before the start; opened outside the write transaction
         now = utcnow()
         with self.tx() as s:
             attempt = s.get(Attempt, attempt_id)
             self._ensure_open(attempt)
+            known = {item.id for item in self.attempt_content(attempt).items}
             if entries and away_since(s, attempt.student_id) is not None:
                 raise SeatLocked("the seat is locked while the student is out of the room")
             have = set(s.scalars(select(Answer.seq).where(Answer.attempt_id == attempt_id)))
@@ -460,11 +549,12 @@ class Room:
         return n
 
     def submit(self, attempt_id: str, last_seq: int, reason: str = "student") -> dict[str, Any]:
-        content = self.content()
+        self.payload()  # opened outside the write transaction
         with self.tx() as s:
             attempt = s.get(Attempt, attempt_id)
             if attempt.status is AttemptStatus.SUBMITTED:
                 return self._result(attempt)
+            content = self.attempt_content(attempt)  # the student's own variant and keys
             self._ensure_open(attempt)
             answers = self._answers(s, attempt_id)
             have = self._contiguous({a["seq"] for a in answers})
@@ -537,6 +627,7 @@ class Room:
                                       .where(Incident.kind == "time_extended")
                                       .group_by(Incident.student_id)).all())
             away = {st.id: away_since(s, st.id) for st in students}
+            failures = self.workstation_failures(s)
             codes = {st.id: st.individual_code for st in students}
             acts = [{"number": act.number, "kind": act.kind, "individual_code": codes.get(act.student_id),
                      "created_at": act.created_at.isoformat(), "pdf_sha256": act.pdf_sha256}
@@ -549,6 +640,7 @@ class Room:
                 "seat": st.seat, "individual_code": st.individual_code, "full_name": full_name(st),
                 "grade": st.grade, "class_name": st.class_name, "language": st.language,
                 "login": st.login, "locked_out": st.failed_logins >= MAX_FAILED_LOGINS,
+                "workstation_locked_out": failures.get(st.seat, 0) >= MAX_FAILED_LOGINS_PER_WORKSTATION,
                 "attendance": st.attendance.value, "absence_reason": st.absence_reason,
                 "away": away[st.id] is not None,
                 "away_since": away[st.id].isoformat() if away[st.id] else None,
@@ -581,4 +673,7 @@ class Room:
                 "open": self.setting("started_at") is not None,
                 "started_at": self.setting("started_at"), "centre_url": self.setting("centre_url"),
                 "server_time": now.isoformat(), "seats": seats, "acts": acts,
+                "disk": self.disk_problem,
+                "locked_workstations": sorted(w for w, n in failures.items()
+                                              if n >= MAX_FAILED_LOGINS_PER_WORKSTATION),
                 "spares": [ws for wid, ws in sorted(workstations.items()) if wid not in taken]}

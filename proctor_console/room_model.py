@@ -71,6 +71,7 @@ class SeatInfo:
     hand_raised: bool = False
     away: bool = False
     locked_out: bool = False
+    workstation_locked_out: bool = False  # too many failed logins at the seat's computer
     extensions: int = 0
     incidents: int = 0
     grade: str = ""
@@ -125,7 +126,8 @@ def seat_info(seat: dict[str, Any]) -> SeatInfo:
         time_left_s=attempt.get("time_left_s") if attempt.get("status") == "in_progress" else None,
         section=attempt.get("section"), journal_lag=attempt.get("journal_lag"),
         hand_raised=bool(attempt.get("hand_raised")), away=bool(seat.get("away")),
-        locked_out=bool(seat.get("locked_out")), extensions=int(attempt.get("extensions") or 0),
+        locked_out=bool(seat.get("locked_out")),
+        workstation_locked_out=bool(seat.get("workstation_locked_out")), extensions=int(attempt.get("extensions") or 0),
         incidents=int(seat.get("incidents") or 0), grade=str(seat.get("grade") or ""),
         class_name=str(seat.get("class_name") or ""), language=str(seat.get("language") or ""),
         login=str(seat.get("login") or ""))
@@ -201,7 +203,7 @@ class RoomModel(QObject):
     def header(self) -> dict[str, Any]:
         v = self._view or {}
         return {key: v.get(key) for key in ("room_id", "room_no", "organisation_code",
-                                            "organisation_name", "open")}
+                                            "organisation_name", "open", "disk")}
 
     def seats(self) -> list[SeatInfo]:
         return list(self._seats)

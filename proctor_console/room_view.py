@@ -132,6 +132,8 @@ def flags_text(info: SeatInfo, lang: str) -> str:
         flags.append(f"{HAND_GLYPH} {t('room_view.flag.hand', lang)}")
     if info.locked_out:
         flags.append(t("room_view.flag.locked_out", lang))
+    if info.workstation_locked_out:
+        flags.append(t("room_view.flag.workstation_locked_out", lang))
     if info.journal_lag:
         flags.append(t("room_view.flag.lag", lang, count=info.journal_lag))
     if info.extensions:
@@ -594,6 +596,9 @@ class RoomView(QWidget):
             self.open_label.setText(
                 f"{OPEN_GLYPHS[is_open]} {t('room_view.open' if is_open else 'room_view.not_open', lang)}")
             self.open_label.setStyleSheet(f"color: {'#1b5e20' if is_open else '#37474f'};")
+            if header.get("disk"):  # the room's disk refuses writes: the representative must know
+                self.open_label.setText(f"⚠ {t('console.error.' + header['disk']['code'], lang)}")
+                self.open_label.setStyleSheet("color: #b71c1c; font-weight: bold;")
             self.organisation_label.setText(t(
                 "room_view.organisation", lang, organisation_code=header["organisation_code"],
                 organisation_name=header["organisation_name"]))

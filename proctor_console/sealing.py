@@ -19,7 +19,8 @@ from common.crypto.sealing import RecipientPublicKey
 from common.durable import write_durably
 from common.storage.base import utcnow
 from common.storage.room_models import Act, Answer, Attempt, Bundle, Student
-from proctor_console import audit
+from proctor_console import audit, survey
+from proctor_console.errors import CentreRefused, CentreUnreachable, Conflict, RoomError
 from proctor_console.incidents import incident_list
 from proctor_console.room import Room, full_name
 
@@ -37,6 +38,9 @@ def collect_parts(room: Room) -> dict[str, list[dict[str, Any]]]:
             ]
             attempts.append({
                 "attempt_id": a.id, "individual_code": st.individual_code, "package_id": a.package_id,
+                # the student's own variant and the order the kiosk showed it (assignment.py)
+                "exam_id": a.exam_id or room.content().exam_id,
+                "permutation": json.loads(a.permutation_json) if a.permutation_json else None,
                 "workstation_id": a.workstation_id, "status": a.status.value,
                 "started_at": a.started_at.isoformat(), "deadline_at": a.deadline_at.isoformat(),
                 "finished_at": a.finished_at.isoformat() if a.finished_at else None,
@@ -58,7 +62,7 @@ def collect_parts(room: Room) -> dict[str, list[dict[str, Any]]]:
                          "pdf": base64.b64encode(pdf).decode()})
         log = audit.export(s)
     return {"attempts": attempts, "attendance": attendance, "acts": acts,
-            "incidents": incident_list(room), "audit": log}
+            "incidents": incident_list(room), "audit": log, "survey": survey.responses(room)}
 
 
 def seal(room: Room, actor: str) -> dict[str, Any]:
@@ -102,7 +106,13 @@ def upload(room: Room, url: str, actor: str, attempts: int = 8, chunk: int = CHU
     with room.read() as s:
         bundle = s.scalars(select(Bundle).order_by(Bundle.sequence.desc()).limit(1)).first()
     if bundle is None:
-        raise ValueError("no bundle has been sealed yet")
+        raise Conflict("no bundle has been sealed yet")
+    try:
+        address = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise RoomError(f"the centre's address is not a valid URL ({exc})") from None
+    if address.scheme not in ("http", "https") or not address.host:
+        raise RoomError("the centre's address must be an http(s) URL with a host")
     raw = Path(bundle.path).read_bytes()
     target = f"{url.rstrip('/')}/api/v1/uploads/{bundle.sha256}"
     ca = room.setting("centre_tls_ca")
@@ -118,9 +128,10 @@ def upload(room: Room, url: str, actor: str, attempts: int = 8, chunk: int = CHU
             time.sleep(delay)
             delay = min(delay * 2, 30)
         else:
-            raise ConnectionError(f"the centre did not take the bundle: {last_error}")
+            raise CentreUnreachable(f"the centre did not take the bundle: {last_error}")
     if "error" in result:
-        raise ValueError(f"the centre refused the bundle: {result}")
+        raise CentreRefused(f"the centre refused the bundle: {result.get('message', result)}",
+                            centre=result)
     with room.tx() as s:
         s.get(Bundle, bundle.id).uploaded_at = utcnow()
         audit.record(s, actor, "bundle_uploaded", bundle_id=bundle.bundle_id, url=url,

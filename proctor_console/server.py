@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import uvicorn
 from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from common.crypto.tls import fingerprint_of_pem, make_self_signed
@@ -21,6 +22,7 @@ from common.protocol import (
     StartRequest,
     SubmitRequest,
     UploadRequest,
+    invalid_request,
 )
 from common.domain.roster import RosterInvalid
 from proctor_console import acts, desk_api, revocation, sealing, survey
@@ -38,6 +40,7 @@ async def _bearer(authorization: Annotated[str | None, Header()] = None) -> str 
 
 def create_app(room: Room) -> FastAPI:
     app = FastAPI(title="BBZhM room server", version="1")
+    app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(RoomError)
     async def _room_error(_: Request, exc: RoomError) -> JSONResponse:
@@ -77,7 +80,7 @@ def create_app(room: Room) -> FastAPI:
     @app.get(f"{API}/status")
     def status() -> dict[str, Any]:
         view = room.room_view()
-        return {"room_id": view["room_id"], "open": view["open"]}
+        return {"room_id": view["room_id"], "open": view["open"], "disk": view["disk"]}
 
     @app.post(f"{API}/session/login")
     def login(body: KioskLogin) -> dict[str, Any]:

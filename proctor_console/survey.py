@@ -12,8 +12,8 @@ can never be tied back to the student:
 * nothing about the survey goes into the audit log (its entries carry the kiosk and the time).
 
 What this does not hide: an observer who copies the database file between two students' answers
-could compare the copies. The survey answers will travel in the result bundle (issue 6) as an
-unordered list of responses for the room.
+could compare the copies. The answers travel in the result bundle's `survey` part (`responses`):
+the questionnaire and the answers of each response, sorted by the answers, without the date.
 """
 
 import json
@@ -101,10 +101,11 @@ def record(room: Room, attempt_id: str, answers: dict[str, Any]) -> dict[str, st
 
 
 def responses(room: Room) -> list[dict[str, Any]]:
-    """Every response, ordered by its answers (never by arrival), for the bundle and reports."""
+    """Every response as the bundle carries it: the questionnaire and the answers, nothing else
+    (not even the date), ordered by the answers (never by arrival)."""
     with room.read() as s:
-        rows = [{"questionnaire": r.questionnaire, "answered_on": r.answered_on.isoformat(),
-                 "answers": json.loads(r.answers_json)} for r in s.scalars(select(SurveyResponse))]
+        rows = [{"questionnaire": r.questionnaire, "answers": json.loads(r.answers_json)}
+                for r in s.scalars(select(SurveyResponse))]
     return sorted(rows, key=lambda r: json.dumps(r, sort_keys=True))
 
 

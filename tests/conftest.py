@@ -65,20 +65,23 @@ class RoomSetup:
     rep_token: str
 
 
-def configure_room(tmp_path: Path, centre, students: int = 6) -> RoomSetup:
-    """A room of organisation 100200 with the demo package imported and a demo roster issued."""
+def configure_room(tmp_path: Path, centre, students: int = 6, room_id: str = "R-TEST-1",
+                   organisation_code: str = "100200") -> RoomSetup:
+    """A room (of organisation 100200 unless told) with the demo package imported and a demo
+    roster issued."""
     from proctor_console.room import Room
 
     room = Room(tmp_path / "room", password_params=passwords.FAST)
     info = centre.public_info()
     key = room.configure({
-        "room_id": "R-TEST-1", "organisation_code": "100200", "organisation_name": "Тест мектебі",
+        "room_id": room_id, "organisation_code": organisation_code, "organisation_name": "Тест мектебі",
         "room_no": "7", **info,
         "representative": {"login": "rep", "pin": "1234", "full_name": "Өкіл Тестов"},
     })
     centre.trust_room(key["room_id"], key["organisation_code"], key["verify_key"])
     content = content_from_dict(json.loads(demo_content_json()))
-    package = centre.make_package(content, "100200", tmp_path / "pkg.cbtpkg", kdf_memory_kib=FAST_KDF_KIB)
+    package = centre.make_package(content, organisation_code, tmp_path / "pkg.cbtpkg",
+                                  kdf_memory_kib=FAST_KDF_KIB)
     room.import_package((tmp_path / "pkg.cbtpkg").read_bytes(), "rep")
     credentials = room.import_roster(demo_roster_csv(students), "rep")
     return RoomSetup(room, centre, package, credentials, room.proctor_signin("rep", "1234"))

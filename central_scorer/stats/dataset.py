@@ -25,11 +25,12 @@ from common.domain.exam import (
     ExamContent,
     Item,
     ItemType,
-    content_from_dict,
     latest_answers,
     score_item,
 )
+from common.content.payload import ExamPayload, payload_from_dict
 from common.storage.central_models import CentralPackage, Response, Result
+from central_scorer.centre import variant_of
 from central_scorer.stats.items import NOT_PRESENTED, ItemInfo, ScoredResponses, response_status
 
 CHOICE_TYPES = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE)
@@ -137,23 +138,23 @@ def campaign_regions(centre) -> dict[str, str]:
 def read_students(centre, regions: dict[str, str] | None = None) -> tuple[list[Student], int]:
     """Every scored result with a known package, and the number of scored results read."""
     region_of = {**campaign_regions(centre), **(regions or {})}
-    contents: dict[str, ExamContent] = {}
+    payloads: dict[str, ExamPayload] = {}
     students: list[Student] = []
     with centre.read() as s:
         for package in s.scalars(select(CentralPackage)):
             try:
-                contents[package.package_id] = content_from_dict(json.loads(package.content_json))
+                payloads[package.package_id] = payload_from_dict(json.loads(package.content_json))
             except (ContentError, ValueError) as exc:
                 raise ContentError(f"package {package.package_id}: {exc}") from exc
-        results = list(s.execute(select(Result.id, Result.organisation_code, Result.package_id)
+        results = list(s.execute(select(Result.id, Result.organisation_code, Result.package_id, Result.exam_id)
                                  .where(Result.status == "scored").order_by(Result.id)))
         changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
         query = (select(Response.result_id, Response.seq, Response.item_id, Response.answer_json)
                  .join(Result, Result.id == Response.result_id).where(Result.status == "scored"))
         for r in s.execute(query).yield_per(20_000):
             changes[r.result_id].append({"seq": r.seq, "item_id": r.item_id, "answer": json.loads(r.answer_json)})
-    for rid, org, pid in results:
-        content = contents.get(pid or "")
+    for rid, org, pid, exam_id in results:
+        content = variant_of(payloads, pid, exam_id)  # the variant the student sat
         if content is None:
             continue
         students.append(Student(org, region_of.get(org, ""), content, pid, latest_answers(changes.pop(rid, []))))

@@ -61,13 +61,18 @@ class ExamPayload:
         raise KeyError(exam_id)
 
     def assign(self, language: str, student_key: str, seat: int | None = None) -> ExamContent:
-        """The variant a student sits: by seat number when given (neighbours differ), otherwise
-        by a hash of the student's key and the package's seed (the centre can recompute it)."""
+        """The variant a student sits.
+
+        With `seat` — the student's place (1, 2, …) among the room's students of this language in
+        seat order — the variants are dealt in turn from an offset drawn from the package's seed:
+        balanced (counts differ by at most one) and neighbours differ. Without it, by a hash of the
+        student's key and the seed. Either way the centre can recompute it."""
         choices = self.of_language(language)
         if not choices:
             raise KeyError(f"the package has no variant in {language}")
         if seat is not None:
-            return choices[(seat - 1) % len(choices)]
+            offset = hashlib.sha256(f"{self.shuffle_seed}:seats:{language}".encode()).digest()
+            return choices[(int.from_bytes(offset[:8], "big") + seat - 1) % len(choices)]
         digest = hashlib.sha256(f"{self.shuffle_seed}:{student_key}".encode()).digest()
         return choices[int.from_bytes(digest[:8], "big") % len(choices)]
 

@@ -207,6 +207,10 @@ def load_spec(path: Path | str) -> Specification:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SpecError([f"line {exc.lineno}, column {exc.colno}: {exc.msg}"], str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError([f"not UTF-8 text (byte {exc.start})"], str(path)) from None
+    except RecursionError:
+        raise SpecError(["nested too deeply to be a specification"], str(path)) from None
     except OSError as exc:
         raise SpecError([f"cannot read the file ({exc.strerror})"], str(path)) from None
     return parse_spec(data, str(path))

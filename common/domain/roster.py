@@ -22,6 +22,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,9 +162,17 @@ def parse_csv(data: bytes | str) -> list[RosterRow]:
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": the csv module reads line ends itself (a lone CR is one too), as its docs ask.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a field longer than the csv module's limit
+            raise RosterInvalid([RosterProblem(reader.line_num or start, "file",
+                                               f"is not a readable CSV file ({exc})")]) from exc
         # A row's own line is where it starts (right even after a quoted newline).
         yield start, values
         start = reader.line_num + 1
@@ -174,10 +183,13 @@ def _guess_delimiter(text: str) -> str:
     head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
     best, best_score = None, 0
     for delimiter in (";", ",", "\t", "|"):
-        for values in csv.reader(io.StringIO(head), delimiter=delimiter):
-            score = len({ALIASES.get(header_key(v)) for v in values} - {None})
-            if score > best_score:
-                best, best_score = delimiter, score
+        try:
+            for values in csv.reader(io.StringIO(head, newline=""), delimiter=delimiter):
+                score = len({ALIASES.get(header_key(v)) for v in values} - {None})
+                if score > best_score:
+                    best, best_score = delimiter, score
+        except csv.Error:
+            continue  # not this delimiter's file; the reading proper names the problem
     if best is not None:
         return best
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -189,16 +201,23 @@ def parse_xlsx(data: bytes) -> list[RosterRow]:
     import openpyxl  # only here: CSV needs nothing of it
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # What a damaged file may raise while it is read: a broken zip or deflate stream, broken XML
+    # (SyntaxError is ParseError's base), a value openpyxl cannot convert.
+    unreadable = (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, KeyError,
+                  ValueError, TypeError, OSError, SyntaxError)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except unreadable as exc:
         raise RosterInvalid([RosterProblem(1, "file", f"is not a readable .xlsx file ({exc})")]) from exc
     try:
-        sheets = list(book.worksheets)
+        try:
+            sheets = [[(index, [_cell_text(v) for v in values]) for index, values in
+                       enumerate(sheet.iter_rows(values_only=True), start=1)]
+                      for sheet in book.worksheets]
+        except unreadable as exc:
+            raise RosterInvalid([RosterProblem(1, "file", f"is not a readable .xlsx file ({exc})")]) from exc
         first_problem: RosterInvalid | None = None
-        for sheet in sheets:
-            rows = [(index, [_cell_text(v) for v in values]) for index, values in
-                    enumerate(sheet.iter_rows(values_only=True), start=1)]
+        for rows in sheets:
             if not _find_header(rows) and len(sheets) > 1:
                 continue  # a cover sheet or an instructions sheet
             try:

@@ -54,6 +54,7 @@ class Result(CentralBase):
     individual_code: Mapped[str] = mapped_column(String(16))
     full_name: Mapped[str] = mapped_column(String(300))
     package_id: Mapped[str | None] = mapped_column(String(64))
+    exam_id: Mapped[str | None] = mapped_column(String(120))  # the variant the student sat
     status: Mapped[str] = mapped_column(String(16))  # scored | absent | voided
     score: Mapped[float | None]
     max_score: Mapped[float | None]
@@ -156,3 +157,20 @@ class ReportDelivery(CentralBase):
     path: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64))
     made_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --- the anonymous survey (§25): answers per room, never a person --------------------------------
+
+
+class CentralSurveyResponse(CentralBase):
+    """One anonymous survey response as a room's bundle carried it: the organisation and room it
+    came from, the questionnaire and the answers — no student, attempt, seat or time. A newer
+    bundle from the room replaces the room's responses whole."""
+
+    __tablename__ = "survey_responses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_pk: Mapped[int] = mapped_column(ForeignKey("bundles.id"))
+    room_id: Mapped[str] = mapped_column(String(64), index=True)
+    organisation_code: Mapped[str] = mapped_column(String(32), index=True)
+    questionnaire: Mapped[str] = mapped_column(String(32))
+    answers_json: Mapped[str] = mapped_column(Text)

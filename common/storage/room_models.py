@@ -87,6 +87,10 @@ class Attempt(RoomBase):
     score: Mapped[float | None]
     max_score: Mapped[float | None]
     void_reason: Mapped[str | None] = mapped_column(String(32))
+    # The student's own variant (the package's exam id) and the permutation of items and options
+    # the kiosk shows (`cbt-permutation/1`); empty only for attempts from before variants.
+    exam_id: Mapped[str | None] = mapped_column(String(120))
+    permutation_json: Mapped[str | None] = mapped_column(Text)
 
 
 class Answer(RoomBase):

@@ -46,6 +46,8 @@ def parse_xml(data: bytes, name: str) -> Element:
         raise FileRefused(f"{name}: refused: the XML declares a DTD or entities ({type(exc).__name__})") from exc
     except ParseError as exc:
         raise FileRefused(f"{name}: not well-formed XML ({exc})") from exc
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        raise FileRefused(f"{name}: not readable XML ({exc})") from exc
 
 
 def safe_member(name: str) -> str | None:

@@ -68,6 +68,12 @@ PARTS: dict[str, list[dict[str, Any]]] = {
             "attempt_id": "att-017-3-0001",
             "individual_code": "K4-7Q2M",
             "package_id": PACKAGE_ID,
+            "exam_id": "grade4-v1-kk-02",
+            "permutation": {"format": "cbt-permutation/1", "exam_id": "grade4-v1-kk-02",
+                            "student": "K4-7Q2M",
+                            "sections": {"reading": ["r1", "m1"], "science": ["n1"]},
+                            "items": {"r1": {"options": ["c", "a", "b", "d"]},
+                                      "m1": {"options": ["b", "d", "a", "c"]}}},
             "workstation_id": "ws-01",
             "status": "finished",
             "started_at": "2026-04-15T04:05:00+00:00",
@@ -90,6 +96,8 @@ PARTS: dict[str, list[dict[str, Any]]] = {
             "attempt_id": "att-017-3-0002",
             "individual_code": "K4-9WDX",
             "package_id": PACKAGE_ID,
+            "exam_id": "grade4-v1-kk-01",
+            "permutation": None,
             "workstation_id": "ws-02",
             "status": "voided",
             "started_at": "2026-04-15T04:05:30+00:00",
@@ -121,6 +129,15 @@ PARTS: dict[str, list[dict[str, Any]]] = {
     "audit": [
         {"seq": 1, "at": "2026-04-15T03:50:00+00:00", "actor": "rep", "action": "room_opened"},
         {"seq": 2, "at": "2026-04-15T09:42:07+00:00", "actor": "rep", "action": "bundle_sealing"},
+    ],
+    # Anonymous: the questionnaire and the answers only, sorted by the answers (no date, no order).
+    "survey": [
+        {"questionnaire": "student-2026",
+         "answers": {"equipment": 2, "feel_safe": 5, "lessons_interesting": None,
+                     "teachers_explain": 4, "test_clear": 3, "useful_for_life": 4}},
+        {"questionnaire": "student-2026",
+         "answers": {"equipment": 4, "feel_safe": 4, "lessons_interesting": 5,
+                     "teachers_explain": 5, "test_clear": 5, "useful_for_life": 5}},
     ],
 }
 
@@ -203,7 +220,7 @@ def hand_seal(
         "payload": {"size": len(sealed), "sha256": sha256_hex(sealed)},
         "contents": {
             name: {"count": len(declared[name]), "sha256": sha256_hex(canonical_bytes(declared[name]))}
-            for name in ("attempts", "attendance", "acts", "incidents", "audit")
+            for name in ("attempts", "attendance", "acts", "incidents", "audit", "survey")
         },
     }
     if edit_manifest is not None:
