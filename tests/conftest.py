@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
+import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from common.crypto import passwords
 from common.demo.roster import demo_content_json, demo_roster_csv
 from common.domain.exam import content_from_dict
-import json
+from tls_server import serve_tls
 
 FAST_KDF_KIB = 1024
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -96,7 +93,6 @@ def room_setup(tmp_path: Path, centre) -> RoomSetup:
 class RunningServer:
     port: int
     fingerprint: str
-    server: uvicorn.Server
 
 
 @pytest.fixture
@@ -106,20 +102,37 @@ def room_server(room_setup: RoomSetup):
 
     room = room_setup.room
     fingerprint = ensure_certificate(room, ["127.0.0.1", "localhost"])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(room), ssl_certfile=str(room.paths.tls_cert), ssl_keyfile=str(room.paths.tls_key),
-        log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("room server did not start")
-        time.sleep(0.02)
-    yield RunningServer(sock.getsockname()[1], fingerprint, server)
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with serve_tls(create_app(room), room.paths.tls_cert, room.paths.tls_key) as port:
+        yield RunningServer(port, fingerprint)
+
+
+@pytest.fixture
+def kiosk(tmp_path, room_server):
+    """Make kiosk engines (the client's own) at seats against `room_server`; all closed afterwards."""
+    from exam_client.engine import KioskConfig, KioskEngine
+
+    made: list = []
+
+    def make(seat: str, fingerprint: str | None = None):
+        engine = KioskEngine(KioskConfig("127.0.0.1", room_server.port,
+                                         fingerprint or room_server.fingerprint, seat,
+                                         tmp_path / f"kiosk-{seat}-{len(made)}"))
+        made.append(engine)
+        return engine
+
+    yield make
+    for engine in made:
+        engine.close()
+
+
+@pytest.fixture
+def desk(room_setup: RoomSetup, room_server):
+    """The representative's HTTPS client of `room_server` (signed in, base URL /api/v1)."""
+    import httpx
+
+    from common.crypto.tls import pinned_context
+
+    ctx = pinned_context("127.0.0.1", room_server.port, room_server.fingerprint)
+    with httpx.Client(base_url=f"https://127.0.0.1:{room_server.port}/api/v1", verify=ctx,
+                      headers={"Authorization": f"Bearer {room_setup.rep_token}"}, timeout=30) as c:
+        yield c

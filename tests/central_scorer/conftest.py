@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tls_server import serve_tls
 
 from proctor_console import acts
 
@@ -21,32 +22,13 @@ def centre(request, tmp_path):
 @pytest.fixture
 def central_server(centre, tmp_path):
     """The centre's real service over HTTPS on loopback; yields (url, CA PEM)."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
     from central_scorer.server import create_app
     from common.crypto.tls import make_self_signed
 
     cert, key = tmp_path / "centre-cert.pem", tmp_path / "centre-key.pem"
     make_self_signed(cert, key, ["127.0.0.1"])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    server = uvicorn.Server(uvicorn.Config(create_app(centre), ssl_certfile=str(cert),
-                                           ssl_keyfile=str(key), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "central server did not start"
-        time.sleep(0.02)
-    yield f"https://127.0.0.1:{sock.getsockname()[1]}", cert.read_text()
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with serve_tls(create_app(centre), cert, key) as port:
+        yield f"https://127.0.0.1:{port}", cert.read_text()
 
 
 def sit(room, cred, answers: dict) -> str:

@@ -14,6 +14,7 @@ import pytest
 import requests
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from tls_server import serve_tls
 
 AREA = "Attacks: hostile input"
 TIMEOUT = 20  # seconds: an answer slower than this is a hang
@@ -98,12 +99,6 @@ def test_room_server_api_fuzz(room_setup, room_server, chaos):
 @pytest.fixture
 def centre_https(tmp_path):
     """A fresh centre (keeping its staff token) served over HTTPS on loopback."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
     from central_scorer.centre import Centre
     from central_scorer.server import create_app
     from common.crypto.tls import make_self_signed
@@ -113,22 +108,9 @@ def centre_https(tmp_path):
 
     cert, key = tmp_path / "centre-cert.pem", tmp_path / "centre-key.pem"
     make_self_signed(cert, key, ["127.0.0.1"])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
     app = create_app(centre)
-    server = uvicorn.Server(uvicorn.Config(app, ssl_certfile=str(cert), ssl_keyfile=str(key),
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "central server did not start"
-        time.sleep(0.02)
-    yield app, f"https://127.0.0.1:{sock.getsockname()[1]}", str(cert), token
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with serve_tls(app, cert, key) as port:
+        yield app, f"https://127.0.0.1:{port}", str(cert), token
 
 
 def test_central_scorer_api_fuzz(centre_https, chaos):

@@ -11,26 +11,11 @@ from sqlalchemy import func, select
 
 from common.crypto.tls import pinned_context
 from common.storage.room_models import Answer, AuditEntry
-from exam_client.engine import KioskConfig, KioskEngine, KioskError
+from exam_client.engine import KioskEngine, KioskError
 from proctor_console.room import MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_WORKSTATION
 from proctor_console.server import create_app
 
 AREA = "Attacks: authentication"
-
-
-@pytest.fixture
-def kiosk(tmp_path, room_server):
-    made: list[KioskEngine] = []
-
-    def make(seat: str) -> KioskEngine:
-        engine = KioskEngine(KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint,
-                                         seat, tmp_path / f"kiosk-{seat}-{len(made)}"))
-        made.append(engine)
-        return engine
-
-    yield make
-    for engine in made:
-        engine.close()
 
 
 def http(server, token: str | None = None, **headers: str) -> httpx.Client:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from tls_server import serve_tls
 
 from central_scorer.ingest import EXIT_CODES, IngestRefused, ingest
 from common import bundle
@@ -320,13 +321,9 @@ def test_oversized_file_is_refused_before_it_is_read(tmp_path, chaos, centre):
 def test_oversized_uploads_are_refused_before_they_are_stored(tmp_path, chaos):
     """Over HTTPS: a declared total past MAX_BUNDLE_BYTES is refused before any byte is kept, and
     a chunk past the chunk limit is refused whether or not it says its length (chunked encoding)."""
-    import socket
     import ssl
-    import threading
-    import time
 
     import httpx
-    import uvicorn
 
     from central_scorer.centre import Centre
     from central_scorer.server import CHUNK_LIMIT, create_app
@@ -336,19 +333,8 @@ def test_oversized_uploads_are_refused_before_they_are_stored(tmp_path, chaos):
     centre.init("KZ-NTC-UPLOADS")
     cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
     make_self_signed(cert, key, ["127.0.0.1"])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    server = uvicorn.Server(uvicorn.Config(create_app(centre), ssl_certfile=str(cert),
-                                           ssl_keyfile=str(key), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    url = f"https://127.0.0.1:{sock.getsockname()[1]}/api/v1/uploads/{'ab' * 32}"
-    try:
+    with serve_tls(create_app(centre), cert, key) as port:
+        url = f"https://127.0.0.1:{port}/api/v1/uploads/{'ab' * 32}"
         with httpx.Client(verify=ssl.create_default_context(cafile=str(cert)), timeout=60) as http:
             reply = http.put(url, params={"offset": 0, "total": bundle.MAX_BUNDLE_BYTES + 1},
                              content=b"x")
@@ -361,10 +347,6 @@ def test_oversized_uploads_are_refused_before_they_are_stored(tmp_path, chaos):
             reply = http.put(url, params={"offset": 0, "total": 2 * CHUNK_LIMIT}, content=stream())
             assert reply.status_code == 413 and reply.json()["error"] == "chunk_too_large", reply.text
             assert http.get(url).json() == {"received": 0}
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
     assert not list((centre.root / "uploads").glob("*.part"))
     chaos.record(AREA, "oversized upload over HTTPS (declared total; chunked body without a length)",
                  2, 2, 0, "too_large / chunk_too_large (HTTP 413) before anything is kept")

@@ -93,14 +93,6 @@ def test_the_kiosk_has_a_message_for_every_login_refusal():
 # --- the room server: each was a 500 -----------------------------------------------------------
 
 
-@pytest.fixture
-def desk(room_setup, room_server):
-    ctx = pinned_context("127.0.0.1", room_server.port, room_server.fingerprint)
-    with httpx.Client(base_url=f"https://127.0.0.1:{room_server.port}/api/v1", verify=ctx,
-                      headers={"Authorization": f"Bearer {room_setup.rep_token}"}, timeout=30) as c:
-        yield c
-
-
 def test_refusals_of_the_room_server_are_answers_not_crashes(room_setup, desk):
     code = room_setup.credentials[0]["individual_code"]
     cases = [

@@ -10,14 +10,12 @@ import json
 import subprocess
 from pathlib import Path
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from common.canonical import canonical_bytes, sha256_hex
-from common.crypto.tls import pinned_context
 from common.documents.slips import Connection, Slip, connection_payload, render_slips
 from common.storage.room_models import Act
 from proctor_console import acts
@@ -38,14 +36,6 @@ def qr_codes(pdf: bytes, tmp_path: Path, page: int = 1) -> list[str]:
                     "-singlefile", str(src), str(out)], check=True)
     ok, texts, _, _ = cv2.QRCodeDetectorAruco().detectAndDecodeMulti(cv2.imread(f"{out}.png"))
     return sorted(t for t in texts if t) if ok else []
-
-
-@pytest.fixture
-def desk(room_setup, room_server):
-    ctx = pinned_context("127.0.0.1", room_server.port, room_server.fingerprint)
-    with httpx.Client(base_url=f"https://127.0.0.1:{room_server.port}/api/v1", verify=ctx,
-                      headers={"Authorization": f"Bearer {room_setup.rep_token}"}, timeout=30) as c:
-        yield c
 
 
 @pytest.mark.parametrize("lang,title,code_word", [("kk", "Отырғызу парағы", "ТЖК"),

@@ -15,31 +15,8 @@ from sqlalchemy import select
 
 from common.crypto.tls import pinned_context
 from common.storage.room_models import Attempt, AuditEntry, Incident, Student
-from exam_client.engine import KioskConfig, KioskEngine, KioskError
+from exam_client.engine import KioskError
 from proctor_console import audit
-
-
-@pytest.fixture
-def kiosk(tmp_path, room_server):
-    made: list[KioskEngine] = []
-
-    def make(seat: str) -> KioskEngine:
-        engine = KioskEngine(KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint,
-                                         seat, tmp_path / f"kiosk-{seat}"))
-        made.append(engine)
-        return engine
-
-    yield make
-    for engine in made:
-        engine.close()
-
-
-@pytest.fixture
-def desk(room_setup, room_server):
-    ctx = pinned_context("127.0.0.1", room_server.port, room_server.fingerprint)
-    with httpx.Client(base_url=f"https://127.0.0.1:{room_server.port}/api/v1", verify=ctx,
-                      headers={"Authorization": f"Bearer {room_setup.rep_token}"}, timeout=30) as c:
-        yield c
 
 
 def ok(reply: httpx.Response) -> dict:

@@ -7,24 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from common.crypto.tls import CertificatePinMismatch, pinned_context
-from exam_client.engine import KioskConfig, KioskEngine, KioskError, Removed
-
-
-@pytest.fixture
-def kiosk(tmp_path, room_server):
-    """Make kiosk engines at seats; every one is closed after the test."""
-    made: list[KioskEngine] = []
-
-    def make(seat: str, fingerprint: str | None = None) -> KioskEngine:
-        engine = KioskEngine(KioskConfig("127.0.0.1", room_server.port,
-                                         fingerprint or room_server.fingerprint, seat,
-                                         tmp_path / f"kiosk-{seat}"))
-        made.append(engine)
-        return engine
-
-    yield make
-    for engine in made:
-        engine.close()
+from exam_client.engine import KioskError, Removed
 
 
 def proctor_http(server, token: str | None) -> httpx.Client:
