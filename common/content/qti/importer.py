@@ -263,12 +263,14 @@ def _import_item(root: Element, version: str | None, source: Source, name: str) 
     if root.find("templateDeclaration") is not None or root.find("templateProcessing") is not None:
         errors.append("templateProcessing (cloned items with random values) is not supported")
 
+    refused: set[str] = set()
     for decl in root.findall("responseDeclaration"):
         try:
             ident, data = _response_declaration(decl)
             found.responses[ident] = data
         except ItemRefused as exc:
             errors.append(str(exc))
+            refused.add(decl.get("identifier") or "")
     outcomes: dict[str, dict[str, Any]] = {}
     for decl in root.findall("outcomeDeclaration"):
         try:
@@ -295,7 +297,7 @@ def _import_item(root: Element, version: str | None, source: Source, name: str) 
             continue
         if not rid:
             errors.append(f"{el.tag}: no responseIdentifier")
-        elif rid not in found.responses:
+        elif rid not in found.responses and rid not in refused:
             errors.append(f"{el.tag}: response {rid!r} is not declared")
     rids = [el.get("responseIdentifier") for el in interactions]
     if len(set(rids)) != len(rids):
@@ -564,9 +566,22 @@ def _max_score(qti: dict[str, Any], outcomes: dict[str, Any], interactions: list
     scores = [rp.score(qti, c) for c in candidates]
     top = max(scores, default=0.0)
     if not math.isfinite(top) or top <= 0:
+        if not _sets_score(qti["rules"]):
+            raise ItemRefused("its response processing never sets SCORE (no setOutcomeValue for "
+                              "SCORE), so every response would score 0")
         raise ItemRefused("the item's maximum score cannot be determined (no correct response "
                           "or mapping scores above 0; declare a MAXSCORE outcome)")
     return round(top, 6)
+
+
+def _sets_score(rules: list[dict[str, Any]]) -> bool:
+    for rule in rules:
+        if rule["rule"] == "setOutcomeValue" and rule["identifier"] == "SCORE":
+            return True
+        if rule["rule"] == "responseCondition" and any(
+                _sets_score(b.get("then", b.get("else", []))) for b in rule["branches"]):
+            return True
+    return False
 
 
 # --- the item body as our model ------------------------------------------------------------------
