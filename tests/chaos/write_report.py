@@ -34,7 +34,8 @@ def render(rows: list[dict], seconds: float | None = None) -> str:
            + (f", {seconds:.0f} s." if seconds else ".") + "\n",
            "Repeat: `make chaos` (full) or `make test` (quick counts).\n"]
     total_i = total_s = total_l = 0
-    for area, items in by_area.items():
+    # faults first (what an exam day brings), then attacks; each group in the order it ran
+    for area, items in sorted(by_area.items(), key=lambda kv: not kv[0].startswith("Faults")):
         out.append(f"\n## {area}\n")
         out.append("| fault / attack | times injected | survived | data lost | notes |")
         out.append("|---|---:|---:|---:|---|")
