@@ -17,9 +17,9 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
 from common.crypto import passwords
@@ -45,6 +45,7 @@ from common.storage.room_models import (
 )
 from proctor_console import assignment, audit
 from proctor_console.revocation import ensure_not_revoked
+from proctor_console.room_memory import RoomMemory, Seqs, Sitting, changes_in
 from proctor_console.errors import (
     AttemptClosed,
     AttemptVoided,
@@ -69,6 +70,7 @@ MAX_FAILED_LOGINS_PER_WORKSTATION = 10
 # Answers journalled before the deadline may arrive a little later over a slow network.
 LATE_ANSWER_GRACE = dt.timedelta(seconds=30)
 ABSENCE_REASONS = ("illness", "bereavement", "competition", "home_schooling", "sanatorium")
+_CHANGES = "room_memory_changes"  # key in Session.info: what this transaction makes stale in memory
 
 
 @dataclass(frozen=True)
@@ -116,15 +118,40 @@ def away_since(s: Session, student_id: int) -> dt.datetime | None:
     return last.at if last is not None and last.kind == "left" else None
 
 
+def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
+    """before_flush: note which in-memory entries the rows being written make stale."""
+    session.info.setdefault(_CHANGES, []).extend(
+        changes_in(session.new, session.dirty, session.deleted))
+
+
+@dataclass
+class _Save:
+    """One kiosk's answer save, waiting for a group commit (Room.save_answers)."""
+
+    attempt_id: str
+    entries: list[dict[str, Any]]
+    done: bool = False
+    result: dict[str, Any] | None = None
+    error: BaseException | None = None
+
+
 class Room:
-    """One computer room on the day. Thread-safe: writes are serialised by one lock."""
+    """One computer room on the day. Thread-safe: writes are serialised by one lock.
+
+    What each kiosk request reads (its session, sitting, away state and stored answer seqs) is also
+    kept in memory (`memory`, room_memory.py); every write through `tx` keeps it current.
+    """
 
     def __init__(self, data_dir: Path, password_params: passwords.Argon2Params = passwords.DEFAULT):
         self.paths = RoomPaths(Path(data_dir))
         self.paths.root.mkdir(parents=True, exist_ok=True)
         self.engine = upgrade(sqlite_url(self.paths.database), "room")
         self._sessions = session_factory(self.engine)
+        event.listen(self._sessions, "before_flush", _note_changes)
+        self.memory = RoomMemory()
         self._write = threading.Lock()
+        self._saves: list[_Save] = []  # saves waiting for the next group commit
+        self._saves_lock = threading.Lock()
         self._password_params = password_params
         self._payload: ExamPayload | None = None
         # Set while the disk refuses writes: {code, message, since}; shown to the representative.
@@ -136,22 +163,32 @@ class Room:
     def tx(self) -> Iterator[Session]:
         """One write transaction; when it commits, the audit log's newest entry is noted on disk."""
         with self._write:
-            session = self._sessions()
-            try:
-                with session.begin():
-                    yield session
-            except BaseException as exc:
-                audit.discarded(session)
-                self._disk_said_no(exc)
-                raise
-            finally:
-                session.close()
-            try:
-                audit.committed(session, self.paths.root)
-            except OSError as exc:  # stored, but the audit head note is behind: say so anyway
-                self._disk_said_no(exc)
-                raise
-            self.disk_problem = None
+            with self._transaction() as session:
+                yield session
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """`tx` without taking the write lock: the caller holds it."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except BaseException as exc:
+            audit.discarded(session)
+            if session.info.pop(_CHANGES, None):
+                self.memory.clear()  # whatever the database holds now, memory reads it again
+            self._disk_said_no(exc)
+            raise
+        finally:
+            session.close()
+        # Still under the write lock: no other write, and no save, sees the memory behind the disk.
+        self.memory.changed(session.info.pop(_CHANGES, []))
+        try:
+            audit.committed(session, self.paths.root)
+        except OSError as exc:  # stored, but the audit head note is behind: say so anyway
+            self._disk_said_no(exc)
+            raise
+        self.disk_problem = None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -492,7 +529,7 @@ class Room:
                  "client_ts": a.client_ts} for a in rows]
 
     @staticmethod
-    def _ensure_open(attempt: Attempt) -> None:
+    def _ensure_open(attempt: Attempt | Sitting) -> None:
         if attempt.status is AttemptStatus.VOIDED:
             raise AttemptVoided("the representative removed this test-taker; the result is voided")
         if attempt.status is AttemptStatus.SUBMITTED:
@@ -501,45 +538,142 @@ class Room:
     def attempt_for(self, token: str | None, workstation_id: str | None) -> str:
         if not token:
             raise Unauthorized("log in first")
-        with self.read() as s:
-            row = s.get(SessionToken, _hash_token(token))
-        if row is None or row.kind != "kiosk":
-            raise Unauthorized("the session has ended: log in again")
-        if row.revoked:
+        key = _hash_token(token)
+        session = self.memory.sessions.get(key)
+        if session is None:
+            epoch = self.memory.epoch()
             with self.read() as s:
-                attempt = s.get(Attempt, row.subject)
-            if attempt is not None and attempt.status is AttemptStatus.VOIDED:
-                raise AttemptVoided("the representative removed this test-taker; the result is voided")
-            raise Unauthorized("the session has ended: log in again")
-        if row.workstation_id != workstation_id:
+                row = s.get(SessionToken, key)
+            if row is None or row.kind != "kiosk":
+                raise Unauthorized("the session has ended: log in again")
+            if row.revoked:
+                with self.read() as s:
+                    attempt = s.get(Attempt, row.subject)
+                if attempt is not None and attempt.status is AttemptStatus.VOIDED:
+                    raise AttemptVoided("the representative removed this test-taker; the result is voided")
+                raise Unauthorized("the session has ended: log in again")
+            session = (row.subject, row.workstation_id)
+            self.memory.fill(self.memory.sessions, key, session, epoch)
+        attempt_id, at = session
+        if at != workstation_id:
             raise Unauthorized("this session belongs to another workstation")
-        return row.subject
+        return attempt_id
+
+    def in_memory(self, token: str | None = None, attempt_id: str | None = None) -> bool:
+        """Whether `attempt_for(token)` / `attempt_state(attempt_id)` would be answered from memory
+        alone, without reading the database (the server then answers on its event loop)."""
+        m = self.memory
+        if token is not None:
+            return bool(token) and _hash_token(token) in m.sessions
+        sitting = m.sittings.get(attempt_id) if attempt_id is not None else None
+        return sitting is not None and attempt_id in m.seqs and sitting.student_id in m.away
+
+    def _remembered(self, table: dict[Any, Any], key: Any, s: Session | None,
+                    read: Callable[[Session], Any]) -> Any:
+        """`table[key]`, read from the database (in `s`, or a read session) on a miss."""
+        try:
+            return table[key]
+        except KeyError:
+            pass
+        epoch = self.memory.epoch()
+        if s is None:
+            with self.read() as s:
+                value = read(s)
+        else:
+            value = read(s)
+        self.memory.fill(table, key, value, epoch)
+        return value
+
+    def _sitting(self, attempt_id: str, s: Session | None = None) -> Sitting:
+        return self._remembered(self.memory.sittings, attempt_id, s,
+                                lambda s: Sitting.of(s.get(Attempt, attempt_id)))
+
+    def _away(self, student_id: int, s: Session | None = None) -> dt.datetime | None:
+        return self._remembered(self.memory.away, student_id, s, lambda s: away_since(s, student_id))
+
+    def _seqs(self, attempt_id: str, s: Session | None = None) -> Seqs:
+        return self._remembered(self.memory.seqs, attempt_id, s, lambda s: Seqs.of(
+            s.scalars(select(Answer.seq).where(Answer.attempt_id == attempt_id))))
 
     def save_answers(self, attempt_id: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
-        """Store journal entries; idempotent by (attempt, seq). Returns the highest stored seq."""
-        self.payload()  # refuses before the start; opened outside the write transaction
+        """Store journal entries; idempotent by (attempt, seq). Returns the highest stored seq.
+
+        Group commit: saves that arrive while another write holds the lock wait for it, and the
+        first of them to get the lock stores all that are waiting in one transaction (one fsync).
+        Each returns only once the transaction holding its answers is on disk; a save refused
+        (a locked seat, time over, an unknown item) refuses only itself.
+        """
+        payload = self.payload()  # refuses before the start; opened outside the write transaction
+        job = _Save(attempt_id, entries)
+        with self._saves_lock:
+            self._saves.append(job)
+        with self._write:
+            if not job.done:
+                with self._saves_lock:
+                    batch, self._saves = self._saves, []
+                self._commit_saves(payload, batch)
+        if job.error is not None:
+            raise job.error
+        assert job.result is not None
+        return job.result
+
+    def _commit_saves(self, payload: ExamPayload, batch: list[_Save]) -> None:
+        """One transaction for the batch (the caller holds the write lock)."""
         now = utcnow()
-        with self.tx() as s:
-            attempt = s.get(Attempt, attempt_id)
-            self._ensure_open(attempt)
-            known = {item.id for item in self.attempt_content(attempt).items}
-            if entries and away_since(s, attempt.student_id) is not None:
-                raise SeatLocked("the seat is locked while the student is out of the room")
-            have = set(s.scalars(select(Answer.seq).where(Answer.attempt_id == attempt_id)))
-            late_limit = (attempt.deadline_at + LATE_ANSWER_GRACE).timestamp()
-            for e in entries:
-                seq = int(e["seq"])
-                if seq in have:
-                    continue
-                if e["item_id"] not in known:
-                    raise RoomError(f"no item {e['item_id']!r} in this test")
-                if float(e["client_ts"]) > late_limit or now.timestamp() > late_limit + 600:
-                    raise AttemptClosed("time is over: answers after the end are not accepted")
-                s.add(Answer(attempt_id=attempt_id, seq=seq, item_id=str(e["item_id"]),
-                             answer_json=json.dumps(e["answer"], ensure_ascii=False),
-                             client_ts=float(e["client_ts"]), received_at=now))
-                have.add(seq)
-        return {"acked_seq": self._contiguous(have)}
+        stored: dict[str, Seqs] = {}  # attempt id → its seqs with this batch's
+        try:
+            with self._transaction() as s:
+                rows: list[dict[str, Any]] = []
+                for job in batch:
+                    try:
+                        seqs = stored.get(job.attempt_id) or self._seqs(job.attempt_id, s)
+                        new = self._answer_rows(s, payload, job, seqs, now)
+                    except Exception as exc:  # this save only
+                        job.error = exc
+                        continue
+                    rows.extend(new)
+                    stored[job.attempt_id] = seqs.plus(row["seq"] for row in new)
+                if rows:  # Core, not the ORM's bulk insert: a third of the CPU of a save
+                    s.connection().execute(insert(Answer.__table__), rows)
+                    s.info.setdefault(_CHANGES, []).extend(
+                        ("seqs", attempt_id, seqs.have) for attempt_id, seqs in stored.items())
+            for job in batch:
+                if job.error is None:
+                    job.result = {"acked_seq": stored[job.attempt_id].acked}
+        except BaseException as exc:
+            for job in batch:
+                if job.error is None:
+                    job.error = exc
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for job in batch:
+                job.done = True
+
+    def _answer_rows(self, s: Session, payload: ExamPayload, job: _Save, seqs: Seqs,
+                     now: dt.datetime) -> list[dict[str, Any]]:
+        """The rows one save adds (none for seqs already stored), or the reason it is refused."""
+        sitting = self._sitting(job.attempt_id, s)
+        self._ensure_open(sitting)
+        if job.entries and self._away(sitting.student_id, s) is not None:
+            raise SeatLocked("the seat is locked while the student is out of the room")
+        known = {item.id for item in assignment.variant_of(payload, sitting).items}
+        late_limit = (sitting.deadline_at + LATE_ANSWER_GRACE).timestamp()
+        rows: list[dict[str, Any]] = []
+        have = set(seqs.have)
+        for e in job.entries:
+            seq = int(e["seq"])
+            if seq in have:
+                continue
+            if e["item_id"] not in known:
+                raise RoomError(f"no item {e['item_id']!r} in this test")
+            if float(e["client_ts"]) > late_limit or now.timestamp() > late_limit + 600:
+                raise AttemptClosed("time is over: answers after the end are not accepted")
+            rows.append({"attempt_id": job.attempt_id, "seq": seq, "item_id": str(e["item_id"]),
+                         "answer_json": json.dumps(e["answer"], ensure_ascii=False),
+                         "client_ts": float(e["client_ts"]), "received_at": now})
+            have.add(seq)
+        return rows
 
     @staticmethod
     def _contiguous(seqs: set[int]) -> int:
@@ -575,20 +709,17 @@ class Room:
                 "max_score": attempt.max_score, "percent": percent}
 
     def attempt_state(self, attempt_id: str) -> dict[str, Any]:
-        with self.read() as s:
-            attempt = s.get(Attempt, attempt_id)
-            acked = self._contiguous(set(s.scalars(
-                select(Answer.seq).where(Answer.attempt_id == attempt_id))))
-            away = away_since(s, attempt.student_id)
-        return {"status": attempt.status.value, "deadline": attempt.deadline_at.isoformat(),
-                "server_time": utcnow().isoformat(), "acked_seq": acked,
+        sitting = self._sitting(attempt_id)
+        away = self._away(sitting.student_id)
+        return {"status": sitting.status.value, "deadline": sitting.deadline_at.isoformat(),
+                "server_time": utcnow().isoformat(), "acked_seq": self._seqs(attempt_id).acked,
                 "locked": away is not None, "lock_reason": "away" if away else None}
 
     def seat_lock(self, workstation_id: str) -> dict[str, Any]:
         """Whether the kiosk at this seat must show its lock screen (the student is out, §23)."""
         with self.read() as s:
             student = s.scalar(select(Student).where(Student.seat == workstation_id))
-            away = away_since(s, student.id) if student is not None else None
+        away = self._away(student.id) if student is not None else None
         return {"locked": away is not None, "lock_reason": "away" if away else None}
 
     def close_expired(self) -> int:

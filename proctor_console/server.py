@@ -8,6 +8,7 @@ import uvicorn
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from common.crypto.tls import fingerprint_of_pem, make_self_signed
 from common.package import PackageError
@@ -65,9 +66,13 @@ def create_app(room: Room) -> FastAPI:
             raise Forbidden("only the ministry's representative runs the room")
         return signed_in.login
 
-    def attempt(token: Annotated[str | None, Depends(_bearer)],
-                x_workstation: Annotated[str | None, Header()] = None) -> str:
-        return room.attempt_for(token, x_workstation)
+    async def attempt(token: Annotated[str | None, Depends(_bearer)],
+                      x_workstation: Annotated[str | None, Header()] = None) -> str:
+        # On the event loop when the session is in the room's memory (almost always); a session
+        # not seen since the server started is read from the database in the thread pool.
+        if room.in_memory(token=token):
+            return room.attempt_for(token, x_workstation)
+        return await run_in_threadpool(room.attempt_for, token, x_workstation)
 
     Proctor = Annotated[str, Depends(proctor)]
     AttemptId = Annotated[str, Depends(attempt)]
@@ -87,16 +92,22 @@ def create_app(room: Room) -> FastAPI:
         return room.login(body.login, body.password, body.workstation_id)
 
     @app.post(f"{API}/attempt/answers")
-    def answers(body: AnswerBatch, attempt_id: AttemptId) -> dict[str, Any]:
-        return room.save_answers(attempt_id, [e.model_dump() for e in body.entries])
+    async def answers(body: AnswerBatch, attempt_id: AttemptId) -> dict[str, Any]:
+        # One hop to the thread pool, where the save waits for its group commit. (A plain `def`
+        # endpoint with a return annotation makes two: FastAPI validates its reply there too.)
+        return await run_in_threadpool(room.save_answers, attempt_id,
+                                       [e.model_dump() for e in body.entries])
 
     @app.post(f"{API}/attempt/submit")
     def submit(body: SubmitRequest, attempt_id: AttemptId) -> dict[str, Any]:
         return room.submit(attempt_id, body.last_seq)
 
     @app.get(f"{API}/attempt/state")
-    def attempt_state(attempt_id: AttemptId) -> dict[str, Any]:
-        return room.attempt_state(attempt_id)
+    async def attempt_state(attempt_id: AttemptId) -> dict[str, Any]:
+        # The kiosk's heartbeat: from memory on the event loop, no thread hop (room_memory.py).
+        if room.in_memory(attempt_id=attempt_id):
+            return room.attempt_state(attempt_id)
+        return await run_in_threadpool(room.attempt_state, attempt_id)
 
     # --- the proctor --------------------------------------------------------------------------
 
