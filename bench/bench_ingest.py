@@ -238,10 +238,12 @@ def crypto_alone(centre_dir: Path, bundles: list[Path]) -> float:
 
 
 def _ingest_worker(args: argparse.Namespace) -> None:
+    import resource
+
     from sqlalchemy import func, select
 
     from central_scorer.centre import Centre
-    from central_scorer.ingest import ingest
+    from central_scorer.ingest_files import ingest_files
     from common.storage.central_models import Response, Result
 
     centre = Centre(Path(args.centre), args.url or None)
@@ -249,22 +251,21 @@ def _ingest_worker(args: argparse.Namespace) -> None:
     rss_start = peak_rss_mb()
     done = 0
     rss_at: dict[str, float] = {}
-    per_bundle: list[float] = []
+    per_bundle: list[float] = []  # with --jobs 1: each bundle's ingest, reading the file included
     t_all, cpu_all = time.perf_counter(), time.process_time()
-    for path in bundles:
-        raw = path.read_bytes()
-        t0 = time.perf_counter()
-        report = ingest(centre, raw)
+    t0 = t_all
+    for _path, (report, _code) in ingest_files(centre, bundles, args.jobs):
         per_bundle.append(time.perf_counter() - t0)
-        del raw
-        assert report.status == "stored", report
-        assert not report.score_mismatches, report.score_mismatches[:3]
-        done += report.scored + report.voided
+        assert report.get("status") == "stored", report
+        assert not report["score_mismatches"], report["score_mismatches"][:3]
+        done += report["scored"] + report["voided"]
         if "tenth" not in rss_at and done >= args.attempts / 10:
             rss_at["tenth"] = peak_rss_mb()
             rss_at["tenth_attempts"] = done
+        t0 = time.perf_counter()
     elapsed = time.perf_counter() - t_all
-    cpu = time.process_time() - cpu_all
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the --jobs workers, ended by now
+    cpu = time.process_time() - cpu_all + children.ru_utime + children.ru_stime
     rss_at["end"] = peak_rss_mb()
     with centre.read() as s:
         results = s.scalar(select(func.count()).select_from(Result))
@@ -272,16 +273,35 @@ def _ingest_worker(args: argparse.Namespace) -> None:
     centre.engine.dispose()
     Path(args.out).write_text(json.dumps({
         "attempts": done, "elapsed_s": elapsed, "rate": done / elapsed, "cpu_s": cpu,
-        "rate_per_cpu_s": done / cpu, "results": results,
+        "rate_per_cpu_s": done / cpu, "results": results, "jobs": args.jobs,
         "responses": responses, "rss_start_mb": rss_start, "rss": rss_at,
         "bundle_p50_s": benchlib.percentile(per_bundle, 50),
         "bundle_max_s": max(per_bundle)}), "utf-8")
 
 
+def postgres_cpu_s() -> float | None:
+    """CPU seconds of the local PostgreSQL server's processes so far (ended backends are counted
+    in their parent's children times); None when no such process can be read."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, seen = 0, False
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        if stat[stat.index("(") + 1:stat.rindex(")")] != "postgres":
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        seen = True
+    return total / tick if seen else None
+
+
 def run_ingest(centre_dir: Path, url: str | None, bundles: Path, attempts: int, out: Path,
-               profile: Path | None = None) -> dict[str, Any]:
+               profile: Path | None = None, jobs: int = 1) -> dict[str, Any]:
     cmd = [PY, str(Path(__file__).resolve()), "--ingest-worker", "--centre", str(centre_dir),
-           "--bundles", str(bundles), "--attempts", str(attempts), "--out", str(out)]
+           "--bundles", str(bundles), "--attempts", str(attempts), "--out", str(out),
+           "--jobs", str(jobs)]
     if url:
         cmd += ["--url", url]
     if profile:
@@ -289,8 +309,25 @@ def run_ingest(centre_dir: Path, url: str | None, bundles: Path, attempts: int, 
         if not tool.exists():
             raise SystemExit("--profile needs pyinstrument in the venv: .venv/bin/pip install pyinstrument")
         cmd = [str(tool), "-o", str(profile), "-r", "text", *cmd[1:]]
+    server_before = postgres_cpu_s() if url else None
     subprocess.run(cmd, check=True, cwd=REPO)
-    return json.loads(out.read_text("utf-8"))
+    result = json.loads(out.read_text("utf-8"))
+    server_after = postgres_cpu_s() if url else None
+    if server_before is not None and server_after is not None:
+        result["server_cpu_s"] = server_after - server_before
+    return result
+
+
+def server_note(r: dict[str, Any]) -> str:
+    """The database server's CPU, when it runs on this machine and could be read."""
+    if not r.get("server_cpu_s"):
+        return ""
+    return (f"; the PostgreSQL server used {r['server_cpu_s']:.1f} CPU-s, so "
+            f"{r['attempts'] / (r['cpu_s'] + r['server_cpu_s']):,.0f} per CPU-second of both")
+
+
+def profile_path(profile: Path | None, backend: str) -> Path | None:
+    return None if profile is None else profile.with_name(f"{profile.stem}-{backend}{profile.suffix}")
 
 
 def scratch_postgres() -> tuple[str, str] | None:
@@ -331,7 +368,11 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--profile", type=Path, default=None,
-                        help="write a pyinstrument profile of the SQLite ingest here")
+                        help="write a pyinstrument profile of each backend's ingest here "
+                             "(the backend's name is added before the suffix)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="ingest in this many worker processes (central-scorer ingest --jobs); "
+                             "peak RSS is then not measured")
     parser.add_argument("--no-cache", action="store_true",
                         help="make the bundles afresh and keep none (default: reuse var/bench/cache)")
     parser.add_argument("--ingest-worker", action="store_true", help=argparse.SUPPRESS)
@@ -367,7 +408,7 @@ def main() -> None:
         for backend in args.backends.split(","):
             if backend == "sqlite":
                 r = run_ingest(prepared["centre_dir"], None, prepared["bundles_dir"], n, work / "sqlite.json",
-                               args.profile)
+                               profile_path(args.profile, backend), args.jobs)
             elif backend == "postgresql":
                 scratch = scratch_postgres()
                 if scratch is None:
@@ -376,7 +417,8 @@ def main() -> None:
                 name, url = scratch
                 try:
                     centre_on(url, prepared["centre_dir"], work / "centre-pg", len(bundles))
-                    r = run_ingest(work / "centre-pg", url, prepared["bundles_dir"], n, work / "pg.json")
+                    r = run_ingest(work / "centre-pg", url, prepared["bundles_dir"], n, work / "pg.json",
+                                   profile_path(args.profile, backend), args.jobs)
                 finally:
                     drop_postgres(name)
             else:
@@ -384,9 +426,10 @@ def main() -> None:
             results[backend] = r
             print(f"{backend:10}: {r['attempts']} attempts in {r['elapsed_s']:.1f} s = "
                   f"{r['rate']:,.0f} attempts/s ({r['rate_per_cpu_s']:,.0f} per CPU-second of the "
-                  f"ingest process); {r['responses']:,} responses stored; peak RSS "
-                  f"{r['rss']['tenth']:.0f} MB after {r['rss']['tenth_attempts']:,}, "
-                  f"{r['rss']['end']:.0f} MB after {r['attempts']:,}", flush=True)
+                  f"ingest process{server_note(r)}); {r['responses']:,} responses stored"
+                  + (f"; peak RSS {r['rss']['tenth']:.0f} MB after {r['rss']['tenth_attempts']:,}, "
+                     f"{r['rss']['end']:.0f} MB after {r['attempts']:,}" if args.jobs == 1
+                     else f"; {args.jobs} worker processes"), flush=True)
         fs = benchlib.filesystem_of(work)
     for backend, r in results.items():
         label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
@@ -400,19 +443,22 @@ def main() -> None:
             "id": f"ingest-{backend}",
             "what": f"central ingest ({label})",
             "workload": (f"{r['attempts']:,} attempts × {ITEMS} items (~66 responses each) in "
-                         f"{len(bundles)} sealed bundles of {per_bundle:,}"),
+                         f"{len(bundles)} sealed bundles of {per_bundle:,}"
+                         + (f", {args.jobs} worker processes" if args.jobs > 1 else "")),
             "figure": f"{r['rate']:,.0f} attempts/s ({r['elapsed_s']:.1f} s)",
             "target": "≥ 2,000 attempts/s",
             "met": r["rate"] >= TARGET_RATE and r["results"] >= n,
             "baseline": f"Ed25519 verify + HPKE open alone: {crypto_rate:,.0f} attempts/s",
             "ratio": benchlib.ratio(r["rate"], crypto_rate) + " of the crypto-only rate",
-            "notes": [f"{r['rate_per_cpu_s']:,.0f} attempts per CPU-second of the ingest process; "
+            "notes": [f"{r['rate_per_cpu_s']:,.0f} attempts per CPU-second of the ingest process"
+                      f"{server_note(r)}; "
                       f"{r['results']:,} results and {r['responses']:,} responses stored; "
-                      f"one bundle p50 {r['bundle_p50_s']:.2f} s"
+                      + (f"one bundle p50 {r['bundle_p50_s']:.2f} s" if args.jobs == 1 else
+                         "CPU of the worker processes included")
                       + (f"; database on {fs}" if backend == "sqlite" else "")],
             "data": r,
         })
-        if True:
+        if args.jobs == 1:  # the workers' memory is not followed
             rss = r["rss"]
             growth = rss["end"] - rss["tenth"]
             rows.append({

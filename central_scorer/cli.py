@@ -46,23 +46,12 @@ def _trust_room(args: argparse.Namespace, centre) -> int:
 
 
 def _ingest(args: argparse.Namespace, centre) -> int:
-    from central_scorer.ingest import IngestRefused, ingest
-    from common.bundle import MAX_BUNDLE_BYTES
+    from central_scorer.ingest_files import ingest_files
 
     exit_code = 0
-    for path in args.files:
-        try:
-            if path.stat().st_size > MAX_BUNDLE_BYTES:  # refused by its size, before it is read
-                raise IngestRefused("too_large", f"{path.stat().st_size} bytes, more than a bundle "
-                                                 f"may be ({MAX_BUNDLE_BYTES})")
-            result = ingest(centre, path.read_bytes()).as_dict()
-        except IngestRefused as exc:
-            exit_code = exit_code or exc.exit_code  # the first refusal decides the exit code
-            result = {"error": exc.code, "message": str(exc), "exit_code": exc.exit_code}
-        except OSError as exc:
-            exit_code = exit_code or 2
-            result = {"error": "unreadable_file", "message": str(exc)}
-        print(json.dumps({"file": str(path), **result}, ensure_ascii=False))
+    for path, (result, code) in ingest_files(centre, args.files, args.jobs):
+        exit_code = exit_code or code  # the first refusal, in the order given, decides the exit code
+        print(json.dumps({"file": str(path), **result}, ensure_ascii=False), flush=True)
     return exit_code
 
 
@@ -137,6 +126,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     ing = sub.add_parser("ingest", help="verify, decrypt, re-score and store result bundles")
     ing.add_argument("files", type=Path, nargs="+")
+    ing.add_argument("--jobs", type=int, default=1,
+                     help="worker processes; each organisation's bundles stay in order in one")
     ing.set_defaults(handler=_ingest)
 
     rep = sub.add_parser("report", help="write an organisation's results report (PDF)")

@@ -16,6 +16,7 @@ from common.bundle import BundleError, OpenedBundle, open_bundle
 from common.content.payload import ExamPayload
 from common.content.variants import apply_permutation
 from common.domain.exam import ExamContent, latest_answers, score_attempt
+from common.storage.bulk import insert_rows
 from common.storage.central_models import (
     CentralAct, CentralSurveyResponse, ReceivedBundle, Response, Result)
 from central_scorer.centre import Centre
@@ -165,7 +166,7 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
         if old:
             s.execute(delete(Response).where(Response.result_id.in_(old)))
             s.execute(delete(Result).where(Result.id.in_(old)))
-        results: list[dict[str, Any]] = []
+        results: list[tuple[Any, ...]] = []
         logs: list[tuple[str, list[dict[str, Any]]]] = []
         for row in parts["attendance"]:
             code = row["individual_code"]
@@ -197,26 +198,24 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
                 report.absent += 1
                 if code in voids:  # an impostor at entry would be here; keep the act's reason
                     result["void_reason"] = voids[code]
-            results.append(result)
-        # Core INSERTs (executemany) on the tables, not one ORM object per row: with ~60
-        # responses per attempt the unit of work was nearly all of an ingest's time
-        # (docs/BENCHMARKS.md). Nothing here needs an ORM default: every column is given.
-        if results:
-            s.execute(insert(Result.__table__), results)
+            results.append(tuple(result[c] for c in _RESULT_COLUMNS))
+        # Plain rows straight to the tables, not one ORM object per row: with ~60 responses per
+        # attempt the unit of work was nearly all of an ingest's time, and then PostgreSQL's
+        # INSERT executemany was (docs/BENCHMARKS.md). `insert_rows` COPYs on PostgreSQL and
+        # runs the driver's executemany on SQLite. Every column but the id is given.
+        insert_rows(s, Result.__table__, _RESULT_COLUMNS, results)
         if logs:
             ids = {code: rid for code, rid in s.execute(
                 select(Result.individual_code, Result.id).where(Result.bundle_pk == bundle.id))}
-            rows: list[dict[str, Any]] = []
+            rows: list[tuple[Any, ...]] = []
             for code, responses in logs:
                 result_id = ids[code]
-                rows.extend({"result_id": result_id, "seq": r["seq"], "item_id": r["item_id"],
-                             "answer_json": _json(r["answer"]), "client_ts": r["client_ts"]}
+                rows.extend((result_id, r["seq"], r["item_id"], _json(r["answer"]), r["client_ts"])
                             for r in responses)
                 if len(rows) >= _CHUNK:
-                    s.execute(insert(Response.__table__), rows)
+                    insert_rows(s, Response.__table__, _RESPONSE_COLUMNS, rows)
                     rows = []
-            if rows:
-                s.execute(insert(Response.__table__), rows)
+            insert_rows(s, Response.__table__, _RESPONSE_COLUMNS, rows)
         # The room's survey responses, replaced whole by each newer bundle of the room.
         s.execute(delete(CentralSurveyResponse).where(CentralSurveyResponse.room_id == m["room_id"]))
         if survey:
@@ -233,4 +232,8 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
 
 # json.dumps(value, ensure_ascii=False) builds a new encoder on every call; one encoder, reused.
 _json = json.JSONEncoder(ensure_ascii=False).encode
-_CHUNK = 20_000  # responses per executemany: bounded memory for any bundle size
+_CHUNK = 20_000  # responses per insert_rows: bounded memory for any bundle size
+_RESULT_COLUMNS = ("bundle_pk", "organisation_code", "individual_code", "full_name", "package_id",
+                   "exam_id", "status", "score", "max_score", "room_score", "absence_reason",
+                   "void_reason")
+_RESPONSE_COLUMNS = ("result_id", "seq", "item_id", "answer_json", "client_ts")

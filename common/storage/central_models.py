@@ -64,11 +64,14 @@ class Result(CentralBase):
 
 
 class Response(CentralBase):
-    """A raw answer change as the kiosk journalled it, kept for re-scoring and statistics."""
+    """A raw answer change as the kiosk journalled it, kept for re-scoring and statistics.
+
+    `result_id` is a `Result.id` but not a foreign key: PostgreSQL checked it once per row, most
+    of the server's time in an ingest, which is the only writer (migration 0005)."""
 
     __tablename__ = "responses"
     id: Mapped[int] = mapped_column(primary_key=True)
-    result_id: Mapped[int] = mapped_column(ForeignKey("results.id", ondelete="CASCADE"), index=True)
+    result_id: Mapped[int] = mapped_column(index=True)
     seq: Mapped[int]
     item_id: Mapped[str] = mapped_column(String(64))
     answer_json: Mapped[str] = mapped_column(Text)

@@ -58,6 +58,9 @@ def test_same_bundle_twice_changes_nothing_and_old_replays_are_refused(day):
     second = Path(sealing.seal(day.room, "rep")["path"]).read_bytes()
     assert ingest(centre, second).status == "stored"  # supersedes: rows replaced, not doubled
     assert count(centre, Result) == before[0] and count(centre, Response) == before[1]
+    with centre.read() as s:  # no foreign key on responses.result_id (migration 0005): none orphaned
+        assert s.scalar(select(func.count()).select_from(Response).where(
+            Response.result_id.not_in(select(Result.id)))) == 0
     assert ingest(centre, first).status == "duplicate"  # already seen: still harmless
 
 
