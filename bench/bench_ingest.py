@@ -439,9 +439,10 @@ def main() -> None:
                          "target": "≥ 2,000 attempts/s", "met": None,
                          "notes": [r["skipped"]]})
             continue
+        suffix = f"-jobs{args.jobs}" if args.jobs > 1 else ""
         rows.append({
-            "id": f"ingest-{backend}",
-            "what": f"central ingest ({label})",
+            "id": f"ingest-{backend}{suffix}",
+            "what": f"central ingest ({label}{f', --jobs {args.jobs}' if args.jobs > 1 else ''})",
             "workload": (f"{r['attempts']:,} attempts × {ITEMS} items (~66 responses each) in "
                          f"{len(bundles)} sealed bundles of {per_bundle:,}"
                          + (f", {args.jobs} worker processes" if args.jobs > 1 else "")),

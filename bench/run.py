@@ -30,22 +30,26 @@ import benchlib  # noqa: E402
 from benchlib import PY, REPO  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
-# id, script, what it is, time limit (s) in the full run
+# id, script, what it is, time limit (s) in the full run, extra arguments
 BENCHMARKS = [
-    ("journal", "bench_journal.py", "kiosk save path", 300),
-    ("documents", "bench_documents.py", "documents", 600),
-    ("kiosk", "bench_kiosk.py", "kiosk start", 600),
-    ("room", "bench_room.py", "room server", 1500),
-    ("ingest", "bench_ingest.py", "central ingest", 1800),
-    ("calibration", "bench_calibration.py", "calibration", 1800),
+    ("journal", "bench_journal.py", "kiosk save path", 300, []),
+    ("documents", "bench_documents.py", "documents", 600, []),
+    ("kiosk", "bench_kiosk.py", "kiosk start", 600, []),
+    ("room", "bench_room.py", "room server", 1500, []),
+    ("ingest", "bench_ingest.py", "central ingest", 1800, []),
+    # how the centre runs it in April: `central-scorer ingest --jobs 2` (bundles by organisation)
+    ("ingest-jobs", "bench_ingest.py", "central ingest, 2 worker processes", 1800,
+     ["--jobs", "2", "--backends", "postgresql"]),
+    ("calibration", "bench_calibration.py", "calibration", 1800, []),
 ]
 FINDINGS = BENCH / "findings.md"
 
 
-def run_one(bench_id: str, script: str, quick: bool, limit: float, tmp: Path) -> tuple[list[dict], str]:
+def run_one(bench_id: str, script: str, quick: bool, limit: float, tmp: Path,
+            extra: list[str] = ()) -> tuple[list[dict], str]:
     """Run one benchmark script; return its rows and a status ("ok" or why not)."""
     out = tmp / f"{bench_id}.json"
-    cmd = [PY, str(BENCH / script), "--json", str(out)] + (["--quick"] if quick else [])
+    cmd = [PY, str(BENCH / script), "--json", str(out), *extra] + (["--quick"] if quick else [])
     started = time.monotonic()
     try:
         done = subprocess.run(cmd, cwd=REPO, timeout=limit, stdin=subprocess.DEVNULL)
@@ -188,12 +192,12 @@ def main() -> int:
     rows: list[dict[str, Any]] = []
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="run-", dir=REPO / "var" / "bench") as tmp:
-        for bench_id, script, what, limit in BENCHMARKS:
+        for bench_id, script, what, limit, extra in BENCHMARKS:
             if bench_id not in wanted:
                 continue
             print(f"\n=== {what} ({script}{' --quick' if args.quick else ''}) ===", flush=True)
             load = os.getloadavg()[0]
-            got, status = run_one(bench_id, script, args.quick, limit, Path(tmp))
+            got, status = run_one(bench_id, script, args.quick, limit, Path(tmp), extra)
             for row in got:
                 row.setdefault("data", {})["load_before"] = round(load, 2)
             if status != "ok":
