@@ -26,6 +26,7 @@ from common.documents.pdf import (
     check_language,
     format_datetime,
     format_number,
+    label_value_table,
     para,
     styles,
     table_style,
@@ -192,33 +193,20 @@ def render_analysis_report(report: AnalysisReport, lang: str) -> bytes:
     return build_pdf(story, lang=lang, title=t("analysis.title", lang), footer_left=footer)
 
 
-def _label_table(pairs: list[tuple[str, str]], label_width: float = 70 * mm) -> Table:
-    st = styles()
-    table = Table([[para(k, st.cell_bold), para(v, st.cell)] for k, v in pairs],
-                  colWidths=[label_width, CONTENT_WIDTH - label_width], hAlign="LEFT")
-    table.setStyle(table_style(
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-    ))
-    return table
-
-
 def _scope_table(report: AnalysisReport, lang: str) -> Table:
     every = t("analysis.scope.all", lang)
     scope = report.scope
     direction = scope.get("direction")
     language = scope.get("language")
     region = scope.get("region")
-    return _label_table([
+    return label_value_table([
         (t("analysis.scope.generated_at", lang), format_datetime(report.generated_at, lang)),
         (t("analysis.scope.results", lang), str(report.n_results)),
         (t("analysis.grade", lang), scope.get("grade") or every),
         (t("analysis.direction", lang), direction_name(direction, lang) if direction else every),
         (t("analysis.language", lang), language_name(language, lang) if language else every),
         (t("analysis.region", lang), region if region else every),
-    ])
+    ], label_width=70 * mm)
 
 
 def _grid_table(header: list[str], rows: list[list[str]], widths: list[float | None],
@@ -250,11 +238,11 @@ def _unit(unit: UnitAnalysis, lang: str) -> list[Flowable]:
     st = styles()
     title = t("analysis.unit.title", lang, direction=direction_name(unit.direction, lang), grade=unit.grade)
     out: list[Flowable] = [CondPageBreak(80 * mm), Spacer(1, 3 * mm), para(title, st.title)]
-    out.append(_label_table([
+    out.append(label_value_table([
         (t("analysis.col.students", lang), str(unit.n_students)),
         (t("analysis.col.mean_percent", lang), _pct(unit.mean_percent, lang)),
         (t("analysis.col.sd_percent", lang), _pct(unit.sd_percent, lang)),
-    ]))
+    ], label_width=70 * mm))
 
     # distribution of results by language
     out.append(KeepTogether([para(t("analysis.distribution", lang), st.heading), _histogram(unit, lang),

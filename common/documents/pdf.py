@@ -141,6 +141,20 @@ def table_style(*commands: tuple) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
+def label_value_table(pairs: list[tuple[str, str]], label_width: float) -> Table:
+    """Two columns across the page: a bold label, its value (report headers and summaries)."""
+    st = styles()
+    table = Table([[para(k, st.cell_bold), para(v, st.cell)] for k, v in pairs],
+                  colWidths=[label_width, CONTENT_WIDTH - label_width], hAlign="LEFT")
+    table.setStyle(table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ))
+    return table
+
+
 # --- form lines: a label, blanks to fill, small captions under the blanks ---------------------------
 
 

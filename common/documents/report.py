@@ -26,6 +26,7 @@ from common.documents.pdf import (
     format_date,
     format_datetime,
     format_number,
+    label_value_table,
     para,
     styles,
     table_style,
@@ -168,23 +169,10 @@ def _percent(row: ReportRow) -> float | None:
     return 100.0 * (row.score or 0.0) / row.max_score
 
 
-def _label_value_table(pairs: list[tuple[str, str]], label_width: float) -> Table:
-    st = styles()
-    table = Table([[para(k, st.cell_bold), para(v, st.cell)] for k, v in pairs],
-                  colWidths=[label_width, CONTENT_WIDTH - label_width], hAlign="LEFT")
-    table.setStyle(table_style(
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ))
-    return table
-
-
 def _details(report: OrganisationReport, lang: str) -> Table:
     language = report.language_of_instruction
     language_text = t(f"language.{language}", lang) if language in ("kk", "ru", "en") else language
-    return _label_value_table([
+    return label_value_table([
         (t("report.organisation", lang), f"{report.organisation_code} — {report.organisation_name}"),
         (t("report.test", lang), report.test_title),
         (t("report.grade", lang), report.grade),
@@ -201,7 +189,7 @@ def _summary(rows: tuple[ReportRow, ...], lang: str) -> Table:
     mean_score = sum(r.score or 0.0 for r in scored) / len(scored) if scored else None
     mean_percent = sum(percents) / len(percents) if percents else None
     dash = "—"
-    return _label_value_table([
+    return label_value_table([
         (t("report.summary.students", lang), str(len(rows))),
         (t("report.summary.absent", lang), str(sum(r.status == "absent" for r in rows))),
         (t("report.summary.voided", lang), str(sum(r.status == "voided" for r in rows))),
