@@ -148,6 +148,13 @@ def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
     path.write_text(unit, "utf-8")
     done = subprocess.run(["systemd-analyze", "verify", "--man=no", str(path)],
                           capture_output=True, text=True)
+    if shutil.which("cage") is None:
+        # `verify` also checks that ExecStart's program exists; on a machine without cage (the
+        # kiosk image installs it) that one complaint is expected and any other still fails.
+        others = [line for line in (done.stdout + done.stderr).splitlines()
+                  if line.strip() and "/usr/bin/cage is not executable" not in line]
+        assert not others, others
+        return
     assert done.returncode == 0, done.stdout + done.stderr
 
 
