@@ -1,4 +1,4 @@
-"""National-scale ingest: sealed result bundles → `central_scorer.ingest.ingest` on SQLite and PostgreSQL.
+"""National-scale ingest: sealed result bundles → `central_scorer.ingest.bundles.ingest` on SQLite and PostgreSQL.
 
 Not a test. Run from the repository root::
 
@@ -243,7 +243,7 @@ def _ingest_worker(args: argparse.Namespace) -> None:
     from sqlalchemy import func, select
 
     from central_scorer.centre import Centre
-    from central_scorer.ingest_files import ingest_files
+    from central_scorer.ingest.files import ingest_files
     from common.storage.central_models import Response, Result
 
     centre = Centre(Path(args.centre), args.url or None)

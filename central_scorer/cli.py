@@ -46,7 +46,7 @@ def _trust_room(args: argparse.Namespace, centre) -> int:
 
 
 def _ingest(args: argparse.Namespace, centre) -> int:
-    from central_scorer.ingest_files import ingest_files
+    from central_scorer.ingest.files import ingest_files
 
     exit_code = 0
     for path, (result, code) in ingest_files(centre, args.files, args.jobs):

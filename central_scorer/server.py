@@ -13,9 +13,9 @@ from central_scorer import dashboard, public_page
 from central_scorer.survey import survey_aggregates
 from central_scorer.aggregates import aggregate
 from central_scorer.centre import Centre
-from central_scorer.ingest import IngestRefused, ingest
+from central_scorer.ingest.bundles import IngestRefused, ingest
 from central_scorer.reports import NoResults, organisation_results, write_report
-from central_scorer.uploads import UploadArea, UploadError
+from central_scorer.ingest.uploads import UploadArea, UploadError
 from common.i18n import LANGUAGES
 from common.protocol import API, invalid_request
 

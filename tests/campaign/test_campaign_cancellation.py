@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from central_scorer.campaign.revocation import revocation_document, sign_revocation
 from central_scorer.campaign.store import CampaignError, cancel, open_campaign, participation, summary
-from central_scorer.ingest import ingest
+from central_scorer.ingest.bundles import ingest
 from common.canonical import canonical_bytes
 from common.crypto.signing import SigningKey
 from common.crypto.tls import pinned_context

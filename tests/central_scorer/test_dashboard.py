@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from central_scorer.dashboard import render, reports_due
-from central_scorer.ingest import ingest
+from central_scorer.ingest.bundles import ingest
 from central_scorer.reports import write_report
 from common.documents.pdf import local_time
 from common.domain.calendar import add_working_days

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from central_scorer.ingest import ingest
+from central_scorer.ingest.bundles import ingest
 from proctor_console import sealing
 
 

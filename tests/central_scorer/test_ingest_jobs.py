@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from central_scorer.ingest import EXIT_CODES
+from central_scorer.ingest.bundles import EXIT_CODES
 from common.storage.central_models import ReceivedBundle, Response, Result
 from proctor_console import sealing
 

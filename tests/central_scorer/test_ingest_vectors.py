@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from central_scorer.ingest import IngestRefused, ingest
+from central_scorer.ingest.bundles import IngestRefused, ingest
 from common.canonical import canonical_bytes
 from common.durable import write_durably
 from common.storage.central_models import CentralAct, ReceivedBundle, Response, Result

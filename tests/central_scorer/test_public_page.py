@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from central_scorer.aggregates import MIN_GROUP
-from central_scorer.ingest import ingest
+from central_scorer.ingest.bundles import ingest
 from common.demo.roster import demo_content_json, demo_roster_csv
 from common.domain.exam import content_from_dict
 from proctor_console import sealing

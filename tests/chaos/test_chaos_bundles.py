@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import func, select
 from tls_server import serve_tls
 
-from central_scorer.ingest import EXIT_CODES, IngestRefused, ingest
+from central_scorer.ingest.bundles import EXIT_CODES, IngestRefused, ingest
 from common import bundle
 from common.canonical import canonical_bytes
 from common.crypto.sealing import RecipientKey

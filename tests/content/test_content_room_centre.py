@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from central_scorer.cli import main as central_main
-from central_scorer.ingest import ingest
+from central_scorer.ingest.bundles import ingest
 from central_scorer.reports import organisation_results
 from common.bundle import open_bundle
 from common.content.variants import apply_permutation

@@ -25,7 +25,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from sqlalchemy import select
 
-from central_scorer.ingest import ingest
+from central_scorer.ingest.bundles import ingest
 from common.crypto import passwords
 from common.crypto.tls import pinned_context
 from common.demo.roster import demo_content_json

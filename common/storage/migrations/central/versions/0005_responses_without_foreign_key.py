@@ -6,7 +6,7 @@ Create Date: 2026-11-22 14:40:00.000000
 
 The check was ~80% of the PostgreSQL server's CPU in an ingest (a trigger and a row lock on the
 result for each of ~66 responses per attempt; docs/BENCHMARKS.md, "Central ingest"). The only
-writer, `central_scorer.ingest`, gives each response the id of the result it has just inserted in
+writer, `central_scorer.ingest.bundles`, gives each response the id of the result it has just inserted in
 the same transaction, and deletes a superseded result's responses with it.
 """
 from typing import Sequence, Union

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from central_scorer.centre import Centre
-from central_scorer.ingest import IngestRefused, ingest
+from central_scorer.ingest.bundles import IngestRefused, ingest
 from common.bundle import MAX_BUNDLE_BYTES
 
 Outcome = tuple[dict[str, Any], int]  # (the line printed for the file, its exit code or 0)
