@@ -56,14 +56,14 @@ def _ingest(args: argparse.Namespace, centre) -> int:
 
 
 def _report(args: argparse.Namespace, centre) -> int:
-    from central_scorer.reports import write_report
+    from central_scorer.reports.organisation import write_report
 
     print(write_report(centre, args.organisation, args.lang, args.name))
     return 0
 
 
 def _export(args: argparse.Namespace, centre) -> int:
-    from central_scorer.exports import export
+    from central_scorer.reports.exports import export
 
     print(export(centre, args.organisation, args.out, args.lang))
     return 0
@@ -72,7 +72,7 @@ def _export(args: argparse.Namespace, centre) -> int:
 def _reports_due(args: argparse.Namespace, centre) -> int:
     import datetime as dt
 
-    from central_scorer.dashboard import as_json, reports_due
+    from central_scorer.reports.due import as_json, reports_due
 
     today = dt.date.fromisoformat(args.today) if args.today else None
     _dump(as_json(reports_due(centre, today)))
@@ -83,7 +83,7 @@ def _due_date(args: argparse.Namespace, centre) -> int:
     import datetime as dt
 
     from common.domain.calendar import add_working_days
-    from central_scorer.reports import RESULTS_DUE_WORKING_DAYS
+    from central_scorer.reports.organisation import RESULTS_DUE_WORKING_DAYS
 
     try:
         end = dt.date.fromisoformat(args.date)
@@ -97,7 +97,7 @@ def _due_date(args: argparse.Namespace, centre) -> int:
 
 
 def _serve(args: argparse.Namespace, centre) -> int:
-    from central_scorer.server import serve
+    from central_scorer.web.server import serve
 
     serve(centre, args.host, args.port, tls_cert=args.tls_cert, tls_key=args.tls_key,
           on_ready=lambda port: print(json.dumps({"event": "ready", "port": port}), flush=True))
@@ -162,7 +162,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # Areas that add sub-commands: each module has register(sub). Add one line per area.
 AREAS = ("central_scorer.cli", "central_scorer.campaign_cli", "central_scorer.items_cli",
-         "central_scorer.stats_cli", "central_scorer.survey")
+         "central_scorer.stats_cli", "central_scorer.reports.survey")
 
 
 def main(argv: list[str] | None = None) -> int:

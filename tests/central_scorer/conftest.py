@@ -22,7 +22,7 @@ def centre(request, tmp_path):
 @pytest.fixture
 def central_server(centre, tmp_path):
     """The centre's real service over HTTPS on loopback; yields (url, CA PEM)."""
-    from central_scorer.server import create_app
+    from central_scorer.web.server import create_app
     from common.crypto.tls import make_self_signed
 
     cert, key = tmp_path / "centre-cert.pem", tmp_path / "centre-key.pem"

@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from central_scorer.dashboard import render, reports_due
+from central_scorer.reports.due import reports_due
 from central_scorer.ingest.bundles import ingest
-from central_scorer.reports import write_report
+from central_scorer.reports.organisation import write_report
+from central_scorer.web.dashboard import render
 from common.documents.pdf import local_time
 from common.domain.calendar import add_working_days
 from proctor_console import sealing

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from central_scorer.ingest.bundles import IngestRefused, ingest
-from central_scorer.reports import organisation_results, write_report
+from central_scorer.reports.organisation import organisation_results, write_report
 from common.storage.central_models import ReceivedBundle, Response, Result
 from common.storage.room_models import Attempt
 from proctor_console import sealing

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from central_scorer.aggregates import MIN_GROUP
+from central_scorer.reports.aggregates import MIN_GROUP
 from central_scorer.ingest.bundles import ingest
 from common.demo.roster import demo_content_json, demo_roster_csv
 from common.domain.exam import content_from_dict
@@ -69,7 +69,7 @@ def published(tmp_path, centre):
 
 
 def test_aggregates_suppress_small_groups(published, centre):
-    from central_scorer.aggregates import aggregate
+    from central_scorer.reports.aggregates import aggregate
 
     public = aggregate(centre).public()
     assert public["overall"] == {"key": "all", "suppressed": False, "students": 15,

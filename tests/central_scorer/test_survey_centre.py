@@ -16,9 +16,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from central_scorer.aggregates import MIN_GROUP
+from central_scorer.reports.aggregates import MIN_GROUP
 from central_scorer.ingest.bundles import IngestRefused, ingest
-from central_scorer.survey import survey_aggregates
+from central_scorer.reports.survey import survey_aggregates
 from common.bundle import open_bundle, seal_bundle
 from common.crypto.sealing import RecipientPublicKey
 from common.crypto.signing import write_secret

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from common.storage.central_models import CentralPackage, TrustedRoom
 
-from central_scorer.reports import organisation_results
+from central_scorer.reports.organisation import organisation_results
 from proctor_console import sealing
 
 

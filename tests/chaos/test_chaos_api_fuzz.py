@@ -100,7 +100,7 @@ def test_room_server_api_fuzz(room_setup, room_server, chaos):
 def centre_https(tmp_path):
     """A fresh centre (keeping its staff token) served over HTTPS on loopback."""
     from central_scorer.centre import Centre
-    from central_scorer.server import create_app
+    from central_scorer.web.server import create_app
     from common.crypto.tls import make_self_signed
 
     centre = Centre(tmp_path / "fuzzed-centre")

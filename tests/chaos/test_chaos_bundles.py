@@ -326,7 +326,7 @@ def test_oversized_uploads_are_refused_before_they_are_stored(tmp_path, chaos):
     import httpx
 
     from central_scorer.centre import Centre
-    from central_scorer.server import CHUNK_LIMIT, create_app
+    from central_scorer.web.server import CHUNK_LIMIT, create_app
     from common.crypto.tls import make_self_signed
 
     centre = Centre(tmp_path / "upload-centre")

@@ -15,7 +15,7 @@ import pytest
 
 from central_scorer.cli import main as central_main
 from central_scorer.ingest.bundles import ingest
-from central_scorer.reports import organisation_results
+from central_scorer.reports.organisation import organisation_results
 from common.bundle import open_bundle
 from common.content.variants import apply_permutation
 from common.crypto import passwords

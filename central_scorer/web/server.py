@@ -9,13 +9,14 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from central_scorer import dashboard, public_page
-from central_scorer.survey import survey_aggregates
-from central_scorer.aggregates import aggregate
 from central_scorer.centre import Centre
 from central_scorer.ingest.bundles import IngestRefused, ingest
-from central_scorer.reports import NoResults, organisation_results, write_report
 from central_scorer.ingest.uploads import UploadArea, UploadError
+from central_scorer.reports import due
+from central_scorer.reports.aggregates import aggregate
+from central_scorer.reports.organisation import NoResults, organisation_results, write_report
+from central_scorer.reports.survey import survey_aggregates
+from central_scorer.web import dashboard, public_page
 from common.i18n import LANGUAGES
 from common.protocol import API, invalid_request
 
@@ -81,11 +82,11 @@ def create_app(centre: Centre) -> FastAPI:
 
     @app.get("/dashboard", response_class=HTMLResponse)
     def dashboard_page(_: Staff, lang: str = "kk") -> HTMLResponse:
-        return HTMLResponse(dashboard.render(dashboard.reports_due(centre), lang if lang in LANGUAGES else "kk"))
+        return HTMLResponse(dashboard.render(due.reports_due(centre), lang if lang in LANGUAGES else "kk"))
 
     @app.get(f"{API}/reports/due")
     def reports_due(_: Staff) -> list[dict[str, Any]]:
-        return dashboard.as_json(dashboard.reports_due(centre))
+        return due.as_json(due.reports_due(centre))
 
     @app.get(f"{API}/results/{{organisation_code}}")
     def results(organisation_code: str, _: Staff) -> dict[str, Any]:

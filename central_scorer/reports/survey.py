@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from common.storage.central_models import CentralSurveyResponse
-from central_scorer.aggregates import MIN_GROUP, UNKNOWN, organisation_facts
+from central_scorer.reports.aggregates import MIN_GROUP, UNKNOWN, organisation_facts
 from central_scorer.centre import Centre
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from common.durable import write_durably
 from common.i18n import t
 from central_scorer.centre import Centre
-from central_scorer.reports import organisation_results
+from central_scorer.reports.organisation import organisation_results
 
 COLUMNS = ("individual_code", "full_name", "status", "score", "max_score", "percent",
            "absence_reason", "void_reason")

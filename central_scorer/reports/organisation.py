@@ -26,7 +26,7 @@ from common.storage.central_models import (
     Response,
     Result,
 )
-from central_scorer.aggregates import UNKNOWN, scored_rows
+from central_scorer.reports.aggregates import UNKNOWN, scored_rows
 from central_scorer.centre import Centre
 
 RESULTS_DUE_WORKING_DAYS = 3
