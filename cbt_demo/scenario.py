@@ -77,7 +77,7 @@ def run(opts: Options) -> dict[str, Any]:
 
 def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[str, Any]:
     central_dir, room_dir = work / "central", work / "room"
-    central_cli = ["central_scorer.cli", "--data-dir", str(central_dir)]
+    central_cli = ["central_scorer.cli.main", "--data-dir", str(central_dir)]
 
     # 1. The centre: keys and a signed, encrypted package for this organisation.
     centre = run_json([*central_cli, "init", "--centre-id", "KZ-NTC"])

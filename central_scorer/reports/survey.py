@@ -9,9 +9,7 @@ organisation the centre has no facts for counts under "unknown".
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,15 +81,3 @@ def survey_aggregates(centre: Centre, min_group: int = MIN_GROUP) -> dict[str, A
             for name, q in sorted(found.items())
         ],
     }
-
-
-def _survey(args: argparse.Namespace, centre: Centre) -> int:
-    json.dump(survey_aggregates(centre), sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    cmd = sub.add_parser("survey", help="the anonymous survey aggregated per organisation and region")
-    cmd.add_argument("--json", action="store_true", help="print JSON (the only format)")
-    cmd.set_defaults(handler=_survey)

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from central_scorer.cli import main
+from central_scorer.cli.main import main
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "working_lists"
 NATIONAL = DATA / "national_sample.csv"

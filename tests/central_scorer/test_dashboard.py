@@ -33,7 +33,7 @@ def test_a_report_is_due_then_overdue_then_delivered(day):
     assert row.status == "delivered" and row.delivered_at
 
     url = day.centre.engine.url.render_as_string(hide_password=False)
-    done = subprocess.run([sys.executable, "-m", "central_scorer.cli", "--data-dir", str(day.centre.root),
+    done = subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(day.centre.root),
                            "--database-url", url, "reports-due", "--json"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -19,7 +19,7 @@ def test_csv_and_xlsx_exports_mark_voids_and_absences(day, tmp_path):
     for suffix, lang in ((".csv", "ru"), (".xlsx", "kk")):
         out = tmp_path / f"results{suffix}"
         url = day.centre.engine.url.render_as_string(hide_password=False)
-        done = subprocess.run([sys.executable, "-m", "central_scorer.cli", "--data-dir",
+        done = subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir",
                                str(day.centre.root), "--database-url", url,
                                "export", "--organisation", "100200",
                                "--out", str(out), "--lang", lang],

@@ -30,7 +30,7 @@ def test_jobs_keep_each_organisations_order_and_the_outcome_of_one_by_one(day, t
     # One after another, the newer bundle is stored and the older one, given after it, is a
     # replay; in parallel the same must hold, so the room's bundles stay in one worker in order.
     files = [newer, older, junk, copy]
-    cmd = [sys.executable, "-m", "central_scorer.cli", "--data-dir", str(centre.root)]
+    cmd = [sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root)]
     if centre.engine.dialect.name == "postgresql":
         cmd += ["--database-url", centre.engine.url.render_as_string(hide_password=False)]
     done = subprocess.run([*cmd, "ingest", "--jobs", "2", *map(str, files)],

@@ -189,7 +189,7 @@ def test_the_survey_endpoint_needs_the_staff_token_and_the_cli_prints_it(tmp_pat
     assert reply.json()["questionnaires"][0]["overall"]["respondents"] == 11
 
     url_arg = ["--database-url", str(centre.engine.url.render_as_string(hide_password=False))]
-    done = subprocess.run([sys.executable, "-m", "central_scorer.cli", "--data-dir", str(centre.root),
+    done = subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root),
                            *url_arg, "survey", "--json"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == survey_aggregates(centre)

@@ -69,7 +69,7 @@ def test_https_upload_resumes_and_usb_file_gives_identical_results(day, central_
     with usb_centre.tx() as s:
         for row in [*rooms, *packages]:
             s.merge(row)
-    ingested = subprocess.run([sys.executable, "-m", "central_scorer.cli", "--data-dir",
+    ingested = subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir",
                                str(usb_centre_dir), "ingest", str(copied)],
                               capture_output=True, text=True, timeout=120)
     assert ingested.returncode == 0, ingested.stdout + ingested.stderr

@@ -305,7 +305,7 @@ def test_oversized_file_is_refused_before_it_is_read(tmp_path, chaos, centre):
     probe = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)")
     done = subprocess.run(
-        [sys.executable, "-c", probe, sys.executable, "-m", "central_scorer.cli",
+        [sys.executable, "-c", probe, sys.executable, "-m", "central_scorer.cli.main",
          "--data-dir", str(centre.root), "ingest", str(big)],
         capture_output=True, text=True, timeout=120, cwd=REPO)
     lines = done.stdout.strip().splitlines()

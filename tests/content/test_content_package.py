@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from central_scorer.cli import main as central_main
+from central_scorer.cli.main import main as central_main
 from common.canonical import canonical_bytes
 from common.content.bank import shipped_bank
 from common.content.payload import ExamPayload

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from central_scorer.cli import main as central_main
+from central_scorer.cli.main import main as central_main
 from common.content.qti import rp
 from common.content.qti.importer import import_path, template_name
 from common.content.qti.source import MAX_XML_BYTES

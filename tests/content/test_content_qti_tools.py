@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from central_scorer.cli import main as central_main
+from central_scorer.cli.main import main as central_main
 from common.content.qti.importer import import_path
 from common.domain.exam import score_item, score_qti_responses
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from central_scorer.cli import main as central_main
+from central_scorer.cli.main import main as central_main
 from central_scorer.ingest.bundles import ingest
 from central_scorer.reports.organisation import organisation_results
 from common.bundle import open_bundle

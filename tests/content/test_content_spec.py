@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from central_scorer.cli import main as central_main
+from central_scorer.cli.main import main as central_main
 from common.content.spec import SHIPPED, SpecError, json_schema, load_spec, parse_spec, shipped_spec
 
 SPECS = Path(__file__).parents[2] / "common" / "specs"

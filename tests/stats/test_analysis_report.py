@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from central_scorer.cli import main
+from central_scorer.cli.main import main
 from central_scorer.stats.analysis import build_analysis
 from common.documents.analysis_report import render_analysis_report
 from common.i18n import LANGUAGES, t

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from central_scorer.cli import main
+from central_scorer.cli.main import main
 from central_scorer.stats.dif import mantel_haenszel
 from central_scorer.stats.irt import calibrate
 from central_scorer.stats.linking import LinkingError, mean_sigma, parameters_of, stocking_lord

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from central_scorer.cli import main
+from central_scorer.cli.main import main
 from central_scorer.stats.irt import abilities, calibrate
 from central_scorer.stats.responses import read_responses_csv
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from central_scorer.cli import main
+from central_scorer.cli.main import main
 from central_scorer.stats.responses import NOT_PRESENTED, ResponseFormatError, read_responses_csv
 
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from central_scorer.cli import main
+from central_scorer.cli.main import main
 
 sys.exit(main())

@@ -1,4 +1,4 @@
-"""Statistics sub-commands of `central-scorer`: calibrate, link, analyse.
+"""`central-scorer calibrate | link | analyse`: statistics at the centre (`central_scorer/stats/`).
 
 ``calibrate`` and ``link`` work on files and need no centre database; ``analyse`` reads the centre's
 stored results (read-only) and writes the analysis report PDFs.
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from central_scorer.cli.output import print_json
 from central_scorer.stats.irt import DEFAULT_QUADRATURE, MODELS
 
 
@@ -42,8 +43,7 @@ def _calibrate(args: argparse.Namespace, centre) -> int:
         return 2
     data = _clean(result.as_dict())
     if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(data)
     else:
         print(f"model {result.model}, {result.n_students:g} students, {len(result.items)} items, "
               f"loglik {result.loglik:.3f}, iterations {result.iterations}, "
@@ -75,8 +75,7 @@ def _link(args: argparse.Namespace, centre) -> int:
         print(f"link: {exc}", file=sys.stderr)
         return 2
     items = [{"id": item, "a": a, "b": b, "d": -a * b} for item, (a, b) in link.items(new).items()]
-    json.dump({**link.as_dict(), "items": items}, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    print_json({**link.as_dict(), "items": items})
     return 0
 
 
@@ -104,9 +103,7 @@ def _analyse(args: argparse.Namespace, centre) -> int:
         print(f"analyse: {exc}", file=sys.stderr)
         return 2
     paths = write_analysis(centre, report, tuple(args.lang or ("kk", "ru")), args.out)
-    json.dump(_clean({"reports": [str(p) for p in paths], **summary(report)}), sys.stdout,
-              ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    print_json(_clean({"reports": [str(p) for p in paths], **summary(report)}))
     return 0
 
 

@@ -22,13 +22,9 @@ from central_scorer.campaign.calendar import GRADES, CalendarError
 from central_scorer.campaign.revocation import AUTHORITIES, GROUNDS
 from central_scorer.campaign.selection import DEFAULT_SHARE, SelectionError
 from central_scorer.campaign.working_list import WorkingListInvalid
+from central_scorer.cli.output import print_json
 
 LANGS = ("kk", "ru", "en")
-
-
-def _print(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def _date(text: str) -> dt.date:
@@ -89,7 +85,7 @@ def _sample(args: argparse.Namespace, centre) -> int:
                        share=args.share, bands=parse_bands(args.bands))
     files = _publish(args, selection, data, args.grade or "")
     if args.json:
-        _print(selection.as_dict())
+        print_json(selection.as_dict())
     else:
         print(f"year {selection.year}, share {selection.as_dict()['share']}, seed {selection.seed}: "
               f"{selection.target} of {selection.eligible} eligible organisations selected "
@@ -111,28 +107,28 @@ def _campaign_open(args: argparse.Namespace, centre) -> int:
                            first_day=args.first_day, last_day=args.last_day)
     files = _publish(args, opened.selection, data, args.grade)
     summary = {k: v for k, v in opened.summary.items() if k != "organisations"}
-    _print({**summary, "files": files})
+    print_json({**summary, "files": files})
     return 0
 
 
 def _campaign_show(args: argparse.Namespace, centre) -> int:
     from central_scorer.campaign.store import summary
 
-    _print(summary(centre, args.year, args.grade))
+    print_json(summary(centre, args.year, args.grade))
     return 0
 
 
 def _campaign_set_day(args: argparse.Namespace, centre) -> int:
     from central_scorer.campaign.store import set_test_day
 
-    _print(set_test_day(centre, args.year, args.grade, args.organisation, args.day))
+    print_json(set_test_day(centre, args.year, args.grade, args.organisation, args.day))
     return 0
 
 
 def _campaign_participation(args: argparse.Namespace, centre) -> int:
     from central_scorer.campaign.store import participation
 
-    _print(participation(centre, args.year, args.grade))
+    print_json(participation(centre, args.year, args.grade))
     return 0
 
 
@@ -146,7 +142,7 @@ def _notices(args: argparse.Namespace, centre) -> int:
     rows = organisations(centre, args.year, args.grade, args.organisation)
     written = write_notices(rows, year=args.year, grade=args.grade, out_dir=args.out,
                             langs=tuple(args.lang), issued_on=issued_on)
-    _print({"issued_on": issued_on.isoformat(), "notices": written,
+    print_json({"issued_on": issued_on.isoformat(), "notices": written,
             "late": [w["code"] for w in written if w["late"]]})
     return 0
 
@@ -154,7 +150,7 @@ def _notices(args: argparse.Namespace, centre) -> int:
 def _cancel(args: argparse.Namespace, centre) -> int:
     from central_scorer.campaign.store import cancel
 
-    _print(cancel(centre, year=args.year, grade=args.grade, region=args.region,
+    print_json(cancel(centre, year=args.year, grade=args.grade, region=args.region,
                   district=args.district, grounds=args.grounds, authority=args.authority,
                   reference=args.reference, text=args.basis, decided_on=args.decided_on,
                   out=args.out))

@@ -21,15 +21,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-
-def _print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+from central_scorer.cli.output import print_json
 
 
 def _fail(message: str, as_json: bool) -> int:
     if as_json:
-        _print_json({"error": message})
+        print_json({"error": message})
     else:
         print(f"error: {message}", file=sys.stderr)
     return 2
@@ -46,7 +43,7 @@ def _items_import(args: argparse.Namespace, centre: Any) -> int:
     if args.bank_out:
         _write_bank(found, args)
     if args.json:
-        _print_json(summaries)
+        print_json(summaries)
     else:
         for s in summaries:
             state = "ok" if not s["errors"] else "REFUSED: " + "; ".join(s["errors"])
@@ -103,7 +100,7 @@ def _items_score(args: argparse.Namespace, centre: Any) -> int:
                      "give --response as an object {\"RESPONSE_ID\": value, ...}", args.json)
     score = score_qti_responses(found.item, responses)
     if args.json:
-        _print_json({"identifier": found.identifier, "score": float(score)})
+        print_json({"identifier": found.identifier, "score": float(score)})
     else:
         print(f"{found.identifier}: {score:g} of {found.max_score:g}")
     return 0
@@ -136,7 +133,7 @@ def _spec_check(args: argparse.Namespace, centre: Any) -> int:
             failed += 1
             results.append({"file": name, "ok": False, "errors": exc.problems})
     if args.json:
-        _print_json(results)
+        print_json(results)
     else:
         for r in results:
             if r["ok"]:
@@ -153,7 +150,7 @@ def _spec_check(args: argparse.Namespace, centre: Any) -> int:
 def _spec_schema(args: argparse.Namespace, centre: Any) -> int:
     from common.content.spec import json_schema
 
-    _print_json(json_schema())
+    print_json(json_schema())
     return 0
 
 
@@ -167,7 +164,7 @@ def _bank_check(args: argparse.Namespace, centre: Any) -> int:
         except BankError as exc:
             results.append({"file": name, "ok": False, "errors": [str(exc)]})
     if args.json:
-        _print_json(results)
+        print_json(results)
     else:
         for r in results:
             print(f"{r['file']}: " + (f"ok — {r['items']} items, {r['contexts']} contexts"
@@ -215,7 +212,7 @@ def _variants_build(args: argparse.Namespace, centre: Any) -> int:
         {"exam_id": v.exam_id, "language": v.language, "variant": v.variant, "items": len(v.items),
          "max_score": v.max_score} for v in payload.variants], "assembly": payload.assembly}
     if args.json:
-        _print_json(summary)
+        print_json(summary)
     else:
         for v in summary["variants"]:
             print(f"{v['exam_id']}: {v['items']} items, {v['max_score']:g} points")
@@ -244,7 +241,7 @@ def _package_build(args: argparse.Namespace, centre: Any) -> int:
         s.add(CentralPackage(package_id=package_id, organisation_code=args.organisation,
                              content_json=canonical_bytes(payload.to_dict()).decode("utf-8"),
                              start_code=start_code))
-    _print_json({"package_id": package_id, "path": str(args.out), "start_code": start_code,
+    print_json({"package_id": package_id, "path": str(args.out), "start_code": start_code,
                  "variants": [v.exam_id for v in payload.variants]})
     return 0
 
