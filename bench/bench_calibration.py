@@ -38,7 +38,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib  # noqa: E402  (puts the repository root on sys.path)
-from central_scorer.stats.irt import abilities, calibrate  # noqa: E402
+from central_scorer.stats.irt.abilities import abilities  # noqa: E402
+from central_scorer.stats.irt.calibration import calibrate  # noqa: E402
 from central_scorer.stats.simulate import simulate  # noqa: E402
 
 

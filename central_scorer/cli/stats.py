@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from central_scorer.cli.output import print_json
-from central_scorer.stats.irt import DEFAULT_QUADRATURE, MODELS
+from central_scorer.stats.irt.model import DEFAULT_QUADRATURE, MODELS
 
 
 def _clean(value: Any) -> Any:
@@ -29,7 +29,8 @@ def _clean(value: Any) -> Any:
 
 
 def _calibrate(args: argparse.Namespace, centre) -> int:
-    from central_scorer.stats.irt import CalibrationError, calibrate
+    from central_scorer.stats.irt.calibration import calibrate
+    from central_scorer.stats.irt.model import CalibrationError
     from central_scorer.stats.responses import ResponseFormatError, read_responses_csv
 
     try:

@@ -26,7 +26,9 @@ from common.durable import write_durably
 from common.storage.base import utcnow
 from central_scorer.stats.dataset import UnitData, build_units, read_students
 from central_scorer.stats.dif import mantel_haenszel
-from central_scorer.stats.irt import CalibrationError, abilities, calibrate
+from central_scorer.stats.irt.abilities import abilities
+from central_scorer.stats.irt.calibration import calibrate
+from central_scorer.stats.irt.model import CalibrationError
 from central_scorer.stats.items import FlagBounds, analyse_items
 from central_scorer.stats.responses import ResponseMatrix
 

@@ -219,7 +219,7 @@ def test_bad_regions_file_is_named(centre, tmp_path: Path, capsys) -> None:
 def test_every_code_the_report_prints_has_words() -> None:
     from common.documents.analysis_report import DIRECTION_KEYS, FLAG_KEYS, MODELS
     from common.i18n import catalogue
-    from central_scorer.stats.irt import MODELS as FITTED
+    from central_scorer.stats.irt.model import MODELS as FITTED
     from central_scorer.stats.items import FLAGS
 
     keys = catalogue()

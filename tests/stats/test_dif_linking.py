@@ -10,7 +10,7 @@ import pytest
 
 from central_scorer.cli.main import main
 from central_scorer.stats.dif import mantel_haenszel
-from central_scorer.stats.irt import calibrate
+from central_scorer.stats.irt.calibration import calibrate
 from central_scorer.stats.linking import LinkingError, mean_sigma, parameters_of, stocking_lord
 from central_scorer.stats.responses import write_responses_csv
 from central_scorer.stats.simulate import simulate

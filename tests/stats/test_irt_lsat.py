@@ -31,7 +31,8 @@ import numpy as np
 import pytest
 
 from central_scorer.cli.main import main
-from central_scorer.stats.irt import abilities, calibrate
+from central_scorer.stats.irt.abilities import abilities
+from central_scorer.stats.irt.calibration import calibrate
 from central_scorer.stats.responses import read_responses_csv
 
 DATA = Path(__file__).with_name("data") / "lsat6_patterns.csv"

@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from central_scorer.stats.irt import CalibrationError, abilities, calibrate
+from central_scorer.stats.irt.abilities import abilities
+from central_scorer.stats.irt.calibration import calibrate
+from central_scorer.stats.irt.model import CalibrationError
 from central_scorer.stats.responses import ResponseMatrix
 from central_scorer.stats.simulate import booklets, simulate
 
