@@ -23,3 +23,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     ing.add_argument("--jobs", type=int, default=1,
                      help="worker processes; each organisation's bundles stay in order in one")
     ing.set_defaults(handler=_ingest)
+    register_rescore(sub)
+
+
+def _rescore(args: argparse.Namespace, centre) -> int:
+    import getpass
+    import sys
+
+    from central_scorer.cli.output import print_json
+    from central_scorer.scores.rescore import RescoreRefused, rescore
+
+    try:
+        content = json.loads(args.content.read_text("utf-8"))
+        print_json(rescore(centre, args.package, content, args.reason, args.actor or getpass.getuser()))
+    except (RescoreRefused, ValueError, OSError) as exc:
+        print(json.dumps({"error": "rescore_refused", "message": str(exc)}, ensure_ascii=False), file=sys.stderr)
+        return 2
+    return 0
+
+
+def register_rescore(sub: argparse._SubParsersAction) -> None:
+    res = sub.add_parser("rescore", help="score a package's results again after a key changed (recorded)")
+    res.add_argument("--package", required=True)
+    res.add_argument("--content", type=Path, required=True, help="the package's content with the corrected keys")
+    res.add_argument("--reason", required=True, help="why (recorded with the re-scoring)")
+    res.add_argument("--actor", help="who (default: the user running it)")
+    res.set_defaults(handler=_rescore)

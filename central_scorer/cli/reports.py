@@ -1,25 +1,98 @@
-"""`central-scorer report | export | reports-due | due-date | survey`: what the centre hands out."""
+"""`central-scorer report | reports | export | verify | reports-due | due-date | survey`: what the
+centre hands out.
+
+    central-scorer reports --due [--jobs N] [--year Y --grade G] [--remake]   every report due
+    central-scorer report --organisation O --year Y --grade G [--lang kk]     one report, to --out
+    central-scorer export --year Y --grade G --form long|wide --out F.csv|.xlsx|.sav [--lang kk|ru]
+    central-scorer verify FILE [--signature FILE.p7s] [--certificate CRT]
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from central_scorer.cli.output import print_json
 
 
-def _report(args: argparse.Namespace, centre) -> int:
-    from central_scorer.reports.organisation import write_report
+def _refuse(code: str, message: str, exit_code: int = 2) -> int:
+    print(json.dumps({"error": code, "message": message}, ensure_ascii=False), file=sys.stderr)
+    return exit_code
 
-    print(write_report(centre, args.organisation, args.lang, args.name))
+
+def _report(args: argparse.Namespace, centre) -> int:
+    from central_scorer.reports.organisation import NoResults, report_pdf
+    from common.durable import write_durably
+
+    try:
+        pdf = report_pdf(centre, args.organisation, args.year, args.grade, args.lang)
+    except NoResults as exc:
+        return _refuse("no_results", str(exc))
+    if args.sign:
+        from central_scorer.reports.signing import DocumentSigner
+
+        pdf = DocumentSigner(centre.root / "keys", centre.centre_id).sign_pdf(pdf)
+    write_durably(args.out, pdf)
+    print_json({"path": str(args.out), "signed": args.sign})
     return 0
 
 
-def _export(args: argparse.Namespace, centre) -> int:
-    from central_scorer.reports.exports import export
+def _reports(args: argparse.Namespace, centre) -> int:
+    from central_scorer.reports.batch import due_tasks, make_reports
 
-    print(export(centre, args.organisation, args.out, args.lang))
+    if not args.due:
+        return _refuse("usage", "say which reports: --due (every organisation due or overdue)")
+    tasks = due_tasks(centre, year=args.year, grade=args.grade, remake=args.remake)
+
+    def progress(done: int, total: int, outcome: dict) -> None:
+        print(json.dumps({"progress": f"{done}/{total}", "organisation": outcome["organisation"],
+                          "year": outcome["year"], "grade": outcome["grade"],
+                          **({"error": outcome["error"]} if "error" in outcome else {})},
+                         ensure_ascii=False), file=sys.stderr, flush=True)
+
+    summary = make_reports(centre, tasks, args.jobs, progress)
+    print_json({"due": len(tasks), **summary})
+    return 1 if summary["failed"] else 0
+
+
+def _export(args: argparse.Namespace, centre) -> int:
+    from central_scorer.reports.analysts import export
+
+    try:
+        if args.organisation:  # a staff copy of what the organisation gets through the portal
+            from central_scorer.reports.batch import organisation_files_table
+            from central_scorer.reports.exports import write_table
+
+            table = organisation_files_table(centre, args.organisation, args.year, args.grade)
+            write_table(args.out, table, args.lang)
+            print_json({"path": str(args.out), "rows": len(table) - 1})
+            return 0
+        print_json(export(centre, args.year, args.grade, args.form, args.out, args.lang))
+    except ValueError as exc:
+        return _refuse("bad_format", str(exc))
+    return 0
+
+
+def _verify(args: argparse.Namespace, centre) -> int:
+    from central_scorer.reports.signing import CERT_FILE, SignatureInvalid, verify_detached, verify_pdf
+
+    certificate = args.certificate or centre.root / "keys" / CERT_FILE
+    try:
+        data = args.file.read_bytes()
+        if args.signature or not data.startswith(b"%PDF"):
+            signature = args.signature or args.file.with_name(args.file.name + ".p7s")
+            verified = verify_detached(data, Path(signature).read_bytes(), Path(certificate))
+        else:
+            verified = verify_pdf(data, Path(certificate))
+    except SignatureInvalid as exc:
+        print_json({"file": str(args.file), "valid": False, "message": str(exc)})
+        return 3
+    except OSError as exc:
+        return _refuse("unreadable_file", str(exc))
+    print_json({"file": str(args.file), "valid": True, "kind": verified.kind, "signer": verified.signer,
+                "signed_at": verified.signed_at, "covers": verified.covers})
     return 0
 
 
@@ -57,20 +130,42 @@ def _survey(args: argparse.Namespace, centre) -> int:
     return 0
 
 
+def _cohort(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument("--year", type=int, required=required)
+    parser.add_argument("--grade", required=required, help="4 | 9 | college-2 | college-3")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    rep = sub.add_parser("report", help="write an organisation's results report (PDF)")
+    rep = sub.add_parser("report", help="one organisation's results report for a year and grade (PDF)")
     rep.add_argument("--organisation", required=True)
-    rep.add_argument("--name", help="the organisation's name as printed")
+    _cohort(rep)
     rep.add_argument("--lang", choices=("kk", "ru", "en"), default="kk")
+    rep.add_argument("--out", type=Path, required=True)
+    rep.add_argument("--sign", action="store_true", help="sign it with the centre's document key (PAdES)")
     rep.set_defaults(handler=_report)
 
-    exp = sub.add_parser("export", help="an organisation's results as CSV or XLSX (by --out's suffix)")
-    exp.add_argument("--organisation", required=True)
-    exp.add_argument("--out", type=Path, required=True)
-    exp.add_argument("--lang", choices=("kk", "ru", "en"), default="kk")
+    batch = sub.add_parser("reports", help="make the reports, CSV and XLSX of every organisation due (signed)")
+    batch.add_argument("--due", action="store_true", help="every organisation whose report is due or overdue")
+    batch.add_argument("--jobs", type=int, default=1, help="worker processes")
+    _cohort(batch, required=False)
+    batch.add_argument("--remake", action="store_true", help="make again those already made")
+    batch.set_defaults(handler=_reports)
+
+    exp = sub.add_parser("export", help="the analysts' export of a year and grade: long or wide, CSV/XLSX/SAV")
+    _cohort(exp)
+    exp.add_argument("--form", choices=("long", "wide"), default="wide")
+    exp.add_argument("--organisation", help="one organisation's results table (as its portal CSV/XLSX)")
+    exp.add_argument("--out", type=Path, required=True, help=".csv, .xlsx or .sav")
+    exp.add_argument("--lang", choices=("kk", "ru", "en"), default="kk", help="labels of XLSX and SAV")
     exp.set_defaults(handler=_export)
 
-    rdue = sub.add_parser("reports-due", help="organisations' reports: delivered, due or overdue")
+    ver = sub.add_parser("verify", help="check the centre's signature on a report PDF or an export")
+    ver.add_argument("file", type=Path)
+    ver.add_argument("--signature", type=Path, help="the detached signature (default FILE.p7s)")
+    ver.add_argument("--certificate", type=Path, help="the centre's document certificate (default: keys/)")
+    ver.set_defaults(handler=_verify)
+
+    rdue = sub.add_parser("reports-due", help="organisations' reports per year and grade: delivered, due or overdue")
     rdue.add_argument("--today", help="as if today were YYYY-MM-DD (default: today in Kazakhstan)")
     rdue.add_argument("--json", action="store_true", help="print JSON (the only format)")
     rdue.set_defaults(handler=_reports_due)

@@ -9,17 +9,18 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from common.bundle import BundleError, OpenedBundle, open_bundle
 from common.content.payload import ExamPayload
 from common.content.variants import apply_permutation
-from common.domain.exam import ExamContent, latest_answers, score_attempt
+from common.domain.exam import ExamContent, latest_answers
 from common.storage.bulk import insert_rows
 from common.storage.central_models import (
-    CentralAct, CentralSurveyResponse, ReceivedBundle, Response, Result)
+    CentralAct, CentralSurveyResponse, DirectionScore, ItemScore, ReceivedBundle, Response, Result)
 from central_scorer.centre import Centre
+from central_scorer.scores.store import dimensions, item_numbers, monitoring_day, score_attempt_rows
 
 
 # One exit code per reason, so a script at the centre can tell refusals apart (docs/bundle-format.md).
@@ -95,6 +96,8 @@ def ingest(centre: Centre, raw: bytes) -> IngestReport:
     survey = _survey_rows(opened)
     try:
         return _store(centre, opened, contents, survey)
+    except _AlreadyStored:
+        return IngestReport("duplicate", m["bundle_id"], m["sequence"], m["organisation_code"])
     except IntegrityError:
         # The same bundle arrived twice at once and the other copy won the race.
         with centre.read() as s:
@@ -152,32 +155,45 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
         if (act["kind"], act["data"].get("stage") if act["kind"] == "impostor" else None) in _VOIDING
     }
     attempts = {a["individual_code"]: a for a in parts["attempts"]}
+    day = monitoring_day(m, parts["attempts"])
+    room_grade = next((c.grade for c in contents.values()), None)
+    with centre.tx() as s:  # the items' numbers, committed on their own (harmless if unused)
+        numbers = item_numbers(s, contents.values())
 
     with centre.tx() as s:
+        _serialise(s, org, m, opened.sha256)
         bundle = ReceivedBundle(bundle_id=m["bundle_id"], sha256=opened.sha256, room_id=m["room_id"],
                                 organisation_code=org, sequence=m["sequence"],
                                 manifest_json=json.dumps(m, sort_keys=True))
         s.add(bundle)
         s.flush()
+        facts = {}  # grade -> the organisation's dimensions in that year's campaign of the grade
         codes = [row["individual_code"] for row in parts["attendance"]]
         # A later bundle from the same room supersedes: its rows replace the earlier ones whole.
         old = list(s.scalars(select(Result.id).where(Result.organisation_code == org,
+                                                     Result.year == day.year,
                                                      Result.individual_code.in_(codes))))
         if old:
-            s.execute(delete(Response).where(Response.result_id.in_(old)))
+            for table in (Response, DirectionScore, ItemScore):
+                s.execute(delete(table).where(table.result_id.in_(old)))
             s.execute(delete(Result).where(Result.id.in_(old)))
         results: list[tuple[Any, ...]] = []
         logs: list[tuple[str, list[dict[str, Any]]]] = []
+        scored: dict[str, Any] = {}
         for row in parts["attendance"]:
             code = row["individual_code"]
             attempt = attempts.get(code)
+            content = contents[attempt["attempt_id"]] if attempt is not None else None
+            grade = content.grade if content is not None else (room_grade or _grade(row))
+            if grade not in facts:
+                facts[grade] = dimensions(s, org, grade, day).columns()
             result: dict[str, Any] = dict(
                 bundle_pk=bundle.id, organisation_code=org, individual_code=code,
                 full_name=row["full_name"], package_id=None, exam_id=None, status="absent", score=None,
                 max_score=None, room_score=None, absence_reason=row.get("absence_reason"),
-                void_reason=None)
+                void_reason=None, room_id=m["room_id"], **facts[grade],
+                test_language=content.language if content is not None else row.get("language"))
             if attempt is not None:
-                content = contents[attempt["attempt_id"]]
                 result["package_id"] = attempt["package_id"]
                 result["exam_id"] = content.exam_id
                 result["room_score"] = attempt["room_score"]
@@ -187,7 +203,9 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
                     report.voided += 1
                 else:
                     result["status"] = "scored"
-                    result["score"] = score_attempt(content, latest_answers(attempt["responses"]))
+                    scores = score_attempt_rows(content, latest_answers(attempt["responses"]))
+                    scored[code] = scores
+                    result["score"] = scores.total
                     report.scored += 1
                     if attempt["room_score"] is None or abs(attempt["room_score"] - result["score"]) > 1e-6:
                         report.score_mismatches.append({"individual_code": code,
@@ -207,6 +225,7 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
         if logs:
             ids = {code: rid for code, rid in s.execute(
                 select(Result.individual_code, Result.id).where(Result.bundle_pk == bundle.id))}
+            store_scores(s, ids, scored, numbers)
             rows: list[tuple[Any, ...]] = []
             for code, responses in logs:
                 result_id = ids[code]
@@ -230,10 +249,54 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
     return report
 
 
+def store_scores(s, ids: dict[str, int], scored: dict[str, Any], numbers: dict[str, int]) -> None:
+    """The direction and item rows of scored attempts (`ids`: individual code -> result id)."""
+    directions: list[tuple[Any, ...]] = []
+    items: list[tuple[Any, ...]] = []
+    for code, scores in scored.items():
+        rid = ids[code]
+        directions.extend((rid, d, got, most) for d, (got, most) in scores.directions.items())
+        items.extend((rid, numbers[item], position, points, status)
+                     for item, position, points, status in scores.items)
+        if len(items) >= _CHUNK:
+            insert_rows(s, ItemScore.__table__, _ITEM_COLUMNS, items)
+            items = []
+    insert_rows(s, DirectionScore.__table__, _DIRECTION_COLUMNS, directions)
+    insert_rows(s, ItemScore.__table__, _ITEM_COLUMNS, items)
+
+
+class _AlreadyStored(Exception):
+    pass
+
+
+def _serialise(s, organisation_code: str, manifest: dict[str, Any], sha256: str) -> None:
+    """One ingest at a time per organisation (its results are what a bundle replaces), however
+    many workers run; then the room's sequence is checked again inside this transaction."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 18))"),
+                  {"key": f"ingest:{organisation_code}"})
+    if s.scalar(select(ReceivedBundle.id).where(ReceivedBundle.sha256 == sha256)) is not None:
+        raise _AlreadyStored  # the same bundle, stored by another worker while this one waited
+    newest = s.scalar(select(func.max(ReceivedBundle.sequence)).where(
+        ReceivedBundle.room_id == manifest["room_id"]))
+    if newest is not None and manifest["sequence"] <= newest:
+        raise IngestRefused("replayed_old", f"sequence {manifest['sequence']} is not newer than "
+                                            f"{newest} already received from room {manifest['room_id']}")
+
+
+def _grade(row: dict[str, Any]) -> str | None:
+    grade = row.get("grade")
+    return str(grade).strip() or None if grade is not None else None
+
+
 # json.dumps(value, ensure_ascii=False) builds a new encoder on every call; one encoder, reused.
 _json = json.JSONEncoder(ensure_ascii=False).encode
 _CHUNK = 20_000  # responses per insert_rows: bounded memory for any bundle size
 _RESULT_COLUMNS = ("bundle_pk", "organisation_code", "individual_code", "full_name", "package_id",
                    "exam_id", "status", "score", "max_score", "room_score", "absence_reason",
-                   "void_reason")
+                   "void_reason", "year", "cycle", "grade", "test_language", "monitoring_day",
+                   "room_id", "campaign_id", "region", "district", "territory", "org_type",
+                   "org_language")
+_DIRECTION_COLUMNS = ("result_id", "direction", "score", "max_score")
+_ITEM_COLUMNS = ("result_id", "item", "position", "score", "status")
 _RESPONSE_COLUMNS = ("result_id", "seq", "item_id", "answer_json", "client_ts")

@@ -34,9 +34,12 @@ class UploadArea:
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
 
-    def _part(self, sha: str) -> Path:
+    def check_name(self, sha: str) -> None:
         if not _SHA.match(sha):
             raise UploadError(400, "bad_upload_id", "an upload is named by the bundle's SHA-256 (hex)")
+
+    def _part(self, sha: str) -> Path:
+        self.check_name(sha)
         return self.root / f"{sha}.part"
 
     def received(self, sha: str) -> int:

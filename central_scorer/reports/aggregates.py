@@ -1,130 +1,82 @@
-"""Aggregated results for publication (§28): by region, type of organisation, language and
-direction — never a person, and never a group small enough to point at one.
+"""Aggregated results for publication (§28): one year and one grade at a time — never pooled —
+by direction, and by region, territory, type of organisation and language of the test.
 
-Every scored attempt contributes its percent overall and per direction (the sections' directions
-of its package). Organisation facts (region, type) come from the campaign's selection; an
-organisation the centre has no facts for is counted under "unknown". A group with fewer than
-`MIN_GROUP` students is suppressed: its size and mean are not published.
+Every figure is a GROUP BY over the scores stored at ingest (`central_scorer.scores.read`). Small
+groups are withheld with complementary suppression (`reports.suppression`): in each table a group
+under `MIN_GROUP` students is withheld together with enough others that no withheld group can be
+recovered by subtracting the published ones from the total.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from central_scorer.centre import Centre
+from central_scorer.reports.suppression import MIN_GROUP, TOTAL, suppress
+from central_scorer.scores import read
 
-from common.domain.exam import latest_answers, score_item
-from common.storage.central_models import Response, Result
-from central_scorer.centre import Centre, variant_of
-
-MIN_GROUP = 10
 UNKNOWN = "unknown"
+TABLES = ("region", "territory", "type", "language")
 
 
-@dataclass
-class Group:
-    key: str
-    students: int = 0
-    percent_sum: float = 0.0
-
-    def add(self, percent: float) -> None:
-        self.students += 1
-        self.percent_sum += percent
-
-    def public(self, min_group: int) -> dict[str, Any]:
-        if self.students < min_group:
-            return {"key": self.key, "suppressed": True}
-        return {"key": self.key, "suppressed": False, "students": self.students,
-                "mean_percent": round(self.percent_sum / self.students, 1)}
+def _groups(session, year: int, grade: str, by: str | None) -> dict[str, dict[str, Any]]:
+    groups: dict[str, dict[str, Any]] = defaultdict(lambda: {"students": 0, "sum": 0.0, "directions": {}})
+    for key, students, total in read.percent_sums(session, year, grade, by):
+        g = groups[UNKNOWN if key is None else str(key)]
+        g["students"] += students
+        g["sum"] += total
+    for key, direction, students, total in read.direction_sums(session, year, grade, by):
+        d = groups[UNKNOWN if key is None else str(key)]["directions"].setdefault(direction, [0, 0.0])
+        d[0] += students
+        d[1] += total
+    return groups
 
 
-@dataclass
-class Aggregates:
-    overall: Group = field(default_factory=lambda: Group("all"))
-    by: dict[str, dict[str, Group]] = field(default_factory=lambda: defaultdict(dict))
+def _public(key: str, g: dict[str, Any]) -> dict[str, Any]:
+    return {"key": key, "suppressed": False, "students": g["students"],
+            "mean_percent": round(g["sum"] / g["students"], 1),
+            "directions": {d: round(total / n, 1) for d, (n, total) in sorted(g["directions"].items()) if n}}
 
-    def add(self, dimension: str, key: str, percent: float) -> None:
-        self.by[dimension].setdefault(key, Group(key)).add(percent)
 
-    def public(self, min_group: int = MIN_GROUP) -> dict[str, Any]:
-        return {
-            "min_group": min_group,
-            "overall": self.overall.public(min_group),
-            "by": {dim: [g.public(min_group) for _, g in sorted(groups.items())]
-                   for dim, groups in sorted(self.by.items())},
-        }
+def cohort(centre: Centre, year: int, grade: str, min_group: int = MIN_GROUP) -> dict[str, Any]:
+    """One year and grade as published: the total, and each table with its withheld groups."""
+    with centre.read() as s:
+        overall = _groups(s, year, grade, None).get("*")
+        tables = {by: _groups(s, year, grade, by) for by in TABLES}
+    out: dict[str, Any] = {"year": year, "grade": grade, "min_group": min_group}
+    if overall is None or overall["students"] < min_group:
+        out.update(overall={"key": "all", "suppressed": True}, by={})
+        return out
+    out["overall"] = _public("all", overall)
+    out["directions"] = sorted(overall["directions"])
+    out["by"] = {}
+    for by, groups in tables.items():
+        counts = {(k,): g["students"] for k, g in groups.items()}
+        counts[(TOTAL,)] = overall["students"]
+        hidden = suppress(counts, min_group)
+        out["by"][by] = [{"key": k, "suppressed": True} if (k,) in hidden else _public(k, g)
+                         for k, g in sorted(groups.items())]
+    return out
+
+
+def publication(centre: Centre, min_group: int = MIN_GROUP) -> list[dict[str, Any]]:
+    """Every year and grade with scored results, each on its own."""
+    with centre.read() as s:
+        found = read.cohorts(s)
+    return [cohort(centre, year, grade, min_group) for year, grade, _ in found]
 
 
 def organisation_facts(centre: Centre) -> dict[str, dict[str, str]]:
-    """code → region, type, from the newest campaign that selected the organisation."""
-    try:
-        from common.storage.central_models import CampaignOrganisation
-    except ImportError:  # no campaign tables in this database's schema
-        return {}
+    """code → region, type, from the newest campaign that selected the organisation (the survey's
+    groups; the results carry their own dimensions)."""
+    from sqlalchemy import select
+
+    from common.storage.central_models import CampaignOrganisation
+
     facts: dict[str, dict[str, str]] = {}
     with centre.read() as s:
-        for row in s.scalars(select(CampaignOrganisation).order_by(CampaignOrganisation.id)):
-            facts[row.code] = {"region": row.region, "type": row.type}
+        for code, region, kind in s.execute(select(CampaignOrganisation.code, CampaignOrganisation.region,
+                                                   CampaignOrganisation.type).order_by(CampaignOrganisation.id)):
+            facts[code] = {"region": region, "type": kind}
     return facts
-
-
-@dataclass(frozen=True)
-class ScoredRow:
-    """One scored attempt, reduced to what aggregation needs: no name, no code of a person."""
-
-    organisation_code: str
-    region: str
-    type: str
-    language: str
-    percent: float
-    directions: dict[str, float]  # direction -> percent
-
-
-def scored_rows(centre: Centre, organisation_code: str | None = None) -> list[ScoredRow]:
-    """Every scored attempt's percent overall and per direction (re-scored per section)."""
-    facts = organisation_facts(centre)
-    payloads = centre.package_payloads()
-    with centre.read() as s:
-        query = select(Result).where(Result.status == "scored")
-        if organisation_code is not None:
-            query = query.where(Result.organisation_code == organisation_code)
-        results = list(s.scalars(query))
-        changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for r in s.execute(select(Response.result_id, Response.seq, Response.item_id,
-                                  Response.answer_json).where(Response.result_id.in_(
-                                      [x.id for x in results]))):
-            changes[r.result_id].append({"seq": r.seq, "item_id": r.item_id,
-                                         "answer": json.loads(r.answer_json)})
-    rows = []
-    for result in results:
-        content = variant_of(payloads, result.package_id, result.exam_id)
-        if content is None or not result.max_score:
-            continue
-        org = facts.get(result.organisation_code, {})
-        answers = latest_answers(changes[result.id])
-        got: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for section in content.sections:
-            for item in section.items:
-                got[section.direction][0] += score_item(item, answers.get(item.id))
-                got[section.direction][1] += item.points
-        rows.append(ScoredRow(
-            organisation_code=result.organisation_code, region=org.get("region", UNKNOWN),
-            type=org.get("type", UNKNOWN), language=content.language,
-            percent=100 * (result.score or 0) / result.max_score,
-            directions={d: 100 * a / b for d, (a, b) in got.items() if b}))
-    return rows
-
-
-def aggregate(centre: Centre) -> Aggregates:
-    out = Aggregates()
-    for row in scored_rows(centre):
-        out.overall.add(row.percent)
-        out.add("region", row.region, row.percent)
-        out.add("type", row.type, row.percent)
-        out.add("language", row.language, row.percent)
-        for direction, percent in row.directions.items():
-            out.add("direction", direction, percent)
-    return out

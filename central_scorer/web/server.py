@@ -1,36 +1,49 @@
-"""`central-scorer serve`: bundles in over HTTP(S), reports out."""
+"""`central-scorer serve`: the centre's web front — bundles in (stored and queued for the
+workers), the public page and the organisations' files out, the staff dashboard.
+
+The front holds no private key: it needs the database, the staff token's hash and the files
+the workers and the batch make (`public/`, `reports/`). Ingest runs in `central-scorer worker`
+processes (docs/scaling.md); `serve --workers N` starts N of them beside the front on one PC.
+"""
 
 
+import datetime as dt
 import socket
+from pathlib import Path
 from typing import Annotated, Any
 
 import uvicorn
-from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
 
 from central_scorer.centre import Centre
-from central_scorer.ingest.bundles import IngestRefused, ingest
+from central_scorer.ingest import queue
 from central_scorer.ingest.uploads import UploadArea, UploadError
 from central_scorer.reports import due
-from central_scorer.reports.aggregates import aggregate
-from central_scorer.reports.organisation import NoResults, organisation_results, write_report
+from central_scorer.reports.organisation import NoResults, organisation_results
 from central_scorer.reports.survey import survey_aggregates
-from central_scorer.web import dashboard, public_page
+from central_scorer.web import dashboard, portal_pages, sessions
+from central_scorer.web.public_page import grade_label, render_index
+from central_scorer.web.publish import site_file
 from common.i18n import LANGUAGES
 from common.protocol import API, invalid_request
-
+from common.storage.central_models import OrganisationReportFile, ReportDownload
 
 CHUNK_LIMIT = 8 * 1024 * 1024
+MEDIA = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8", ".p7s": "application/pkcs7-signature",
+         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         ".html": "text/html; charset=utf-8", ".json": "application/json"}
+
+
+def _lang(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else "kk"
 
 
 def create_app(centre: Centre) -> FastAPI:
     app = FastAPI(title="BBZhM central scorer", version="1")
     app.add_exception_handler(RequestValidationError, invalid_request)
-
-    @app.exception_handler(IngestRefused)
-    async def _refused(_: Request, exc: IngestRefused) -> JSONResponse:
-        return JSONResponse({"error": exc.code, "message": str(exc), "details": {}}, status_code=422)
 
     @app.exception_handler(NoResults)
     async def _none(_: Request, exc: NoResults) -> JSONResponse:
@@ -43,9 +56,13 @@ def create_app(centre: Centre) -> FastAPI:
         return JSONResponse({"error": exc.code, "message": str(exc),
                              "details": {"received": exc.received}}, status_code=exc.status)
 
+    # --- bundles in: stored, queued, ingested by a worker -----------------------------------
+
     @app.get(f"{API}/uploads/{{sha256}}")
-    def upload_state(sha256: str) -> dict[str, int]:
-        return {"received": uploads.received(sha256)}
+    def upload_state(sha256: str) -> dict[str, Any]:
+        received = uploads.received(sha256)
+        state = queue.job_state(centre, sha256) if received == 0 else None
+        return {"received": received} if state is None else {"received": 0, **state}
 
     @app.put(f"{API}/uploads/{{sha256}}")
     async def upload_chunk(sha256: str, offset: int, total: int, request: Request) -> dict[str, Any]:
@@ -57,51 +74,166 @@ def create_app(centre: Centre) -> FastAPI:
             body += piece
             if len(body) > CHUNK_LIMIT:
                 raise too_large
+        uploads.check_name(sha256)
+        state = queue.job_state(centre, sha256)
+        if state is not None:  # already here: a re-send changes nothing
+            return {"received": total, "status": state["ingest"], **state}
         complete = uploads.append(sha256, offset, total, bytes(body))
         if complete is None:
             return {"received": uploads.received(sha256)}
-        return {"received": total, **ingest(centre, complete).as_dict()}
+        job = queue.enqueue(centre, sha256, complete)
+        return {"received": total, "status": "queued", "job_id": job.id, "ingest": "queued"}
 
-    @app.get("/results", response_class=HTMLResponse)
-    def public_results(lang: str = "kk") -> HTMLResponse:
-        """The public page (§28): aggregated, no personal data, small groups suppressed."""
-        if lang not in LANGUAGES:
-            lang = "kk"
-        return HTMLResponse(public_page.render(aggregate(centre).public(), lang))
+    # --- the public page: files made by `publish`, served as they are ----------------------
 
-    @app.get(f"{API}/public/results")
-    def public_results_json() -> dict[str, Any]:
-        return aggregate(centre).public()
+    @app.get("/results", include_in_schema=False)
+    def public_root(lang: str | None = None) -> RedirectResponse:
+        return RedirectResponse(f"/results/{lang}/" if lang in LANGUAGES else "/results/", 307)
 
-    def staff(authorization: Annotated[str | None, Header()] = None) -> None:
+    @app.get("/results/{path:path}", include_in_schema=False)
+    def public_file(path: str) -> Response:
+        found = site_file(centre, path)
+        if found is None:
+            lang = path.strip("/") or "kk"
+            if lang in LANGUAGES and not (centre.root / "public" / "current").exists():
+                return HTMLResponse(render_index([], lang))  # nothing published yet
+            raise HTTPException(404, "not published")
+        return FileResponse(found, media_type=MEDIA.get(found.suffix, "application/octet-stream"),
+                            headers={"Cache-Control": "public, max-age=60"})
+
+    # --- staff: the bearer token (scripts) or a signed-in browser --------------------------
+
+    def staff(authorization: Annotated[str | None, Header()] = None,
+              ntc_session: Annotated[str | None, Cookie()] = None) -> None:
         token = authorization[7:].strip() if authorization and authorization.lower().startswith("bearer ") else None
-        if not centre.staff_token_valid(token):
+        if centre.staff_token_valid(token):
+            return
+        session = sessions.who(centre, ntc_session)
+        if session is None or session.kind != "staff":
             raise HTTPException(401, "the centre's staff token is required")
 
     Staff = Annotated[None, Depends(staff)]
 
-    @app.get("/dashboard", response_class=HTMLResponse)
-    def dashboard_page(_: Staff, lang: str = "kk") -> HTMLResponse:
-        return HTMLResponse(dashboard.render(due.reports_due(centre), lang if lang in LANGUAGES else "kk"))
+    @app.get("/signin", response_class=HTMLResponse, include_in_schema=False)
+    def staff_signin_page(lang: str | None = None) -> HTMLResponse:
+        return HTMLResponse(portal_pages.staff_signin(_lang(lang)))
+
+    @app.post("/signin", include_in_schema=False)
+    def staff_signin(request: Request, token: Annotated[str, Form()], lang: str | None = None) -> Response:
+        try:
+            cookie = sessions.sign_in_staff(centre, token)
+        except sessions.SignInRefused:
+            return HTMLResponse(portal_pages.staff_signin(_lang(lang), error=True), status_code=401)
+        reply = RedirectResponse(f"/dashboard?lang={_lang(lang)}", 303)
+        _set_cookie(reply, request, cookie, sessions.STAFF_HOURS)
+        return reply
+
+    @app.post("/signout", include_in_schema=False)
+    def staff_signout(ntc_session: Annotated[str | None, Cookie()] = None) -> Response:
+        sessions.sign_out(centre, ntc_session)
+        reply = RedirectResponse("/signin", 303)
+        reply.delete_cookie(sessions.COOKIE, path="/")
+        return reply
+
+    @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
+    def dashboard_page(request: Request, lang: str | None = None,
+                       authorization: Annotated[str | None, Header()] = None,
+                       ntc_session: Annotated[str | None, Cookie()] = None) -> Response:
+        try:
+            staff(authorization, ntc_session)
+        except HTTPException:
+            if "text/html" in request.headers.get("accept", ""):
+                return RedirectResponse(f"/signin?lang={_lang(lang)}", 303)
+            raise
+        return HTMLResponse(dashboard.render(due.reports_due(centre), _lang(lang)))
 
     @app.get(f"{API}/reports/due")
     def reports_due(_: Staff) -> list[dict[str, Any]]:
         return due.as_json(due.reports_due(centre))
 
     @app.get(f"{API}/results/{{organisation_code}}")
-    def results(organisation_code: str, _: Staff) -> dict[str, Any]:
-        return {"results": organisation_results(centre, organisation_code)}
+    def results(organisation_code: str, _: Staff, year: int | None = None,
+                grade: str | None = None) -> dict[str, Any]:
+        return {"results": organisation_results(centre, organisation_code, year, grade)}
 
     @app.get(f"{API}/survey")
     def survey(_: Staff) -> dict[str, Any]:
         """The anonymous survey (§25) per organisation and region, small groups suppressed."""
         return survey_aggregates(centre)
 
-    @app.post(f"{API}/reports/{{organisation_code}}")
-    def report(organisation_code: str, _: Staff, lang: str = "kk", name: str | None = None) -> dict[str, str]:
-        return {"path": str(write_report(centre, organisation_code, lang, name))}
+    # --- the organisations' portal -----------------------------------------------------------
+
+    def organisation(ntc_session: Annotated[str | None, Cookie()] = None) -> str | None:
+        session = sessions.who(centre, ntc_session)
+        return session.organisation_code if session is not None and session.kind == "organisation" else None
+
+    @app.get("/portal", response_class=HTMLResponse, include_in_schema=False)
+    def portal(lang: str | None = None) -> HTMLResponse:
+        return HTMLResponse(portal_pages.signin(_lang(lang)))
+
+    @app.post("/portal/signin", include_in_schema=False)
+    def portal_signin(request: Request, organisation: Annotated[str, Form()],
+                      code: Annotated[str, Form()], lang: str | None = None) -> Response:
+        try:
+            cookie = sessions.sign_in_organisation(centre, organisation, code)
+        except sessions.SignInRefused as exc:
+            return HTMLResponse(portal_pages.signin(_lang(lang), exc.reason), status_code=401)
+        reply = RedirectResponse(f"/portal/files?lang={_lang(lang)}", 303)
+        _set_cookie(reply, request, cookie, sessions.ORGANISATION_HOURS)
+        return reply
+
+    @app.post("/portal/signout", include_in_schema=False)
+    def portal_signout(ntc_session: Annotated[str | None, Cookie()] = None, lang: str | None = None) -> Response:
+        sessions.sign_out(centre, ntc_session)
+        reply = RedirectResponse(f"/portal?lang={_lang(lang)}", 303)
+        reply.delete_cookie(sessions.COOKIE, path="/")
+        return reply
+
+    @app.get("/portal/files", response_class=HTMLResponse, include_in_schema=False)
+    def portal_files(org: Annotated[str | None, Depends(organisation)], lang: str | None = None) -> Response:
+        if org is None:
+            return RedirectResponse(f"/portal?lang={_lang(lang)}", 303)
+        with centre.read() as s:
+            rows = [{"id": f.id, "year": f.year, "grade_label": grade_label(f.grade, _lang(lang)),
+                     "kind": f.kind, "lang": f.lang, "name": Path(f.path).name}
+                    for f in s.scalars(select(OrganisationReportFile)
+                                       .where(OrganisationReportFile.organisation_code == org))]
+        order = {"pdf": 0, "xlsx": 1, "csv": 2}
+        rows.sort(key=lambda r: (-r["year"], r["grade_label"], order.get(r["kind"], 3), r["lang"]))
+        return HTMLResponse(portal_pages.files(_lang(lang), org, rows))
+
+    def _own_file(org: str | None, file_id: int) -> OrganisationReportFile:
+        with centre.read() as s:
+            row = s.get(OrganisationReportFile, file_id)
+        if org is None or row is None or row.organisation_code != org:
+            raise HTTPException(404, "no such file")  # another organisation's file is not there
+        return row
+
+    @app.get("/portal/files/{file_id}", include_in_schema=False)
+    def portal_download(file_id: int, org: Annotated[str | None, Depends(organisation)]) -> Response:
+        row = _own_file(org, file_id)
+        data = Path(row.path).read_bytes()
+        with centre.tx() as s:  # the first download of the report is its delivery (§27)
+            s.add(ReportDownload(report_id=row.id, organisation_code=row.organisation_code))
+        return Response(data, media_type=MEDIA.get(Path(row.path).suffix, "application/octet-stream"),
+                        headers={"Content-Disposition": f'attachment; filename="{Path(row.path).name}"',
+                                 "Cache-Control": "no-store"})
+
+    @app.get("/portal/files/{file_id}/signature", include_in_schema=False)
+    def portal_signature(file_id: int, org: Annotated[str | None, Depends(organisation)]) -> Response:
+        row = _own_file(org, file_id)
+        path = Path(row.path + ".p7s")
+        if not path.exists():
+            raise HTTPException(404, "this file is signed inside (PDF)")
+        return Response(path.read_bytes(), media_type=MEDIA[".p7s"],
+                        headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
 
     return app
+
+
+def _set_cookie(reply: Response, request: Request, value: str, hours: int) -> None:
+    reply.set_cookie(sessions.COOKIE, value, max_age=int(dt.timedelta(hours=hours).total_seconds()),
+                     httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")
 
 
 def serve(centre: Centre, host: str, port: int, on_ready=None, tls_cert: str | None = None,

@@ -1,7 +1,10 @@
 """The results of the monitoring for one education organisation, as a PDF (§27 of the rules).
 
-The report lists every student of the organisation's roster: scored (score / max and percent),
-absent (with the §12 reason) or voided (confiscation, Appendix 1, or outside person, Appendix 2).
+The report lists every student of the organisation's roster, by surname: scored (score / max and
+percent), absent (with the §12 reason), exempt (§12: schooled at home for health reasons or in a
+sanatorium-type institution — outside the tested population, not counted as absent) or voided
+(confiscation, Appendix 1, or outside person, Appendix 2). The test's name and the grade are
+printed in the report's language; the issuer (the National Testing Centre) is named.
 Words come from the i18n catalogue (keys ``report.*``, ``status.*``, ``absence.*``, ``void.*``).
 """
 
@@ -38,6 +41,7 @@ __all__ = ["ABSENCE_REASONS", "STATUSES", "VOID_REASONS", "OrganisationReport", 
 
 STATUSES = ("scored", "absent", "voided")
 ABSENCE_REASONS = ("illness", "bereavement", "competition", "home_schooling", "sanatorium")
+EXEMPT_REASONS = ("home_schooling", "sanatorium")  # §12: not part of the tested population
 VOID_REASONS = ("confiscation", "impostor")
 
 
@@ -54,7 +58,8 @@ class ReportRow:
 
 @dataclass(frozen=True)
 class DirectionComparison:
-    """Mean percent in one direction: the organisation against its region and the country."""
+    """Mean percent in one direction: the organisation against its region and the republic (None
+    where the figure is withheld: too few students besides the organisation's own)."""
 
     direction: str  # reading_literacy | mathematical_literacy | science_literacy | ...
     organisation: float | None
@@ -66,15 +71,15 @@ class DirectionComparison:
 class OrganisationReport:
     organisation_code: str
     organisation_name: str
-    test_title: str  # already in the report's language
-    grade: str
+    grade: str  # 4 | 9 | college-2 | college-3
     language_of_instruction: str  # kk | ru
     monitoring_date: date
     due_date: date  # results due to the organisation (3 working days)
     generated_at: datetime
     rows: tuple[ReportRow, ...]
     directions: tuple[DirectionComparison, ...] = ()
-    region: str | None = None
+    region: str | None = None  # None: the centre has no campaign record of it (no region column)
+    year: int | None = None
 
 
 def render_organisation_report(report: OrganisationReport, lang: str) -> bytes:
@@ -95,6 +100,7 @@ def render_organisation_report(report: OrganisationReport, lang: str) -> bytes:
         _rows_table(report.rows, lang),
         Spacer(1, 4 * mm),
         para(t("report.note_legal", lang), st.note),
+        para(t("report.issuer", lang), st.note),
     ]
     footer = t("report.footer_id", lang, organisation_code=report.organisation_code,
                date=report.monitoring_date.isoformat())
@@ -111,21 +117,26 @@ def _comparison(report: OrganisationReport, lang: str) -> list[Flowable]:
     if not report.directions:
         return []
     st = styles()
-    region = report.region or t("report.compare.region_unknown", lang)
-    heads = [t("report.compare.direction", lang), t("report.compare.organisation", lang),
-             t("report.compare.region", lang, region=region), t("report.compare.country", lang)]
+    with_region = report.region is not None
+    heads = [t("report.compare.direction", lang), t("report.compare.organisation", lang)]
+    if with_region:
+        heads.append(t("report.compare.region", lang, region=report.region))
+    heads.append(t("report.compare.country", lang))
 
     def cell(value: float | None) -> str:
         return "—" if value is None else format_number(value, lang)
 
     data = [[para(h, st.cell_bold) for h in heads]] + [
         [para(_direction_label(d.direction, lang), st.cell), para(cell(d.organisation), st.cell),
-         para(cell(d.region), st.cell), para(cell(d.country), st.cell)]
+         *([para(cell(d.region), st.cell)] if with_region else []), para(cell(d.country), st.cell)]
         for d in report.directions]
-    table = Table(data, colWidths=[70 * mm, 34 * mm, 36 * mm, 34 * mm], hAlign="LEFT", repeatRows=1)
+    widths = [70 * mm, 34 * mm, 36 * mm, 34 * mm] if with_region else [70 * mm, 40 * mm, 40 * mm]
+    table = Table(data, colWidths=widths, hAlign="LEFT", repeatRows=1)
     table.setStyle(table_style(("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6"))))
-    return [para(t("report.compare.title", lang), st.heading), table, Spacer(1, 3 * mm),
+    notes = [para(t("report.compare.withheld", lang), st.note)] if any(
+        d.region is None and with_region or d.country is None for d in report.directions) else []
+    return [para(t("report.compare.title", lang), st.heading), table, *notes, Spacer(1, 3 * mm),
             _comparison_chart(report, lang, heads[1:])]
 
 
@@ -133,14 +144,14 @@ def _comparison_chart(report: OrganisationReport, lang: str, series_names: list[
     drawing = Drawing(CONTENT_WIDTH, 62 * mm)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 12 * mm, 14 * mm, CONTENT_WIDTH - 60 * mm, 44 * mm
-    chart.data = [[(getattr(d, attr) or 0.0) for d in report.directions]
-                  for attr in ("organisation", "region", "country")]
+    series = ("organisation", "region", "country") if report.region is not None else ("organisation", "country")
+    chart.data = [[(getattr(d, attr) or 0.0) for d in report.directions] for attr in series]
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
     chart.valueAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 6.5
     chart.categoryAxis.categoryNames = [_direction_label(d.direction, lang) for d in report.directions]
-    for i, colour in enumerate(("#2f6f9f", "#9fbfd6", "#c9c9c9")):
+    for i, colour in enumerate(("#2f6f9f", "#9fbfd6", "#c9c9c9")[:len(series)]):
         chart.bars[i].fillColor = colors.HexColor(colour)
         chart.bars[i].strokeColor = None
     drawing.add(chart)
@@ -172,10 +183,12 @@ def _percent(row: ReportRow) -> float | None:
 def _details(report: OrganisationReport, lang: str) -> Table:
     language = report.language_of_instruction
     language_text = t(f"language.{language}", lang) if language in ("kk", "ru", "en") else language
+    grade_key = f"public.grade.{report.grade}"
     return label_value_table([
         (t("report.organisation", lang), f"{report.organisation_code} — {report.organisation_name}"),
-        (t("report.test", lang), report.test_title),
-        (t("report.grade", lang), report.grade),
+        (t("report.test", lang), t("report.test_name", lang)
+         + (f", {report.year}" if report.year else "")),
+        (t("report.grade", lang), t(grade_key, lang) if grade_key in catalogue() else report.grade),
         (t("report.language", lang), language_text),
         (t("report.monitoring_date", lang), format_date(report.monitoring_date, lang)),
         (t("report.due_date", lang), format_date(report.due_date, lang)),
@@ -183,15 +196,21 @@ def _details(report: OrganisationReport, lang: str) -> Table:
     ], label_width=88 * mm)
 
 
+def exempt(row: ReportRow) -> bool:
+    return row.status == "absent" and row.absence_reason in EXEMPT_REASONS
+
+
 def _summary(rows: tuple[ReportRow, ...], lang: str) -> Table:
     scored = [r for r in rows if r.status == "scored"]
+    exempted = sum(exempt(r) for r in rows)
     percents = [p for p in (_percent(r) for r in scored) if p is not None]
     mean_score = sum(r.score or 0.0 for r in scored) / len(scored) if scored else None
     mean_percent = sum(percents) / len(percents) if percents else None
     dash = "—"
     return label_value_table([
         (t("report.summary.students", lang), str(len(rows))),
-        (t("report.summary.absent", lang), str(sum(r.status == "absent" for r in rows))),
+        (t("report.summary.absent", lang), str(sum(r.status == "absent" for r in rows) - exempted)),
+        (t("report.summary.exempt", lang), str(exempted)),
         (t("report.summary.voided", lang), str(sum(r.status == "voided" for r in rows))),
         (t("report.summary.scored", lang), str(len(scored))),
         (t("report.summary.mean_score", lang), dash if mean_score is None else format_number(mean_score, lang)),
@@ -202,7 +221,7 @@ def _summary(rows: tuple[ReportRow, ...], lang: str) -> Table:
 
 def _status_cell(row: ReportRow, lang: str) -> Paragraph:
     st = styles()
-    text = escape(t(f"status.{row.status}", lang))
+    text = escape(t("status.exempt" if exempt(row) else f"status.{row.status}", lang))
     reason = None
     if row.status == "absent" and row.absence_reason:
         reason = t(f"absence.{row.absence_reason}", lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from central_scorer.ingest.bundles import IngestRefused, ingest
-from central_scorer.reports.organisation import organisation_results, write_report
+from central_scorer.reports.organisation import organisation_results, report_pdf
 from common.storage.central_models import ReceivedBundle, Response, Result
 from common.storage.room_models import Attempt
 from proctor_console import sealing
@@ -33,9 +34,10 @@ def test_centre_rescores_voids_and_reports(day, tmp_path):
     assert results[day.credentials[1]["individual_code"]]["void_reason"] == "confiscation"
     assert results[day.credentials[0]["individual_code"]]["absence_reason"] == "competition"
 
-    pdf = write_report(centre, "100200", "ru", "Тест мектебі")
-    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert day.credentials[2]["individual_code"] in text and "Тест мектебі" in text
+    year = next(iter(results.values()))["year"]
+    pdf = report_pdf(centre, "100200", year, "4", "ru")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert day.credentials[2]["individual_code"] in text and "Комплексное тестирование" in text
 
 
 def test_the_centre_never_trusts_the_rooms_score(day):
