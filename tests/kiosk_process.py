@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from common.storage.room_models import Answer
-from exam_client.engine import KioskConfig, KioskEngine
+from exam_client.engine.kiosk import KioskConfig, KioskEngine
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,7 @@ import pytest
 from common.i18n import t
 from common.protocol import API
 from disk_faults import fill, integrity, set_read_only, tmpfs
-from exam_client.engine import KioskConfig, KioskEngine
+from exam_client.engine.kiosk import KioskConfig, KioskEngine
 from kiosk_process import stored
 from tests.conftest import configure_room
 

@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exam_client import journal as journal_mod
-from exam_client.journal import (
+from exam_client.engine import journal as journal_mod
+from exam_client.engine.journal import (
     AnswerJournal,
     JournalCorrupt,
     JournalEntry,
@@ -266,7 +266,7 @@ def test_short_write_rolls_back_and_can_retry(tmp_path: Path,
 CHILD = r"""
 import sys
 from pathlib import Path
-from exam_client.journal import AnswerJournal
+from exam_client.engine.journal import AnswerJournal
 
 def answer(n):
     if n % 4 == 0:

@@ -22,11 +22,11 @@ from common.crypto import passwords
 from common.demo.roster import demo_roster_csv
 from common.domain.exam import content_from_dict, latest_answers, score_attempt
 from common.storage.room_models import Answer, Attempt, AuditEntry, SurveyReceipt, SurveyResponse
-from exam_client.app import KioskWindow
-from exam_client.controller import KioskController
-from exam_client.engine import KioskConfig, KioskEngine
-from exam_client.models import KioskModel, Link, Phase
-from exam_client.sample_exam import sample_content
+from exam_client.ui.app import KioskWindow
+from exam_client.ui.controller import KioskController
+from exam_client.engine.kiosk import KioskConfig, KioskEngine
+from exam_client.ui.models import KioskModel, Link, Phase
+from exam_client.ui.sample_exam import sample_content
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),

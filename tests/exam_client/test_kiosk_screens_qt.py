@@ -18,12 +18,12 @@ from common.crypto import passwords
 from common.domain.exam import ItemType
 from common.i18n import LANGUAGES
 from exam_client import cli
-from exam_client.app import KioskGuard, KioskWindow, report_window_geometry
-from exam_client.controller import KioskController
-from exam_client.engine import KioskConfig, KioskEngine
-from exam_client.item_widgets import registered_types, widget_for
-from exam_client.item_widgets.unsupported import UnsupportedItemWidget
-from exam_client.models import (
+from exam_client.ui.app import KioskGuard, KioskWindow, report_window_geometry
+from exam_client.ui.controller import KioskController
+from exam_client.engine.kiosk import KioskConfig, KioskEngine
+from exam_client.ui.item_widgets import registered_types, widget_for
+from exam_client.ui.item_widgets.unsupported import UnsupportedItemWidget
+from exam_client.ui.models import (
     KioskModel,
     Link,
     Phase,
@@ -33,11 +33,11 @@ from exam_client.models import (
     warning_level,
 )
 from common.qt_refcount import needed
-from exam_client.references.periodic import ELEMENTS
-from exam_client.references.solubility import ANIONS, CATIONS, SOLUBILITY
-from exam_client.sample_exam import sample_content, sample_student
-from exam_client.screenshots import render_screenshots, scenes
-from exam_client.views.style import FONTS_DIR, WINDOW_SIZE
+from exam_client.ui.references.periodic import ELEMENTS
+from exam_client.ui.references.solubility import ANIONS, CATIONS, SOLUBILITY
+from exam_client.ui.sample_exam import sample_content, sample_student
+from exam_client.ui.screenshots import render_screenshots, scenes
+from exam_client.ui.views.style import FONTS_DIR, WINDOW_SIZE
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -376,7 +376,7 @@ def test_screenshots_in_three_languages(qapp, tmp_path, monkeypatch, capsys) -> 
     # The command draws every scene (the 40 % test above sets each of them up); here a few.
     chosen = {"login", "item-matching", "review"}
     real = render_screenshots
-    monkeypatch.setattr("exam_client.screenshots.render_screenshots",
+    monkeypatch.setattr("exam_client.ui.screenshots.render_screenshots",
                         lambda out, only=None: real(out, only=chosen))
     assert cli.main(["--screenshots", str(tmp_path)]) == 0
     printed = capsys.readouterr().out.split()

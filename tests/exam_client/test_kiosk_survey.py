@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 
 from common.crypto.tls import pinned_context
 from common.storage.room_models import SurveyReceipt, SurveyResponse
-from exam_client.engine import KioskConfig, KioskEngine, KioskError
+from exam_client.engine.kiosk import KioskConfig, KioskEngine, KioskError
 
 
 @pytest.fixture

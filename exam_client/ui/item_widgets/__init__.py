@@ -21,7 +21,7 @@ from typing import Any, Callable, ClassVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from exam_client.views.style import label, vbox
+from exam_client.ui.views.style import label, vbox
 
 _REGISTRY: dict[str, type["ItemWidget"]] = {}
 
@@ -60,7 +60,7 @@ class ItemWidget(QWidget):
         self.layout_.addWidget(prompt)
         self.prompt_label = prompt
         if self.item.get("image"):
-            from exam_client.views.context_view import picture_widget
+            from exam_client.ui.views.context_view import picture_widget
 
             self.layout_.addWidget(picture_widget(self.item["image"], self.lang))
 
@@ -106,7 +106,7 @@ def registered_types() -> tuple[str, ...]:
 def widget_for(item: dict[str, Any], lang: str, parent: QWidget | None = None) -> ItemWidget:
     """The widget for `item`; `UnsupportedItemWidget` for an unknown type or unreadable data."""
     _load_builtin()
-    from exam_client.item_widgets.unsupported import UnsupportedItemWidget
+    from exam_client.ui.item_widgets.unsupported import UnsupportedItemWidget
 
     cls = _REGISTRY.get(str(item.get("type")))
     if cls is None:
@@ -129,4 +129,4 @@ def _load_builtin() -> None:
     if _loaded:
         return
     _loaded = True
-    from exam_client.item_widgets import choice, gaps, matching, numeric, ordering, unsupported  # noqa: F401
+    from exam_client.ui.item_widgets import choice, gaps, matching, numeric, ordering, unsupported  # noqa: F401

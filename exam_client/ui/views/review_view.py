@@ -7,10 +7,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QWidget
 
 from common.i18n import t
-from exam_client.models import KioskModel
-from exam_client.views.base import ScreenView
-from exam_client.views.flow_layout import FlowLayout
-from exam_client.views.style import FLAG_GLYPH, SAVED_GLYPH, WARN_GLYPH, button, hbox, label, set_prop, vbox
+from exam_client.ui.models import KioskModel
+from exam_client.ui.views.base import ScreenView
+from exam_client.ui.views.flow_layout import FlowLayout
+from exam_client.ui.views.style import FLAG_GLYPH, SAVED_GLYPH, WARN_GLYPH, button, hbox, label, set_prop, vbox
 
 
 class ReviewView(ScreenView):

@@ -15,11 +15,11 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from common.i18n import t
-from exam_client.item_widgets import ItemWidget, register
-from exam_client.item_widgets.matching import choice_box, select
-from exam_client.item_widgets.numeric import NUMBER_PATTERN, AnswerLine
-from exam_client.views.flow_layout import FlowLayout
-from exam_client.views.style import label, set_prop
+from exam_client.ui.item_widgets import ItemWidget, register
+from exam_client.ui.item_widgets.matching import choice_box, select
+from exam_client.ui.item_widgets.numeric import NUMBER_PATTERN, AnswerLine
+from exam_client.ui.views.flow_layout import FlowLayout
+from exam_client.ui.views.style import label, set_prop
 
 
 class _GapText(ItemWidget):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 
 from common.i18n import t
-from exam_client.models import KioskModel
-from exam_client.views.base import ScreenView
-from exam_client.views.style import button, label
+from exam_client.ui.models import KioskModel
+from exam_client.ui.views.base import ScreenView
+from exam_client.ui.views.style import button, label
 
 
 def _points(value: float | None) -> str:

@@ -24,9 +24,9 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from common.crypto import passwords
 from common.crypto.tls import CertificatePinMismatch
-from exam_client.engine import KioskEngine, KioskError, Offline, Removed, Sitting
-from exam_client.journal import JournalError
-from exam_client.models import KioskModel, Link, Phase
+from exam_client.engine.kiosk import KioskEngine, KioskError, Offline, Removed, Sitting
+from exam_client.engine.journal import JournalError
+from exam_client.ui.models import KioskModel, Link, Phase
 
 SYNC_MS = 1500     # replicate + the server's clock, like a heartbeat (1–2 s)
 CLOCK_MS = 250     # the timer on the screen

@@ -26,7 +26,7 @@ import httpx
 from common.crypto.tls import pinned_context
 from common.durable import write_durably
 from common.protocol import API
-from exam_client.journal import AnswerJournal, JournalEntry
+from exam_client.engine.journal import AnswerJournal, JournalEntry
 
 REPLICATE_BATCH = 200
 JOURNAL_GLOB = "journal-*.cbtj"
@@ -48,7 +48,7 @@ def build_hash() -> str:
     if frozen_info() is not None:
         return str(frozen_info()["build_hash"])
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # the repository: exam_client/engine/kiosk.py
     for package in ("exam_client", "common"):
         for path in sorted((root / package).rglob("*.py")):
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())

@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLineEdit
 
 from common.i18n import t
-from exam_client.models import KioskModel, Phase
-from exam_client.views.base import ScreenView
-from exam_client.views.style import WARN_GLYPH, button, hbox, label
+from exam_client.ui.models import KioskModel, Phase
+from exam_client.ui.views.base import ScreenView
+from exam_client.ui.views.style import WARN_GLYPH, button, hbox, label
 
 
 class LoginView(ScreenView):

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from common.i18n import t
-from exam_client.references.periodic import ELEMENTS, Element
-from exam_client.references.solubility import ANIONS, CATIONS, SOLUBILITY
-from exam_client.views.style import button, hbox, label, set_prop, vbox
+from exam_client.ui.references.periodic import ELEMENTS, Element
+from exam_client.ui.references.solubility import ANIONS, CATIONS, SOLUBILITY
+from exam_client.ui.views.style import button, hbox, label, set_prop, vbox
 
 INK = QColor("#1a1a1a")
 BLOCK_FILLS = {"s": "#ffd9d9", "p": "#fff3c4", "d": "#d6e8ff", "f": "#dff5dc"}

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtWidgets import QFrame, QWidget
 
 from common.i18n import t
-from exam_client.item_widgets import ItemWidget
-from exam_client.views.style import WARN_GLYPH, label, vbox
+from exam_client.ui.item_widgets import ItemWidget
+from exam_client.ui.views.style import WARN_GLYPH, label, vbox
 
 
 class UnsupportedItemWidget(ItemWidget):

@@ -14,9 +14,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QWidget
 
 from common.i18n import t
-from exam_client.models import KioskModel
-from exam_client.views.base import ScreenView
-from exam_client.views.style import WARN_GLYPH, OptionCard, button, hbox, label, vbox
+from exam_client.ui.models import KioskModel
+from exam_client.ui.views.base import ScreenView
+from exam_client.ui.views.style import WARN_GLYPH, OptionCard, button, hbox, label, vbox
 
 
 class QuestionBox(QFrame):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from exam_client.models import KioskModel
-from exam_client.views.style import hbox, vbox
+from exam_client.ui.models import KioskModel
+from exam_client.ui.views.style import hbox, vbox
 
 COLUMN_WIDTH = 980  # a line of text a child can follow; the rest of a wide screen stays calm
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from common.i18n import t
-from exam_client.views.style import WARN_GLYPH, label, vbox
+from exam_client.ui.views.style import WARN_GLYPH, label, vbox
 
 
 def _text_of(value: Any) -> str:

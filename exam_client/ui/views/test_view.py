@@ -21,12 +21,12 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QStackedWidget, QWidget
 
 from common.i18n import t
-from exam_client.item_widgets import ItemWidget, widget_for
-from exam_client.models import ItemRef, KioskModel, Link, Page, SaveState, format_clock
-from exam_client.references.references_view import ReferencesView
-from exam_client.views.context_view import ContextView
-from exam_client.views.flow_layout import FlowLayout
-from exam_client.views.style import (
+from exam_client.ui.item_widgets import ItemWidget, widget_for
+from exam_client.ui.models import ItemRef, KioskModel, Link, Page, SaveState, format_clock
+from exam_client.ui.references.references_view import ReferencesView
+from exam_client.ui.views.context_view import ContextView
+from exam_client.ui.views.flow_layout import FlowLayout
+from exam_client.ui.views.style import (
     CLOCK_GLYPH,
     FLAG_GLYPH,
     OFFLINE_GLYPH,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from common.i18n import t
-from exam_client.models import KioskModel, Link, Phase
-from exam_client.views.base import ScreenView
-from exam_client.views.style import OFFLINE_GLYPH, label, set_prop
+from exam_client.ui.models import KioskModel, Link, Phase
+from exam_client.ui.views.base import ScreenView
+from exam_client.ui.views.style import OFFLINE_GLYPH, label, set_prop
 
 # phase -> (title key, text key)
 TEXTS = {

@@ -26,18 +26,18 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
-from exam_client.models import KioskModel, Phase
-from exam_client.views.connect_view import ConnectView
-from exam_client.views.instructions_view import InstructionsView
-from exam_client.views.login_view import LoginView
-from exam_client.views.message_view import MessageView
-from exam_client.views.proctor_view import ProctorView
-from exam_client.views.result_view import ResultView
-from exam_client.views.review_view import ReviewView
-from exam_client.views.style import WINDOW_SIZE, load_fonts, stylesheet, vbox
-from exam_client.views.survey_view import SurveyView
-from exam_client.views.test_view import TestView
-from exam_client.views.waiting_view import WaitingView
+from exam_client.ui.models import KioskModel, Phase
+from exam_client.ui.views.connect_view import ConnectView
+from exam_client.ui.views.instructions_view import InstructionsView
+from exam_client.ui.views.login_view import LoginView
+from exam_client.ui.views.message_view import MessageView
+from exam_client.ui.views.proctor_view import ProctorView
+from exam_client.ui.views.result_view import ResultView
+from exam_client.ui.views.review_view import ReviewView
+from exam_client.ui.views.style import WINDOW_SIZE, load_fonts, stylesheet, vbox
+from exam_client.ui.views.survey_view import SurveyView
+from exam_client.ui.views.test_view import TestView
+from exam_client.ui.views.waiting_view import WaitingView
 
 PROCTOR_KEYS = "Ctrl+Alt+Shift+Q"
 
@@ -211,8 +211,8 @@ def application() -> QApplication:
 
 def run_kiosk(config: Any, kiosk_mode: bool = True) -> int:
     """Open the kiosk on this PC's screen and run it until the representative closes it."""
-    from exam_client.controller import KioskController
-    from exam_client.engine import KioskEngine
+    from exam_client.ui.controller import KioskController
+    from exam_client.engine.kiosk import KioskEngine
 
     app = application()
     guard = KioskGuard(app)

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 
 from common.i18n import t
-from exam_client.item_widgets import ItemWidget, register
-from exam_client.views.style import LETTERS, OptionCard, set_prop
+from exam_client.ui.item_widgets import ItemWidget, register
+from exam_client.ui.views.style import LETTERS, OptionCard, set_prop
 
 
 class _ChoiceWidget(ItemWidget):

@@ -27,8 +27,8 @@ def _survey_questions() -> list[dict]:
 
 def scenes() -> list[tuple[str, Callable]]:
     """(name, set-up) pairs; each set-up puts the model (and window) into one screen's state."""
-    from exam_client.models import Link, Phase
-    from exam_client.sample_exam import sample_content, sample_student
+    from exam_client.ui.models import Link, Phase
+    from exam_client.ui.sample_exam import sample_content, sample_student
 
     def sitting(model, lang, page=0, answers=None, flags=(), remaining=63 * 60 + 21):
         model.load_exam(sample_content(lang), sample_student(lang), answers or {}, set(flags), page)
@@ -157,9 +157,9 @@ def scenes() -> list[tuple[str, Callable]]:
 def render_screenshots(out_dir: Path, only: set[str] | None = None) -> list[Path]:
     """Draw every scene in every language; return the PNGs written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from exam_client.app import KioskWindow, application
-    from exam_client.models import KioskModel
-    from exam_client.views.style import WINDOW_SIZE
+    from exam_client.ui.app import KioskWindow, application
+    from exam_client.ui.models import KioskModel
+    from exam_client.ui.views.style import WINDOW_SIZE
 
     app = application()
     out_dir.mkdir(parents=True, exist_ok=True)

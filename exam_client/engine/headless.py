@@ -13,7 +13,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from exam_client.engine import KioskEngine, KioskError, Offline, Removed, Sitting
+from exam_client.engine.kiosk import KioskEngine, KioskError, Offline, Removed, Sitting
 
 
 def emit(out: TextIO, event: str, **fields: Any) -> None:

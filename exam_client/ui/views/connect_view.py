@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 
 from common.i18n import LANGUAGES, t
-from exam_client.models import KioskModel, Link
-from exam_client.views.base import ScreenView
-from exam_client.views.style import WARN_GLYPH, button, hbox, label, set_prop
+from exam_client.ui.models import KioskModel, Link
+from exam_client.ui.views.base import ScreenView
+from exam_client.ui.views.style import WARN_GLYPH, button, hbox, label, set_prop
 
 
 class ConnectView(ScreenView):

@@ -266,7 +266,7 @@ class OptionCard(QAbstractButton):
         layout.setSpacing(14)
         layout.addWidget(self.letter_label, 0, Qt.AlignmentFlag.AlignTop)
         if picture:
-            from exam_client.views.context_view import picture_widget
+            from exam_client.ui.views.context_view import picture_widget
 
             body = QVBoxLayout()
             body.addWidget(picture_widget(picture, lang, max_width=320))
