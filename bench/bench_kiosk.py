@@ -138,7 +138,7 @@ def _probe(args: argparse.Namespace) -> int:
     deadline.start(int(args.timeout * 1000))
 
     from exam_client.ui.app import run_kiosk
-    from exam_client.engine.kiosk import KioskConfig
+    from exam_client.engine.config import KioskConfig
 
     code = run_kiosk(KioskConfig.load(Path(args.config)), kiosk_mode=True)
     state["rss"].append(_vm("VmRSS"))

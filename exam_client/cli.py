@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.config is None:
         parser.error("--config is needed (or --screenshots DIR)")
 
-    from exam_client.engine.kiosk import KioskConfig, KioskEngine
+    from exam_client.engine.config import KioskConfig
+    from exam_client.engine.kiosk import KioskEngine
 
     try:
         config = KioskConfig.load(args.config)

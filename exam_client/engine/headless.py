@@ -13,7 +13,9 @@ import sys
 import time
 from typing import Any, TextIO
 
-from exam_client.engine.kiosk import KioskEngine, KioskError, Offline, Removed, Sitting
+from exam_client.engine.kiosk import KioskEngine
+from exam_client.engine.link import KioskError, Offline, Removed
+from exam_client.engine.sitting import Sitting
 
 
 def emit(out: TextIO, event: str, **fields: Any) -> None:

@@ -24,8 +24,10 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from common.crypto import passwords
 from common.crypto.tls import CertificatePinMismatch
-from exam_client.engine.kiosk import KioskEngine, KioskError, Offline, Removed, Sitting
-from exam_client.engine.journal import JournalError
+from exam_client.engine.kiosk import KioskEngine
+from exam_client.engine.link import KioskError, Offline, Removed
+from exam_client.engine.sitting import Sitting
+from exam_client.engine.journal_format import JournalError
 from exam_client.ui.models import KioskModel, Link, Phase
 
 SYNC_MS = 1500     # replicate + the server's clock, like a heartbeat (1–2 s)

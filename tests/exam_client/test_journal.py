@@ -19,8 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exam_client.engine import journal as journal_mod
-from exam_client.engine.journal import (
-    AnswerJournal,
+from exam_client.engine import journal_format
+from exam_client.engine.journal import AnswerJournal
+from exam_client.engine.journal_format import (
     JournalCorrupt,
     JournalEntry,
     JournalError,
@@ -584,5 +585,5 @@ def test_counter_mode_view_matches_gcm() -> None:
     nonce = os.urandom(12)
     plain = b'{"answer":"' + b"x" * 100 + b'"}'
     ct = AESGCM(KEY).encrypt(nonce, plain, b"aad")
-    assert journal_mod._ctr_decrypt(KEY, nonce, ct[:-16]) == plain
-    assert journal_mod._ctr_decrypt(KEY, nonce, ct[:37]) == plain[:37]
+    assert journal_format._ctr_decrypt(KEY, nonce, ct[:-16]) == plain
+    assert journal_format._ctr_decrypt(KEY, nonce, ct[:37]) == plain[:37]

@@ -20,7 +20,8 @@ from common.i18n import LANGUAGES
 from exam_client import cli
 from exam_client.ui.app import KioskGuard, KioskWindow, report_window_geometry
 from exam_client.ui.controller import KioskController
-from exam_client.engine.kiosk import KioskConfig, KioskEngine
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
 from exam_client.ui.item_widgets import registered_types, widget_for
 from exam_client.ui.item_widgets.unsupported import UnsupportedItemWidget
 from exam_client.ui.models import (

@@ -11,7 +11,7 @@ import pytest
 from common import kiosk_config as kc
 from common.crypto.signing import SigningKey
 from common.documents.slips import Connection, connection_payload
-from exam_client.engine.kiosk import KioskConfig
+from exam_client.engine.config import KioskConfig
 
 FP = "ab" * 32
 

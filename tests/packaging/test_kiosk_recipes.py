@@ -18,7 +18,7 @@ import pytest
 
 from common import kiosk_config as kc
 from common.build_info import write_build_info
-from exam_client.engine.kiosk import KioskConfig
+from exam_client.engine.config import KioskConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
