@@ -8,8 +8,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from common import __version__
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="exam-client", description=__doc__)

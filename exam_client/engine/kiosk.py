@@ -20,7 +20,7 @@ from typing import Any
 
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.journal import AnswerJournal
-from exam_client.engine.link import KioskError, RoomLink
+from exam_client.engine.link import KioskError, Offline, Removed, RoomLink
 from exam_client.engine.sitting import FINISHED_SUFFIX, Sitting
 
 JOURNAL_GLOB = "journal-*.cbtj"
@@ -45,6 +45,9 @@ def build_hash() -> str:
 
 
 class KioskEngine:
+    """This PC's kiosk without a screen: the room's status, registration and heartbeats, the
+    interrupted sittings on this disk, and the login that opens a `Sitting`."""
+
     def __init__(self, config: KioskConfig):
         self.config = config
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -81,6 +84,27 @@ class KioskEngine:
                 "kiosk_locked": os.environ.get("CBT_KIOSK_LOCKED") == "1",
                 "section": section, "journal_seq": journal_seq, "hand_raised": hand_raised}
         return self.link.call("POST", "/kiosk/register" if register else "/kiosk/heartbeat", body)
+
+    def heartbeat(self, sitting: Sitting, screen: str, *, section: str | None, journal_seq: int,
+                  hand_raised: bool) -> dict[str, Any]:
+        """One beat of a sitting: report the kiosk, take the server's clock, the deadline and the
+        seat's lock, then send what the server lacks (unless the seat is locked).
+
+        Returns the attempt's state. Raises `Removed` when the representative ended the sitting
+        and `Offline` when the answers could not be sent (they wait in the journal).
+        """
+        try:
+            self.report(screen, section=section, journal_seq=journal_seq, hand_raised=hand_raised)
+        except Removed:
+            raise
+        except KioskError:
+            pass  # a refused report does not stop the answers
+        state = sitting.reconcile()
+        if not state.get("locked") and sitting.replicate() is None:
+            if sitting.room_disk:  # reachable, but its disk refuses: the answers wait on this PC
+                raise Offline(f"the room server cannot store answers now ({sitting.room_disk})")
+            raise Offline("the room server did not answer")
+        return state
 
     def interrupted_attempts(self) -> list[str]:
         """Attempts whose journal is on this PC but whose sitting never ended (a crash, a power

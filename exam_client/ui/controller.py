@@ -7,86 +7,41 @@ Two rules shape it:
   the GUI thread: it is a local write of a few milliseconds, and doing it inline means no click
   can overtake another.
 * **The network never blocks the screen.** Every call to the room server (status, login,
-  replication, the clock, submit, survey) runs on one background thread, in order, through the
-  engine — the only door to the room server. Its results come back as a Qt signal. A dead network
+  replication, the clock, submit, survey) runs on one background thread (`NetworkWorker`), in
+  order, through the engine — the only door to the room server. Its results come back as a Qt
+  signal. A dead network
   shows a discreet indicator; the test goes on from the journal and catches up on reconnect.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from common.crypto import passwords
 from common.crypto.tls import CertificatePinMismatch
+from exam_client.engine.journal_format import JournalError
 from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import KioskError, Offline, Removed
 from exam_client.engine.sitting import Sitting
-from exam_client.engine.journal_format import JournalError
+from exam_client.ui.login_flow import LoginFlow
 from exam_client.ui.models import KioskModel, Link, Phase
+from exam_client.ui.network_worker import NetworkWorker
+from exam_client.ui.proctor_flow import ProctorFlow
+from exam_client.ui.room_presence import RoomPresence, screen_size
+from exam_client.ui.survey_flow import SurveyFlow
 
 SYNC_MS = 1500     # replicate + the server's clock, like a heartbeat (1–2 s)
 CLOCK_MS = 250     # the timer on the screen
 RETRY_MS = 2000    # login while the room is not open, status, submit while offline
-LOGIN_ERRORS = {"unauthorized", "locked_out", "workstation_locked_out", "not_admitted", "wrong_seat",
-                "attempt_closed", "seat_locked", "attempt_voided", "room_not_open", "kiosk_disk"}
-
-
-class NetworkWorker(QObject):
-    """One background thread for every call to the room server, one call at a time.
-
-    `run(job, fn)` queues `fn`; `finished(job, result, error)` arrives on the GUI thread. A job
-    already queued under the same name is not queued twice (`coalesce`), so a slow server never
-    collects a pile of heartbeats.
-
-    Signals:
-        finished(str, object, object): the job's name, its result, the exception it raised.
-    """
-
-    finished = Signal(str, object, object)
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="room-link")
-        self._queued: set[str] = set()
-        self._lock = threading.Lock()
-        self._closed = False
-
-    def run(self, job: str, fn: Callable[[], Any], coalesce: bool = True) -> bool:
-        with self._lock:
-            if self._closed or (coalesce and job in self._queued):
-                return False
-            self._queued.add(job)
-        self._pool.submit(self._call, job, fn)
-        return True
-
-    def queued(self, job: str) -> bool:
-        with self._lock:
-            return job in self._queued
-
-    def _call(self, job: str, fn: Callable[[], Any]) -> None:
-        with self._lock:
-            self._queued.discard(job)
-        try:
-            result, error = fn(), None
-        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which decides
-            result, error = None, exc
-        if not self._closed:
-            self.finished.emit(job, result, error)
-
-    def shutdown(self) -> None:
-        with self._lock:
-            self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class KioskController(QObject):
-    """Wires the window's screens to the model and the engine.
+    """Wires the window's screens to the model and the engine; owns the sitting from login to
+    result. The room's status and this kiosk's presence before a login (`RoomPresence`), the
+    screens before the test (`LoginFlow`), the survey (`SurveyFlow`) and the proctor's panel
+    (`ProctorFlow`) are its parts; all share its network worker and its retry timer.
 
     Signals:
         saved(str, int): an answer is on disk (item id, journal seq).
@@ -108,10 +63,7 @@ class KioskController(QObject):
         self.window = window
         self.worker = NetworkWorker(self)
         self.sitting: Sitting | None = None
-        self._credentials: tuple[str, str] | None = None
-        self._instructions_read = False
         self._submitting = False
-        self._phase_before_proctor = Phase.CONNECTING
         self._clock = QTimer(self)
         self._clock.setInterval(CLOCK_MS)
         self._sync = QTimer(self)
@@ -120,11 +72,17 @@ class KioskController(QObject):
         self._retry.setSingleShot(True)
         self._retry.setInterval(retry_ms)
         self._retry_job: Callable[[], None] | None = None
-        # Before a login the kiosk still reports itself (readiness), less often.
-        self._presence = QTimer(self)
-        self._presence.setInterval(sync_ms * 3)
-        self._registered = False
         self._phase_before_away = Phase.TEST
+        # Before a login the kiosk still reports itself (readiness), less often.
+        self.presence = RoomPresence(engine, model, window, self.worker, self._later,
+                                     in_sitting=lambda: self.sitting is not None,
+                                     interval_ms=sync_ms * 3, parent=self)
+        # The screens before the test, the survey after it, and the proctor's panel.
+        self.login_flow = LoginFlow(engine, model, window, self.worker, self._later,
+                                    in_sitting=lambda: self.sitting is not None, parent=self)
+        self.survey_flow = SurveyFlow(model, window, self.worker, self._later,
+                                      lambda: self.sitting, parent=self)
+        self.proctor_flow = ProctorFlow(engine.config, model, window, parent=self)
         self._connect()
 
     # --- wiring (the one place where signals meet slots) -----------------------------------------
@@ -134,14 +92,9 @@ class KioskController(QObject):
         self.worker.finished.connect(self._finished)
         self._clock.timeout.connect(self._tick)
         self._sync.timeout.connect(self.sync_now)
-        self._presence.timeout.connect(self._report_presence)
         self._retry.timeout.connect(self._retry_now)
-        w.connect_view.language_chosen.connect(self.model.set_language)
-        w.connect_view.continue_requested.connect(self._to_login)
-        w.login_view.login_requested.connect(self._login_requested)
-        w.login_view.back_requested.connect(lambda: self.model.set_phase(Phase.CONNECTING))
-        w.instructions_view.ready.connect(self._ready)
-        w.instructions_view.back_requested.connect(lambda: self.model.set_phase(Phase.LOGIN))
+        self.login_flow.signed_in.connect(self._begin)
+        self.proctor_flow.incident.connect(self.incident)
         t = w.test_view
         t.answer_given.connect(self.give_answer)
         t.flag_toggled.connect(self._flag)
@@ -155,15 +108,6 @@ class KioskController(QObject):
         r.back_requested.connect(lambda: self.model.set_phase(Phase.TEST))
         r.item_chosen.connect(self._review_item)
         r.submit_confirmed.connect(lambda: self.submit("student"))
-        w.result_view.continue_requested.connect(self._to_survey)
-        s = w.survey_view
-        s.answered.connect(self.model.set_survey_answer)
-        s.send_requested.connect(self._send_survey)
-        s.skip_requested.connect(lambda: self.model.set_phase(Phase.DONE))
-        w.proctor_view.code_entered.connect(self._proctor_code)
-        w.proctor_view.back_requested.connect(lambda: self.model.set_phase(self._phase_before_proctor))
-        w.proctor_requested.connect(self._proctor_panel)
-        w.incident.connect(self.report_incident)
 
     # --- start and stop ---------------------------------------------------------------------------
 
@@ -172,104 +116,19 @@ class KioskController(QObject):
         interrupted = self.engine.interrupted_attempts()
         self.model.interrupted = bool(interrupted)
         self.model.set_phase(Phase.LOCKED if interrupted else Phase.CONNECTING)
-        self._ask_status()
-        self._presence.start()
+        self.presence.start()
 
     def shutdown(self) -> None:
-        for timer in (self._clock, self._sync, self._retry, self._presence):
+        for timer in (self._clock, self._sync, self._retry):
             timer.stop()
+        self.presence.stop()
         self.worker.shutdown()
         if self.sitting is not None:
             self.sitting.close()
             self.sitting = None
         self.engine.close()
 
-    # --- the room server's status -----------------------------------------------------------------
-
-    def _ask_status(self) -> None:
-        self.worker.run("status", self.engine.room_status)
-
-    def _status(self, result: dict[str, Any] | None, error: BaseException | None) -> None:
-        if error is None:
-            self.model.set_room(result or {}, Link.ONLINE)
-            self._report_presence()
-            return
-        link = Link.UNTRUSTED if isinstance(error, CertificatePinMismatch) else Link.OFFLINE
-        self.model.set_room(self.model.room, link)
-        self._later(self._ask_status)
-
-    def screen_size(self) -> str:
-        screen = self.window.screen()
-        size = screen.size() if screen is not None else None
-        width, height = (size.width(), size.height()) if size is not None else (0, 0)
-        return f"{max(width, 100)}x{max(height, 100)}"
-
-    def _report_presence(self) -> None:
-        """Register this workstation, then keep saying it is here, until a sitting begins."""
-        if self.sitting is not None or self.model.link is not Link.ONLINE:
-            return
-        register, screen = not self._registered, self.screen_size()
-        self.worker.run("presence", lambda: self.engine.report(screen, register=register))
-
-    # --- login -----------------------------------------------------------------------------------
-
-    def _to_login(self) -> None:
-        if self.model.link is Link.ONLINE:
-            self.model.set_login(False, None)
-            self.model.set_phase(Phase.LOGIN)
-
-    def _login_requested(self, login: str, password: str) -> None:
-        if self.model.login_busy:
-            return
-        self._credentials = (login, password)
-        if self.model.phase is Phase.LOCKED:
-            self._try_login()  # an interrupted sitting resumes straight away
-        elif self._instructions_read:
-            self.model.set_phase(Phase.WAITING)
-            self._try_login()
-        else:
-            self.model.set_login(False, None)
-            self.model.set_phase(Phase.INSTRUCTIONS)
-
-    def _ready(self) -> None:
-        if self._credentials is None:
-            self.model.set_phase(Phase.LOGIN)
-            return
-        self._instructions_read = True
-        self.model.set_phase(Phase.WAITING)
-        self._try_login()
-
-    def _try_login(self) -> None:
-        if self._credentials is None or self.sitting is not None:
-            return
-        login, password = self._credentials
-        self.model.set_login(True, self.model.login_error)
-        self.worker.run("login", lambda: self.engine.login(login, password))
-
-    def _login(self, sitting: Sitting | None, error: BaseException | None) -> None:
-        model = self.model
-        if error is None and sitting is not None:
-            model.set_login(False, None)
-            self._credentials = None
-            self.window.login_view.clear_password()
-            self._begin(sitting)
-            return
-        if isinstance(error, Offline) or (isinstance(error, KioskError)
-                                          and error.code == "room_not_open"):
-            model.set_link(Link.OFFLINE if isinstance(error, Offline) else Link.ONLINE)
-            model.set_login(True, None)
-            self._later(self._try_login)  # the room opens by itself; keep asking
-            return
-        if isinstance(error, CertificatePinMismatch):
-            code = "untrusted"
-        elif isinstance(error, KioskError):
-            code = error.code if error.code in LOGIN_ERRORS else "refused"
-        else:
-            code = "refused"
-        model.set_login(False, f"kiosk.error.{code}")
-        self.window.login_view.clear_password()
-        if model.phase is not Phase.LOCKED:
-            model.set_phase(Phase.LOGIN)
+    # --- the sitting begins ---------------------------------------------------------------------
 
     def _begin(self, sitting: Sitting) -> None:
         self.sitting = sitting
@@ -280,7 +139,7 @@ class KioskController(QObject):
         self.model.set_link(Link.ONLINE if sitting.online else Link.OFFLINE, sitting.pending)
         self.model.set_clock(sitting.remaining_seconds())
         self.model.set_phase(Phase.TEST)
-        self._presence.stop()
+        self.presence.stop()
         self._clock.start()
         self._sync.start()
         self.sync_now()
@@ -359,9 +218,9 @@ class KioskController(QObject):
         if sitting is None or sitting.result is not None:
             return
         page = self.model.page
-        report = {"screen": self.screen_size(), "section": page.section.get("id") if page else None,
+        report = {"screen": screen_size(self.window), "section": page.section.get("id") if page else None,
                   "journal_seq": sitting.journal.last_seq, "hand_raised": self.model.hand_raised}
-        self.worker.run("sync", lambda: _sync(self.engine, sitting, report))
+        self.worker.run("sync", lambda: self.engine.heartbeat(sitting, **report))
 
     def _hand(self, raised: bool) -> None:
         self.model.set_hand(raised)
@@ -446,84 +305,21 @@ class KioskController(QObject):
         self._submitting = True
         self.model.set_phase(Phase.REMOVED)
 
-    # --- the survey -------------------------------------------------------------------------------
-
-    def _to_survey(self) -> None:
-        sitting = self.sitting
-        if sitting is None or self.model.phase is not Phase.RESULT:
-            return
-        self.model.set_survey("loading")
-        self.model.set_phase(Phase.SURVEY)
-        self.worker.run("survey_questions", sitting.survey_questions)
-
-    def _send_survey(self) -> None:
-        sitting = self.sitting
-        if sitting is None or self.model.survey_state not in ("ready", "failed"):
-            return
-        answers = {q["id"]: self.model.survey_answers.get(q["id"])
-                   for q in self.model.survey_questions}
-        self.model.set_survey("sending")
-        self.worker.run("survey_send", lambda: sitting.send_survey(answers))
-
-    def _survey(self, job: str, result: Any, error: BaseException | None) -> None:
-        if job == "survey_questions":
-            if error is None:
-                self.model.set_survey("ready", result)
-            else:
-                self._later(lambda: self.worker.run("survey_questions", self.sitting.survey_questions)
-                            if self.sitting else None)
-            return
-        if error is None or (isinstance(error, KioskError) and error.code == "survey_done"):
-            self.model.set_survey("sent")
-            self.model.set_phase(Phase.DONE)
-        else:
-            self.model.set_survey("failed")
-
-    # --- the proctor and incidents ----------------------------------------------------------------
-
-    def _proctor_panel(self) -> None:
-        if self.model.phase is not Phase.PROCTOR:
-            self._phase_before_proctor = self.model.phase
-            self.model.set_phase(Phase.PROCTOR)
-
-    def _proctor_code(self, code: str) -> None:
-        stored = self.engine.config.exit_code_hash
-        if stored and passwords.verify_password(code, stored):
-            self.report_incident("closed_by_proctor")
-            self.window.allow_close()
-            self.window.close()
-            return
-        self.window.proctor_view.show_error("kiosk.proctor.wrong")
-
-    def report_incident(self, kind: str) -> None:
-        """Keep what happened on this PC's disk and say it (the room server has no endpoint for
-        incidents yet: the heartbeat with incidents is the room server's side, issue 5)."""
-        line = json.dumps({"at": dt.datetime.now(dt.timezone.utc).isoformat(), "kind": kind,
-                           "workstation": self.engine.config.workstation_id,
-                           "phase": self.model.phase.value})
-        try:
-            with open(self.engine.config.data_dir / "incidents.jsonl", "a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
-        except OSError:
-            pass
-        self.incident.emit(kind)
-
     # --- the worker's answers ---------------------------------------------------------------------
 
     def _finished(self, job: str, result: Any, error: BaseException | None) -> None:
         if job == "status":
-            self._status(result, error)
+            self.presence.status_finished(result, error)
         elif job == "login":
-            self._login(result, error)
+            self.login_flow.finished(result, error)
         elif job == "sync":
             self._synced(result, error)
         elif job == "submit":
             self._submitted(result, error)
         elif job.startswith("survey"):
-            self._survey(job, result, error)
+            self.survey_flow.finished(job, result, error)
         elif job == "presence":
-            if error is None:
-                self._registered = True
+            self.presence.presence_finished(error)
 
     def _later(self, job: Callable[[], None]) -> None:
         self._retry_job = job
@@ -533,24 +329,6 @@ class KioskController(QObject):
         job, self._retry_job = self._retry_job, None
         if job is not None:
             job()
-
-
-def _sync(engine: KioskEngine, sitting: Sitting, report: dict[str, Any]) -> dict[str, Any]:
-    """One heartbeat (on the worker thread): report the kiosk, take the server's clock, the
-    deadline and the seat's lock, then send what the server lacks (unless the seat is locked)."""
-    try:
-        engine.report(report["screen"], section=report["section"],
-                      journal_seq=report["journal_seq"], hand_raised=report["hand_raised"])
-    except Removed:
-        raise
-    except KioskError:
-        pass  # a refused report does not stop the answers
-    state = sitting.reconcile()
-    if not state.get("locked") and sitting.replicate() is None:
-        if sitting.room_disk:  # reachable, but its disk refuses: the answers wait on this PC
-            raise Offline(f"the room server cannot store answers now ({sitting.room_disk})")
-        raise Offline("the room server did not answer")
-    return state
 
 
 def _same(a: Any, b: Any) -> bool:
