@@ -139,8 +139,8 @@ def test_a_whole_sitting_through_the_screens(qtbot, kiosk, room_setup):
     qtbot.waitUntil(lambda: model.phase is Phase.TEST, timeout=10000)
     sitting = controller.sitting
     test = window.test_view
-    assert test.who_label.text().endswith(f"место {cred['seat']}")
-    assert len(model.refs) == 12 and test.clock_label.text().startswith("◷ 1:")
+    assert test.header.who_label.text().endswith(f"место {cred['seat']}")
+    assert len(model.refs) == 12 and test.header.clock_label.text().startswith("◷ 1:")
 
     # 4. The first page is a context group: the passage on the left, three items on the right.
     assert [b.ref.id for b in test.boxes] == ["r1", "r2", "r3"]
@@ -217,9 +217,9 @@ def test_a_whole_sitting_through_the_screens(qtbot, kiosk, room_setup):
 
     # 9. The reference tables open in place of the item, the clock stays; then back.
     assert test.boxes[0].ref.id == "s1"
-    click(qtbot, test.periodic_button)
+    click(qtbot, test.header.periodic_button)
     assert model.references == "periodic" and test.body.currentWidget() is test.references
-    assert test.clock_label.isVisible() and not test.next_button.isVisible()
+    assert test.header.clock_label.isVisible() and not test.next_button.isVisible()
     table = test.references.periodic.table
     table.setCurrentCell(0, 0)
     qtbot.keyClick(table, Qt.Key.Key_Down)

@@ -12,8 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 
 from common.i18n import t
-from exam_client.ui.item_widgets import ItemWidget, register
-from exam_client.ui.views.style import LETTERS, OptionCard, set_prop
+from exam_client.ui.item_widgets.base import ItemWidget, register
+from exam_client.ui.views.option_card import OptionCard
+from exam_client.ui.views.style import LETTERS, set_prop
 
 
 class _ChoiceWidget(ItemWidget):

@@ -15,7 +15,7 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from common.i18n import t
-from exam_client.ui.item_widgets import ItemWidget, register
+from exam_client.ui.item_widgets.base import ItemWidget, register
 from exam_client.ui.item_widgets.matching import choice_box, select
 from exam_client.ui.item_widgets.numeric import NUMBER_PATTERN, AnswerLine
 from exam_client.ui.views.flow_layout import FlowLayout

@@ -15,9 +15,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QFrame, QWidget
 
 from common.i18n import t
-from exam_client.ui.item_widgets import ItemWidget, register
+from exam_client.ui.item_widgets.base import ItemWidget, register
 from exam_client.ui.views.flow_layout import FlowLayout
-from exam_client.ui.views.style import LETTERS, OptionCard, hbox, label, set_prop, vbox
+from exam_client.ui.views.option_card import OptionCard
+from exam_client.ui.views.style import LETTERS, hbox, label, set_prop, vbox
 
 LONG_TEXT = 28  # right-hand texts longer than this are stacked, not set side by side
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit
 
 from common.i18n import t
-from exam_client.ui.item_widgets import ItemWidget, register
+from exam_client.ui.item_widgets.base import ItemWidget, register
 from exam_client.ui.views.style import button, hbox, label
 
 NUMBER_PATTERN = r"^[-−]?[0-9]{0,12}([.,][0-9]{0,8})?$"

@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QWidget
 
 from common.i18n import t
-from exam_client.ui.item_widgets import ItemWidget, register
+from exam_client.ui.item_widgets.base import ItemWidget, register
 from exam_client.ui.views.style import button, hbox, label, set_prop
 
 

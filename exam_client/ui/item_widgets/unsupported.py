@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QFrame, QWidget
 
 from common.i18n import t
-from exam_client.ui.item_widgets import ItemWidget
+from exam_client.ui.item_widgets.base import ItemWidget
 from exam_client.ui.views.style import WARN_GLYPH, label, vbox
 
 

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QFrame, QWidget
 from common.i18n import t
 from exam_client.ui.models import KioskModel
 from exam_client.ui.views.base import ScreenView
-from exam_client.ui.views.style import WARN_GLYPH, OptionCard, button, hbox, label, vbox
+from exam_client.ui.views.option_card import OptionCard
+from exam_client.ui.views.style import WARN_GLYPH, button, hbox, label, vbox
 
 
 class QuestionBox(QFrame):
