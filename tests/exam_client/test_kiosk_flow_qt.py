@@ -22,10 +22,10 @@ from common.crypto import passwords
 from common.demo.roster import demo_roster_csv
 from common.domain.exam import content_from_dict, latest_answers, score_attempt
 from common.storage.room_models import Answer, Attempt, AuditEntry, SurveyReceipt, SurveyResponse
-from exam_client.ui.app import KioskWindow
-from exam_client.ui.controller import KioskController
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.kiosk import KioskEngine
+from exam_client.ui.app import KioskWindow
+from exam_client.ui.controller import KioskController
 from exam_client.ui.models import KioskModel, Link, Phase
 from exam_client.ui.sample_exam import sample_content
 

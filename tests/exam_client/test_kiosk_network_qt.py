@@ -19,10 +19,10 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from common.storage.room_models import Answer, Attempt
-from exam_client.ui.app import KioskWindow
-from exam_client.ui.controller import KioskController
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.kiosk import KioskEngine
+from exam_client.ui.app import KioskWindow
+from exam_client.ui.controller import KioskController
 from exam_client.ui.models import KioskModel, Link, Phase
 from tcp_proxy import CuttableProxy  # tests/tcp_proxy.py, shared with tests/chaos/
 

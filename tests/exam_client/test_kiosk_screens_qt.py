@@ -17,11 +17,12 @@ import common.i18n
 from common.crypto import passwords
 from common.domain.exam import ItemType
 from common.i18n import LANGUAGES
+from common.qt_refcount import needed
 from exam_client import cli
-from exam_client.ui.app import KioskGuard, KioskWindow, report_window_geometry
-from exam_client.ui.controller import KioskController
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.kiosk import KioskEngine
+from exam_client.ui.app import KioskGuard, KioskWindow, report_window_geometry
+from exam_client.ui.controller import KioskController
 from exam_client.ui.item_widgets.registry import registered_types, widget_for
 from exam_client.ui.item_widgets.unsupported import UnsupportedItemWidget
 from exam_client.ui.models import (
@@ -33,7 +34,6 @@ from exam_client.ui.models import (
     pages_of,
     warning_level,
 )
-from common.qt_refcount import needed
 from exam_client.ui.references.periodic import ELEMENTS
 from exam_client.ui.references.solubility import ANIONS, CATIONS, SOLUBILITY
 from exam_client.ui.sample_exam import sample_content, sample_student
