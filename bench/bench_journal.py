@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib  # noqa: E402  (puts the repository root on sys.path)
 from benchlib import filesystem_of, percentile  # noqa: E402
-from exam_client.journal import AnswerJournal  # noqa: E402
+from exam_client.engine.journal import AnswerJournal  # noqa: E402
 
 WARMUP = 20
 TARGET_P99_NS = 10_000_000  # 10 ms

@@ -5,7 +5,7 @@ Not a test. Run from the repository root::
     .venv/bin/python bench/bench_kiosk.py [--quick] [--runs 5] [--json PATH]
 
 A real room server (`proctor-console serve`) holds a 60-item test. The kiosk is the real program,
-`exam_client.app.run_kiosk` in kiosk mode (full screen) as `exam-client --config ...` runs it,
+`exam_client.ui.app.run_kiosk` in kiosk mode (full screen) as `exam-client --config ...` runs it,
 started under ``QT_QPA_PLATFORM=offscreen`` through a thin probe (this file with ``--probe``) that only watches: it notes the wall-clock time
 when the login screen is the current screen of a visible window, after the first paint. The
 language screen's "continue" is pressed for the student the moment the room server has answered.
@@ -59,8 +59,8 @@ def _probe(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    import exam_client.controller as controller_module
-    from exam_client.models import Link, Phase
+    import exam_client.ui.controller as controller_module
+    from exam_client.ui.models import Link, Phase
 
     state: dict[str, Any] = {"rss": [], "events": {}}
     holder: dict[str, Any] = {}
@@ -137,8 +137,8 @@ def _probe(args: argparse.Namespace) -> int:
     deadline.timeout.connect(lambda: (state["events"].setdefault("timeout", time.time()), stop()))
     deadline.start(int(args.timeout * 1000))
 
-    from exam_client.app import run_kiosk
-    from exam_client.engine import KioskConfig
+    from exam_client.ui.app import run_kiosk
+    from exam_client.engine.config import KioskConfig
 
     code = run_kiosk(KioskConfig.load(Path(args.config)), kiosk_mode=True)
     state["rss"].append(_vm("VmRSS"))

@@ -8,8 +8,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from common import __version__
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="exam-client", description=__doc__)
@@ -30,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.screenshots is not None:
-        from exam_client.screenshots import render_screenshots
+        from exam_client.ui.screenshots import render_screenshots
 
         for path in render_screenshots(args.screenshots):
             print(path)
@@ -38,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.config is None:
         parser.error("--config is needed (or --screenshots DIR)")
 
-    from exam_client.engine import KioskConfig, KioskEngine
+    from exam_client.engine.config import KioskConfig
+    from exam_client.engine.kiosk import KioskEngine
 
     try:
         config = KioskConfig.load(args.config)
@@ -47,10 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.headless:
         if not (args.login and args.password):
             parser.error("--headless needs --login and --password")
-        from exam_client.headless import sit
+        from exam_client.engine.headless import sit
 
         return sit(KioskEngine(config), args.login, args.password, args.seed, args.think_ms / 1000)
-    from exam_client.app import run_kiosk
+    from exam_client.ui.app import run_kiosk
 
     return run_kiosk(config, kiosk_mode=not args.windowed)
 

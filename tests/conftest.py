@@ -109,7 +109,8 @@ def room_server(room_setup: RoomSetup):
 @pytest.fixture
 def kiosk(tmp_path, room_server):
     """Make kiosk engines (the client's own) at seats against `room_server`; all closed afterwards."""
-    from exam_client.engine import KioskConfig, KioskEngine
+    from exam_client.engine.config import KioskConfig
+    from exam_client.engine.kiosk import KioskEngine
 
     made: list = []
 

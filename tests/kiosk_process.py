@@ -22,7 +22,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from common.storage.room_models import Answer
-from exam_client.engine import KioskConfig, KioskEngine
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
 
 REPO = Path(__file__).resolve().parents[1]
 

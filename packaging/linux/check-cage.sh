@@ -90,7 +90,7 @@ sleep "$SECONDS_UP"
 kill -0 "$client_pid" 2>/dev/null || { cat "$work/client.stderr" "$work/cage.log" >&2; die "the client exited within ${SECONDS_UP}s"; }
 kill -0 "$cage_pid" 2>/dev/null || die "cage exited within ${SECONDS_UP}s"
 
-# Fills the screen: the client writes its window's size and its screen's (exam_client/app.py
+# Fills the screen: the client writes its window's size and its screen's (exam_client/ui/app.py
 # window_report) once the compositor has sized it; the last such line must show the two equal.
 window=$(grep '"event": "window"' "$work/client.stdout" | tail -n 1 || true)
 [ -n "$window" ] || die "the client never reported its window (client.stdout: $(head -c 500 "$work/client.stdout"))"

@@ -8,10 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from common.i18n import t
-from exam_client.app import KioskWindow
-from exam_client.controller import KioskController
-from exam_client.engine import KioskConfig, KioskEngine
-from exam_client.models import KioskModel, Link, Phase
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
+from exam_client.ui.app import KioskWindow
+from exam_client.ui.controller import KioskController
+from exam_client.ui.models import KioskModel, Link, Phase
 from proctor_console.errors import Unauthorized, WorkstationLockedOut
 from proctor_console.room import MAX_FAILED_LOGINS_PER_WORKSTATION
 

@@ -16,7 +16,8 @@ import pytest
 from common.i18n import t
 from common.protocol import API
 from disk_faults import fill, integrity, set_read_only, tmpfs
-from exam_client.engine import KioskConfig, KioskEngine
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
 from kiosk_process import stored
 from tests.conftest import configure_room
 

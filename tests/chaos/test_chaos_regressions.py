@@ -17,7 +17,7 @@ from common.crypto.tls import pinned_context
 from common.demo.roster import demo_roster_csv
 from common.domain.roster import RosterInvalid, parse_bytes
 from common.i18n import LANGUAGES, t
-from exam_client.controller import LOGIN_ERRORS
+from exam_client.ui.login_flow import LOGIN_ERRORS
 
 SPEC = Path(__file__).resolve().parents[2] / "common" / "specs" / "grade4.json"
 

@@ -21,7 +21,7 @@ from common.content.variants import apply_permutation
 from common.crypto import passwords
 from common.demo.roster import demo_roster_csv
 from common.domain.exam import KEY_FIELDS, ItemType, content_to_dict, latest_answers, score_attempt, score_item
-from exam_client.headless import choose
+from exam_client.engine.headless import choose
 from proctor_console import sealing
 
 

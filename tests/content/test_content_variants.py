@@ -16,7 +16,7 @@ from common.content.payload import ExamPayload, payload_from_dict
 from common.content.spec import SHIPPED, shipped_spec
 from common.content.variants import AssemblyError, apply_permutation, assemble, student_view
 from common.domain.exam import ItemType, content_from_dict, content_to_dict, score_attempt, score_item
-from exam_client.headless import choose
+from exam_client.engine.headless import choose
 
 
 @pytest.fixture(scope="module")

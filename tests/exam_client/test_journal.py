@@ -18,9 +18,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exam_client import journal as journal_mod
-from exam_client.journal import (
-    AnswerJournal,
+from exam_client.engine import journal as journal_mod
+from exam_client.engine import journal_format
+from exam_client.engine.journal import AnswerJournal
+from exam_client.engine.journal_format import (
     JournalCorrupt,
     JournalEntry,
     JournalError,
@@ -266,7 +267,7 @@ def test_short_write_rolls_back_and_can_retry(tmp_path: Path,
 CHILD = r"""
 import sys
 from pathlib import Path
-from exam_client.journal import AnswerJournal
+from exam_client.engine.journal import AnswerJournal
 
 def answer(n):
     if n % 4 == 0:
@@ -584,5 +585,5 @@ def test_counter_mode_view_matches_gcm() -> None:
     nonce = os.urandom(12)
     plain = b'{"answer":"' + b"x" * 100 + b'"}'
     ct = AESGCM(KEY).encrypt(nonce, plain, b"aad")
-    assert journal_mod._ctr_decrypt(KEY, nonce, ct[:-16]) == plain
-    assert journal_mod._ctr_decrypt(KEY, nonce, ct[:37]) == plain[:37]
+    assert journal_format._ctr_decrypt(KEY, nonce, ct[:-16]) == plain
+    assert journal_format._ctr_decrypt(KEY, nonce, ct[:37]) == plain[:37]

@@ -9,7 +9,8 @@ import time
 import pytest
 
 from common.storage.room_models import Attempt, Workstation
-from exam_client.engine import KioskConfig, KioskEngine, build_hash
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine, build_hash
 
 
 @pytest.fixture

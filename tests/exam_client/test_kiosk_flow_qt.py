@@ -22,11 +22,12 @@ from common.crypto import passwords
 from common.demo.roster import demo_roster_csv
 from common.domain.exam import content_from_dict, latest_answers, score_attempt
 from common.storage.room_models import Answer, Attempt, AuditEntry, SurveyReceipt, SurveyResponse
-from exam_client.app import KioskWindow
-from exam_client.controller import KioskController
-from exam_client.engine import KioskConfig, KioskEngine
-from exam_client.models import KioskModel, Link, Phase
-from exam_client.sample_exam import sample_content
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
+from exam_client.ui.app import KioskWindow
+from exam_client.ui.controller import KioskController
+from exam_client.ui.models import KioskModel, Link, Phase
+from exam_client.ui.sample_exam import sample_content
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -138,8 +139,8 @@ def test_a_whole_sitting_through_the_screens(qtbot, kiosk, room_setup):
     qtbot.waitUntil(lambda: model.phase is Phase.TEST, timeout=10000)
     sitting = controller.sitting
     test = window.test_view
-    assert test.who_label.text().endswith(f"место {cred['seat']}")
-    assert len(model.refs) == 12 and test.clock_label.text().startswith("◷ 1:")
+    assert test.header.who_label.text().endswith(f"место {cred['seat']}")
+    assert len(model.refs) == 12 and test.header.clock_label.text().startswith("◷ 1:")
 
     # 4. The first page is a context group: the passage on the left, three items on the right.
     assert [b.ref.id for b in test.boxes] == ["r1", "r2", "r3"]
@@ -216,9 +217,9 @@ def test_a_whole_sitting_through_the_screens(qtbot, kiosk, room_setup):
 
     # 9. The reference tables open in place of the item, the clock stays; then back.
     assert test.boxes[0].ref.id == "s1"
-    click(qtbot, test.periodic_button)
+    click(qtbot, test.header.periodic_button)
     assert model.references == "periodic" and test.body.currentWidget() is test.references
-    assert test.clock_label.isVisible() and not test.next_button.isVisible()
+    assert test.header.clock_label.isVisible() and not test.next_button.isVisible()
     table = test.references.periodic.table
     table.setCurrentCell(0, 0)
     qtbot.keyClick(table, Qt.Key.Key_Down)

@@ -19,10 +19,11 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from common.storage.room_models import Answer, Attempt
-from exam_client.app import KioskWindow
-from exam_client.controller import KioskController
-from exam_client.engine import KioskConfig, KioskEngine
-from exam_client.models import KioskModel, Link, Phase
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
+from exam_client.ui.app import KioskWindow
+from exam_client.ui.controller import KioskController
+from exam_client.ui.models import KioskModel, Link, Phase
 from tcp_proxy import CuttableProxy  # tests/tcp_proxy.py, shared with tests/chaos/
 
 pytestmark = [
@@ -85,8 +86,8 @@ def test_heartbeats_a_raised_hand_and_a_locked_seat(qtbot, kiosk, room_setup):
     assert ws.attempt_id == sitting.attempt_id and ws.section == "reading" and len(ws.build_hash) == 32
     assert abs(ws.clock_offset_ms) < 2000 and not ws.hand_raised
 
-    qtbot.mouseClick(window.test_view.hand_button, Qt.MouseButton.LeftButton)
-    assert window.test_view.hand_button.text() == "☝ Hand raised"
+    qtbot.mouseClick(window.test_view.header.hand_button, Qt.MouseButton.LeftButton)
+    assert window.test_view.header.hand_button.text() == "☝ Hand raised"
     qtbot.waitUntil(lambda: workstation().hand_raised, timeout=5000)
 
     # The representative lets the student out: the seat locks, nothing can be answered.
@@ -127,14 +128,14 @@ def test_a_cut_network_loses_nothing_and_submits_when_it_returns(qtbot, kiosk, p
     for item_id in ("r1", "r2"):
         answer_by_screen(qtbot, window, model, item_id)
     qtbot.waitUntil(lambda: model.pending == 0 and sitting.acked_seq == 2, timeout=5000)
-    assert not test.offline_label.isVisible()
+    assert not test.header.offline_label.isVisible()
 
     proxy.cut()
     for item_id in ("r3", "m1", "m2", "s1"):
         answer_by_screen(qtbot, window, model, item_id)
     qtbot.waitUntil(lambda: model.link is Link.OFFLINE, timeout=8000)
-    assert test.offline_label.isVisible()
-    assert test.offline_label.text() == "○ Offline — answers are being saved on this computer"
+    assert test.header.offline_label.isVisible()
+    assert test.header.offline_label.text() == "○ Offline — answers are being saved on this computer"
     assert model.phase is Phase.TEST  # nothing popped up; the test goes on
     assert len(server_answers(room, sitting.attempt_id)) == 2
     assert sitting.journal.last_seq == 6 and model.pending == 4
@@ -142,7 +143,7 @@ def test_a_cut_network_loses_nothing_and_submits_when_it_returns(qtbot, kiosk, p
 
     proxy.restore()
     qtbot.waitUntil(lambda: model.link is Link.ONLINE and model.pending == 0, timeout=10000)
-    assert not test.offline_label.isVisible()
+    assert not test.header.offline_label.isVisible()
     journal = [(e.seq, e.item_id, e.answer) for e in sitting.journal.entries]
     assert server_answers(room, sitting.attempt_id) == journal and len(journal) == 7
 
@@ -177,15 +178,15 @@ def test_the_room_servers_deadline_rules_and_zero_submits(qtbot, kiosk, room_set
         attempt = s.get(Attempt, sitting.attempt_id)
         attempt.deadline_at = attempt.started_at + dt.timedelta(minutes=200)
     qtbot.waitUntil(lambda: model.remaining is not None and model.remaining > 150 * 60, timeout=5000)
-    assert window.test_view.clock_label.text().startswith("◷ 3:")
-    assert window.test_view.clock_label.property("level") == 0
+    assert window.test_view.header.clock_label.text().startswith("◷ 3:")
+    assert window.test_view.header.clock_label.property("level") == 0
 
     # Four minutes left: past both warning times (10 and 5 minutes), the colour changes.
     with room.tx() as s:
         attempt = s.get(Attempt, sitting.attempt_id)
         attempt.deadline_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=4)
-    qtbot.waitUntil(lambda: window.test_view.clock_label.property("level") == 2, timeout=5000)
-    assert "Less than 4 min left" in window.test_view.clock_label.accessibleName()
+    qtbot.waitUntil(lambda: window.test_view.header.clock_label.property("level") == 2, timeout=5000)
+    assert "Less than 4 min left" in window.test_view.header.clock_label.accessibleName()
 
     # Two seconds left: at zero the kiosk submits by itself and says why.
     with room.tx() as s:

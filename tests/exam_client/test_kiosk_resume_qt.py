@@ -10,10 +10,11 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from common.storage.room_models import Answer
-from exam_client.app import KioskWindow
-from exam_client.controller import KioskController
-from exam_client.engine import KioskConfig, KioskEngine
-from exam_client.models import KioskModel, Phase
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
+from exam_client.ui.app import KioskWindow
+from exam_client.ui.controller import KioskController
+from exam_client.ui.models import KioskModel, Phase
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),

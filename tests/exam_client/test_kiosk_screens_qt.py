@@ -17,13 +17,15 @@ import common.i18n
 from common.crypto import passwords
 from common.domain.exam import ItemType
 from common.i18n import LANGUAGES
+from common.qt_refcount import needed
 from exam_client import cli
-from exam_client.app import KioskGuard, KioskWindow, report_window_geometry
-from exam_client.controller import KioskController
-from exam_client.engine import KioskConfig, KioskEngine
-from exam_client.item_widgets import registered_types, widget_for
-from exam_client.item_widgets.unsupported import UnsupportedItemWidget
-from exam_client.models import (
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
+from exam_client.ui.app import KioskGuard, KioskWindow, report_window_geometry
+from exam_client.ui.controller import KioskController
+from exam_client.ui.item_widgets.registry import registered_types, widget_for
+from exam_client.ui.item_widgets.unsupported import UnsupportedItemWidget
+from exam_client.ui.models import (
     KioskModel,
     Link,
     Phase,
@@ -32,12 +34,11 @@ from exam_client.models import (
     pages_of,
     warning_level,
 )
-from common.qt_refcount import needed
-from exam_client.references.periodic import ELEMENTS
-from exam_client.references.solubility import ANIONS, CATIONS, SOLUBILITY
-from exam_client.sample_exam import sample_content, sample_student
-from exam_client.screenshots import render_screenshots, scenes
-from exam_client.views.style import FONTS_DIR, WINDOW_SIZE
+from exam_client.ui.references.periodic import ELEMENTS
+from exam_client.ui.references.solubility import ANIONS, CATIONS, SOLUBILITY
+from exam_client.ui.sample_exam import sample_content, sample_student
+from exam_client.ui.screenshots import render_screenshots, scenes
+from exam_client.ui.views.style import FONTS_DIR, WINDOW_SIZE
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -183,14 +184,14 @@ def test_larger_text_and_high_contrast(qtbot) -> None:
     window.test_view.contrast_toggled.connect(model.set_high_contrast)
     prompt = window.test_view.boxes[0].widget.prompt_label
     before = prompt.fontInfo().pointSize()
-    qtbot.mouseClick(window.test_view.larger_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.test_view.header.larger_button, Qt.MouseButton.LeftButton)
     qtbot.keyClick(window.test_view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     assert model.text_scale == 1.5
     assert prompt.fontInfo().pointSize() >= round(before * 1.4)
-    qtbot.mouseClick(window.test_view.larger_button, Qt.MouseButton.LeftButton)  # no further
+    qtbot.mouseClick(window.test_view.header.larger_button, Qt.MouseButton.LeftButton)  # no further
     assert model.text_scale == 1.5
     background = window.test_view.grab().toImage().pixelColor(5, 200)
-    qtbot.mouseClick(window.test_view.contrast_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.test_view.header.contrast_button, Qt.MouseButton.LeftButton)
     assert model.high_contrast
     dark = window.test_view.grab().toImage().pixelColor(5, 200)
     assert background.lightness() > 200 and dark.lightness() < 30
@@ -202,7 +203,7 @@ def test_the_clock_changes_colour_at_the_warning_times_and_never_blinks(qtbot) -
     qtbot.addWidget(window)
     model.load_exam(sample_content("en"), sample_student("en"), {}, set(), 0)
     model.set_phase(Phase.TEST)
-    clock = window.test_view.clock_label
+    clock = window.test_view.header.clock_label
     looks = []
     for remaining in (11 * 60, 10 * 60, 5 * 60, 4 * 60 + 59, 4 * 60 + 58):
         model.set_clock(remaining)
@@ -376,7 +377,7 @@ def test_screenshots_in_three_languages(qapp, tmp_path, monkeypatch, capsys) -> 
     # The command draws every scene (the 40 % test above sets each of them up); here a few.
     chosen = {"login", "item-matching", "review"}
     real = render_screenshots
-    monkeypatch.setattr("exam_client.screenshots.render_screenshots",
+    monkeypatch.setattr("exam_client.ui.screenshots.render_screenshots",
                         lambda out, only=None: real(out, only=chosen))
     assert cli.main(["--screenshots", str(tmp_path)]) == 0
     printed = capsys.readouterr().out.split()

@@ -15,7 +15,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from common.storage.room_models import Attempt
-from exam_client.engine import KioskConfig, KioskEngine
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
 from kiosk_process import Kiosk, kill_and_finish, stored  # tests/kiosk_process.py (shared)
 
 LIVES = 4  # killed lives per kiosk; six kiosks make 24 kills

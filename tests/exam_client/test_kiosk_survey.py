@@ -13,7 +13,9 @@ from sqlalchemy import select, text
 
 from common.crypto.tls import pinned_context
 from common.storage.room_models import SurveyReceipt, SurveyResponse
-from exam_client.engine import KioskConfig, KioskEngine, KioskError
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
+from exam_client.engine.link import KioskError
 
 
 @pytest.fixture

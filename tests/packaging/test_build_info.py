@@ -92,7 +92,7 @@ def test_a_frozen_kiosk_reports_the_bundles_hash(frozen_bundle) -> None:
     assert build_info.build_hash() == info["build_hash"]
     assert build_info.describe("exam-client") == (
         f"exam-client {__version__} build {info['build_hash']} (frozen, linux-x86_64)")
-    from exam_client import engine
+    from exam_client.engine import kiosk as engine
 
     engine.build_hash.cache_clear()
     try:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
 import pytest
 
-from common import kiosk_config as kc
 from common.crypto.signing import SigningKey
 from common.documents.slips import Connection, connection_payload
-from exam_client.engine import KioskConfig
+from exam_client.engine.config import KioskConfig
+from exam_client.setup import command
+from exam_client.setup import configuration as kc
 
 FP = "ab" * 32
 
@@ -131,7 +134,7 @@ def test_card_then_install_from_a_scanned_line(tmp_path: Path, monkeypatch, caps
     room_json = tmp_path / "room.json"
     room_json.write_text(json.dumps({"room_id": "R1-12", "centre_sign_keys": keys}), "utf-8")
     monkeypatch.setenv("EXIT_CODE", "739154")
-    assert kc.main(["card", "--host", "192.168.1.20", "--port", "9443", "--fingerprint", FP,
+    assert command.main(["card", "--host", "192.168.1.20", "--port", "9443", "--fingerprint", FP,
                     "--room-config", str(room_json), "--exit-code-env", "EXIT_CODE",
                     "--out", str(tmp_path / "card.json"), "--qr", str(tmp_path / "card.png")]) == 0
     made = json.loads(capsys.readouterr().out)
@@ -149,7 +152,7 @@ def test_card_then_install_from_a_scanned_line(tmp_path: Path, monkeypatch, caps
 
     monkeypatch.setattr("sys.stdin", io.StringIO(scanned + "\n"))
     out = tmp_path / "etc" / "kiosk.json"
-    assert kc.main(["install", "--from", "-", "--workstation", "12", "--data-dir",
+    assert command.main(["install", "--from", "-", "--workstation", "12", "--data-dir",
                     str(tmp_path / "data"), "--out", str(out)]) == 0
     loaded = KioskConfig.load(out)
     assert loaded.workstation_id == "12" and loaded.port == 9443 and (tmp_path / "data").is_dir()
@@ -159,7 +162,7 @@ def test_install_names_the_problem_and_writes_nothing(tmp_path: Path, capsys) ->
     bad = tmp_path / "card.json"
     bad.write_text(json.dumps({"host": "h", "fingerprint": "12"}), "utf-8")
     out = tmp_path / "kiosk.json"
-    assert kc.main(["install", "--from", str(bad), "--workstation", "1", "--data-dir",
+    assert command.main(["install", "--from", str(bad), "--workstation", "1", "--data-dir",
                     str(tmp_path / "d"), "--out", str(out)]) == 2
     assert "field 'fingerprint'" in capsys.readouterr().err
     assert not out.exists()
@@ -170,17 +173,48 @@ def test_check_against_a_real_room_server(tmp_path: Path, room_server, capsys) -
     pc = kc.room_card("127.0.0.1", room_server.port, room_server.fingerprint, {},
                       room_id="R-TEST-1").for_workstation("01", tmp_path / "data")
     path = kc.write(pc, tmp_path / "kiosk.json")
-    assert kc.main(["check", "--config", str(path)]) == 0
+    assert command.main(["check", "--config", str(path)]) == 0
     rows = {r["check"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
     assert rows["room_server"]["ok"] and rows["room_server"]["detail"]["room_id"] == "R-TEST-1"
     assert rows["data_dir"]["ok"] and rows["build"]["detail"]["from"] == "source"
 
     wrong = kc.write(kc.KioskSetup(**{**pc.__dict__, "fingerprint": "cd" * 32}), tmp_path / "w.json")
-    assert kc.main(["check", "--config", str(wrong)]) == 1
+    assert command.main(["check", "--config", str(wrong)]) == 1
     rows = {r["check"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
     assert rows["room_server"]["detail"]["error"] == "pin_mismatch"
 
     other = kc.write(kc.KioskSetup(**{**pc.__dict__, "room_id": "R-OTHER"}), tmp_path / "o.json")
-    assert kc.main(["check", "--config", str(other)]) == 1
+    assert command.main(["check", "--config", str(other)]) == 1
     rows = {r["check"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
     assert rows["room_server"]["detail"] == {"error": "other_room", "room_id": "R-TEST-1"}
+
+
+# --- the console script, as installed from source (pyproject's [project.scripts]) --------------
+
+
+def test_the_console_script_from_source_cards_installs_shows_and_checks(tmp_path: Path,
+                                                                       room_server) -> None:
+    """`cbt-kiosk-setup` from source does what the frozen one does, in its own process."""
+    script = Path(sys.executable).with_name("cbt-kiosk-setup")
+    assert script.exists(), "cbt-kiosk-setup is not installed: pip install -e . (pyproject scripts)"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run([str(script), *args], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"cbt-kiosk-setup {args[0]}: {done.stdout}{done.stderr}"
+        return done
+
+    keys = tmp_path / "centre-keys.json"
+    keys.write_text(json.dumps({"centre_sign_keys": centre_keys()}), "utf-8")
+    card_path, pc_path = tmp_path / "room-kiosk.json", tmp_path / "etc" / "kiosk.json"
+    made = json.loads(run("card", "--host", "127.0.0.1", "--port", str(room_server.port),
+                          "--fingerprint", room_server.fingerprint, "--centre-keys", str(keys),
+                          "--out", str(card_path)).stdout)
+    assert made["qr_text"].startswith("cbt-kiosk:1;host=127.0.0.1")
+    run("install", "--from", str(card_path), "--workstation", "07", "--data-dir",
+        str(tmp_path / "data"), "--out", str(pc_path))
+    shown = json.loads(run("show", str(pc_path)).stdout)
+    assert shown["workstation_id"] == "07" and ";ws=07;" in shown["qr_text"]
+    rows = {r["check"]: r for r in map(json.loads, run("check", "--config", str(pc_path))
+                                       .stdout.splitlines())}
+    assert rows["room_server"]["ok"] and rows["data_dir"]["ok"]
+    assert KioskConfig.load(pc_path).workstation_id == "07"

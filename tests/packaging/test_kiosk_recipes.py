@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from common import kiosk_config as kc
 from common.build_info import write_build_info
-from exam_client.engine import KioskConfig
+from exam_client.engine.config import KioskConfig
+from exam_client.setup import configuration as kc
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -42,7 +42,7 @@ def bundle(tmp_path: Path) -> Path:
     (root / "_internal").mkdir(parents=True)
     (root / "exam-client").write_text("#!/bin/sh\nexit 0\n", "utf-8")
     (root / "cbt-kiosk-setup").write_text(
-        f"#!/bin/sh\ncd '{ROOT}' && exec '{sys.executable}' -m common.kiosk_config \"$@\"\n", "utf-8")
+        f"#!/bin/sh\ncd '{ROOT}' && exec '{sys.executable}' -m exam_client.setup.command \"$@\"\n", "utf-8")
     for name in ("exam-client", "cbt-kiosk-setup"):
         (root / name).chmod(0o755)
     (root / "_internal" / "libpretend.so").write_bytes(b"\x7fELF")
@@ -215,15 +215,17 @@ def test_powershell_scripts_install_and_remove_the_same_things() -> None:
 
 
 def test_each_frozen_entry_runs_the_programs_main() -> None:
+    """Every console script of pyproject has a frozen twin running the same main, in its bundle."""
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
     spec = (PACKAGING / "pyinstaller" / "cbt.spec").read_text("utf-8")
-    for program in ("exam-client", "proctor-console", "central-scorer"):
+    entries = {"exam-client": "run_exam_client.py", "cbt-kiosk-setup": "run_kiosk_setup.py",
+               "proctor-console": "run_proctor_console.py", "central-scorer": "run_central_scorer.py"}
+    for program, name in entries.items():
         module = scripts[program].split(":")[0]
-        entry = PACKAGING / "pyinstaller" / "entries" / f"run_{module.split('.')[0]}.py"
+        entry = PACKAGING / "pyinstaller" / "entries" / name
         assert f"from {module} import main" in entry.read_text("utf-8")
         assert f'("{program}", "{entry.name}"' in spec
-    assert "from common.kiosk_config import main" in (
-        PACKAGING / "pyinstaller" / "entries" / "run_kiosk_setup.py").read_text("utf-8")
+    assert scripts["cbt-kiosk-setup"] == "exam_client.setup.command:main"
 
 
 def test_the_kiosk_session_flag_is_taken_off_before_the_program_sees_it() -> None:

@@ -32,7 +32,9 @@ from common.demo.roster import demo_content_json
 from common.documents.slips import Connection
 from common.domain.exam import content_from_dict
 from common.storage.room_models import Act, Attempt, AuditEntry, Incident, Student
-from exam_client.engine import KioskConfig, KioskEngine, Removed
+from exam_client.engine.config import KioskConfig
+from exam_client.engine.kiosk import KioskEngine
+from exam_client.engine.link import Removed
 from proctor_console import audit
 from proctor_console.desk_app import ServerThread
 from proctor_console.desk_client import DeskClient, ServerAddress

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from common.crypto.tls import pinned_context
 from common.storage.room_models import Attempt, AuditEntry, Incident, Student
-from exam_client.engine import KioskError
+from exam_client.engine.link import KioskError
 from proctor_console import audit
 
 

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from common.crypto.tls import CertificatePinMismatch, pinned_context
-from exam_client.engine import KioskError, Removed
+from exam_client.engine.link import KioskError, Removed
 
 
 def proctor_http(server, token: str | None) -> httpx.Client:

@@ -1,7 +1,8 @@
-"""Frozen entry point: `common.kiosk_config.main` (PyInstaller needs a script, not a module)."""
+"""Frozen entry point: `exam_client.setup.command.main`, the `cbt-kiosk-setup` console script
+(PyInstaller needs a script, not a module)."""
 
 import sys
 
-from common.kiosk_config import main
+from exam_client.setup.command import main
 
 sys.exit(main())

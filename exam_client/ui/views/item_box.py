@@ -1,0 +1,81 @@
+"""One item on its page: its number, the flag, the item's widget, and whether it is saved."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QWidget
+
+from common.i18n import t
+from exam_client.ui.item_widgets.base import ItemWidget
+from exam_client.ui.item_widgets.registry import widget_for
+from exam_client.ui.models import ItemRef, KioskModel, SaveState
+from exam_client.ui.views.style import FLAG_GLYPH, SAVED_GLYPH, WARN_GLYPH, button, hbox, label, set_prop, vbox
+
+
+class ItemBox(QFrame):
+    """One item on its page: its number, the flag, the item's widget, and whether it is saved.
+
+    Signals:
+        flag_toggled(str, bool): the student flagged (True) or unflagged the item.
+        draft(str, bool): typed text of the item is (not) waiting to be saved.
+    """
+
+    flag_toggled = Signal(str, bool)
+    draft = Signal(str, bool)
+
+    def __init__(self, ref: ItemRef, lang: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ref = ref
+        self.lang = lang
+        self.setObjectName(f"itemBox.{ref.id}")
+        self.setProperty("role", "panel")
+        self.number_label = label("itemNumber", "heading", wrap=False)
+        self.flag_button = button("flagButton", "flag")
+        self.flag_button.setCheckable(True)
+        self.widget: ItemWidget = widget_for(ref.item, lang)
+        self.status_label = label("saveStatus")
+        self.status_label.setProperty("save", "none")
+        top = hbox()
+        top.addWidget(self.number_label)
+        top.addStretch(1)
+        top.addWidget(self.flag_button)
+        layout = vbox(self, margins=16, spacing=10)
+        layout.addLayout(top)
+        layout.addWidget(self.widget)
+        layout.addWidget(self.status_label)
+        self._drafting = False
+        self.flag_button.toggled.connect(lambda on: self.flag_toggled.emit(self.ref.id, on))
+        self.widget.draft_changed.connect(self._draft_changed)
+
+    def _draft_changed(self, dirty: bool) -> None:
+        self._drafting = dirty
+        self.draft.emit(self.ref.id, dirty)
+
+    def show_state(self, model: KioskModel) -> None:
+        lang = self.lang
+        item_id = self.ref.id
+        self.number_label.setText(t("kiosk.test.item_number", lang, number=self.ref.number))
+        flagged = model.is_flagged(item_id)
+        if self.flag_button.isChecked() != flagged:
+            self.flag_button.blockSignals(True)
+            self.flag_button.setChecked(flagged)
+            self.flag_button.blockSignals(False)
+        self.flag_button.setText(f"{FLAG_GLYPH} " + t(
+            "kiosk.test.flagged" if flagged else "kiosk.test.flag", lang))
+        self.flag_button.setAccessibleName(t("kiosk.test.flag", lang))
+        if not self._drafting:  # typed text waiting for Enter is the student's, not the model's
+            self.widget.set_answer(model.answer(item_id))
+        self.show_save(model)
+
+    def show_save(self, model: KioskModel) -> None:
+        state = model.save_state(self.ref.id)
+        if self._drafting:
+            text, look = f"✎ {t('kiosk.test.draft', self.lang)}", "none"
+        elif state is SaveState.FAILED:
+            text, look = f"{WARN_GLYPH} {t('kiosk.test.not_saved', self.lang)}", "failed"
+        elif model.is_answered(self.ref.id):
+            text, look = f"{SAVED_GLYPH} {t('kiosk.test.saved', self.lang)}", "saved"
+        else:
+            text, look = t("kiosk.test.no_answer", self.lang), "none"
+        self.status_label.setText(text)
+        set_prop(self.status_label, "save", look)
