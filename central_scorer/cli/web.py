@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,8 @@ def _serve(args: argparse.Namespace, centre) -> int:
         cmd = [sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(args.data_dir)]
         if args.database_url:
             cmd += ["--database-url", args.database_url]
-        workers.append(subprocess.Popen([*cmd, "worker"], stdout=subprocess.DEVNULL))
+        workers.append(subprocess.Popen([*cmd, "worker", "--with-parent", str(os.getpid())],
+                                        stdout=subprocess.DEVNULL))
     try:
         serve(centre, args.host, args.port, tls_cert=args.tls_cert, tls_key=args.tls_key,
               on_ready=lambda port: print(json.dumps({"event": "ready", "port": port,
@@ -42,7 +44,7 @@ def _worker(args: argparse.Namespace, centre) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     done = work(centre, once=args.once, poll=args.poll, publish=not args.no_publish,
                 on_job=lambda outcome: print(json.dumps(outcome, ensure_ascii=False), flush=True),
-                stop=lambda: bool(stopping))
+                stop=lambda: bool(stopping) or (args.with_parent is not None and os.getppid() != args.with_parent))
     if args.once:
         print_json({"jobs": done})
     return 0
@@ -81,6 +83,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     wrk.add_argument("--once", action="store_true", help="stop when the queue is empty")
     wrk.add_argument("--poll", type=float, default=1.0, help="seconds between looks at an empty queue")
     wrk.add_argument("--no-publish", action="store_true", help="leave the public page to `publish`")
+    wrk.add_argument("--with-parent", type=int, help=argparse.SUPPRESS)  # serve's: stop when it is gone
     wrk.set_defaults(handler=_worker)
 
     pub = sub.add_parser("publish", help="render the public results page into static files")

@@ -5,7 +5,7 @@ a symbolic link (``public/current``), so a reader gets the old site or the new o
 each. The centre's server (or a reverse proxy, docs/scaling.md) serves ``public/current/`` as
 files: reading the page touches no database. Layout of a build::
 
-    index.html                  the kk index (its links resolve under kk/)
+    index.html                  sends a browser on to kk/ (for a plain file server)
     {kk,ru,en}/index.html       the years and grades published
     {kk,ru,en}/{year}/{grade}.html
     data/{year}-{grade}.json    the same figures as open data
@@ -29,6 +29,11 @@ from central_scorer.web.public_page import render_cohort, render_index
 from common.durable import write_durably
 from common.i18n import LANGUAGES
 from common.storage.central_models import Campaign, ReceivedBundle, Rescoring
+
+
+_ROOT = ('<!doctype html><html lang="kk"><head><meta charset="utf-8">'
+         '<meta http-equiv="refresh" content="0; url=kk/"></head>'
+         '<body><a href="kk/">ҚАЗ</a> · <a href="ru/">РУС</a> · <a href="en/">ENG</a></body></html>')
 
 
 def public_dir(centre: Centre) -> Path:
@@ -70,8 +75,7 @@ def publish(centre: Centre, if_changed: bool = False, keep: int = 2) -> dict[str
             page = render_cohort(cohort, pairs, lang)
             write_durably(build / lang / str(cohort["year"]) / f"{cohort['grade']}.html", page.encode())
             files += 1
-    index = render_index(pairs, "kk").replace("<head>", '<head><base href="kk/">', 1)
-    write_durably(build / "index.html", index.encode())
+    write_durably(build / "index.html", _ROOT.encode())
     for cohort in cohorts:
         write_durably(build / "data" / f"{cohort['year']}-{cohort['grade']}.json",
                       json.dumps(cohort, ensure_ascii=False, indent=1).encode())

@@ -87,8 +87,9 @@ def create_app(centre: Centre) -> FastAPI:
     # --- the public page: files made by `publish`, served as they are ----------------------
 
     @app.get("/results", include_in_schema=False)
+    @app.get("/results/", include_in_schema=False)
     def public_root(lang: str | None = None) -> RedirectResponse:
-        return RedirectResponse(f"/results/{lang}/" if lang in LANGUAGES else "/results/", 307)
+        return RedirectResponse(f"/results/{_lang(lang)}/", 307)
 
     @app.get("/results/{path:path}", include_in_schema=False)
     def public_file(path: str) -> Response:
