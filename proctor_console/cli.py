@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     if args.command in ("watch", "screenshots", "desk"):
         return _run_screen_command(parser, args)
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
 
     room = Room(args.data_dir, password_params=COSTS[getattr(args, "password_cost", "default")])
     if args.command == "seal":
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "init":
         print(json.dumps(room.configure(json.loads(args.config.read_text("utf-8"))), indent=2))
         return 0
-    from proctor_console.server import serve as run_server
+    from proctor_console.room.api.app import serve as run_server
 
     def ready(port: int, fingerprint: str) -> None:
         print(json.dumps({"event": "ready", "port": port, "fingerprint": fingerprint}), flush=True)
@@ -68,8 +68,8 @@ PIN_ENV = "CBT_PROCTOR_PIN"
 def _seal(room, args: argparse.Namespace) -> int:
     """The USB path: the same sealed bundle the upload sends, written to a file for the centre."""
     from common.durable import write_durably
-    from proctor_console import sealing
-    from proctor_console.errors import Unauthorized
+    from proctor_console.room import sealing
+    from proctor_console.room.errors import Unauthorized
 
     try:
         room.proctor_signin(args.login, os.environ.get(PIN_ENV, ""))
@@ -90,7 +90,7 @@ def _seal(room, args: argparse.Namespace) -> int:
 
 
 def _add_headless_commands(sub: argparse._SubParsersAction) -> None:
-    from proctor_console import headless
+    from proctor_console.room import commands as headless
 
     headless.register(sub)
 
@@ -128,8 +128,8 @@ def _add_screen_commands(sub: argparse._SubParsersAction) -> None:
 
 def _run_screen_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "screenshots":
-        from proctor_console.desk_app import render_console_screenshots, render_document_screenshots
-        from proctor_console.room_watch import render_screenshots
+        from proctor_console.desk.app import render_console_screenshots, render_document_screenshots
+        from proctor_console.desk.room_map.watch import render_screenshots
 
         what = args.what
         paths = [*(render_screenshots(args.out) if what in ("all", "room") else []),
@@ -139,14 +139,14 @@ def _run_screen_command(parser: argparse.ArgumentParser, args: argparse.Namespac
             print(path)
         return 0
     if args.command == "desk":
-        from proctor_console.desk_app import run_desk
+        from proctor_console.desk.app import run_desk
 
         return run_desk(args.data_dir, args.host, args.port, args.lang, args.advertise,
                         COSTS[args.password_cost])
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
         parser.error(f"set {TOKEN_ENV} to the proctor's sign-in token")
-    from proctor_console.room_watch import run_watch
+    from proctor_console.desk.room_map.watch import run_watch
 
     return run_watch(args.port, args.fingerprint, token, args.lang, host=args.host)
 

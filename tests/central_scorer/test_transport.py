@@ -14,7 +14,7 @@ from sqlalchemy import select
 from common.storage.central_models import CentralPackage, TrustedRoom
 
 from central_scorer.reports import organisation_results
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 
 def _scores(results: list[dict]) -> dict[str, tuple]:

@@ -29,7 +29,7 @@ from common.crypto.sealing import RecipientKey
 from common.crypto.signing import SigningKey
 from common.durable import write_durably
 from common.storage.base import CentralBase
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 AREA = "Attacks: bundles"
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors" / "bundle"

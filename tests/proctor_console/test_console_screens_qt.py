@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QPushButton
 
 from common.i18n import LANGUAGES
 from proctor_console import cli
-from proctor_console.desk_app import _sample_view, render_console_screenshots
-from proctor_console.desk_model import STEPS, DeskModel, Step
-from proctor_console.desk_view import DeskWindow
+from proctor_console.desk.app import _sample_view, render_console_screenshots
+from proctor_console.desk.model import STEPS, DeskModel, Step
+from proctor_console.desk.window import DeskWindow
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import event, select
 
 from common.storage.room_models import Attempt, AttemptStatus, SessionToken
-from proctor_console import incidents
-from proctor_console.errors import AttemptVoided, DiskFull, RoomError, SeatLocked, Unauthorized
+from proctor_console.room import incidents
+from proctor_console.room.errors import AttemptVoided, DiskFull, RoomError, SeatLocked, Unauthorized
 
 
 def _started(setup, n: int = 3):

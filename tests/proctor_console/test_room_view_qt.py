@@ -21,9 +21,9 @@ from PySide6.QtWidgets import QApplication, QLabel
 from common.crypto.tls import make_self_signed
 from common.i18n import LANGUAGES, t
 from proctor_console import cli
-from proctor_console import room_view as room_view_module
-from proctor_console.room_model import LinkState, RoomModel, SeatState, count_seats, seat_info, seat_state
-from proctor_console.room_view import (
+from proctor_console.desk.room_map import map_view as room_view_module
+from proctor_console.desk.room_map.model import LinkState, RoomModel, SeatState, count_seats, seat_info, seat_state
+from proctor_console.desk.room_map.map_view import (
     BANNER_GLYPH,
     COLUMNS,
     FOCUS_EDGE,
@@ -33,8 +33,8 @@ from proctor_console.room_view import (
     RoomView,
     SeatTile,
 )
-from proctor_console.room_watch import RoomWatcher
-from proctor_console.sample_room import sample_room
+from proctor_console.desk.room_map.watch import RoomWatcher
+from proctor_console.desk.sample_room import sample_room
 
 pytestmark = [
     # Any Qt warning fails a test, except those listed here, each with its reason.

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 
 from common.documents.pdf import local_time
 from common.i18n import LANGUAGES, t
-from proctor_console.desk_controller import field_name, roster_message
-from proctor_console.desk_dialogs import (
+from proctor_console.desk.controller import field_name, roster_message
+from proctor_console.desk.dialogs import (
     AbsenceDialog,
     ConfirmDialog,
     ConfiscationDialog,
@@ -52,9 +52,9 @@ from proctor_console.desk_dialogs import (
     make_table,
     wrapped,
 )
-from proctor_console.desk_model import STEPS, DeskModel, Step
-from proctor_console.room_model import SeatInfo, SeatState
-from proctor_console.room_view import FONT_POINT_SIZE, RoomView, load_fonts, state_text
+from proctor_console.desk.model import STEPS, DeskModel, Step
+from proctor_console.desk.room_map.model import SeatInfo, SeatState
+from proctor_console.desk.room_map.map_view import FONT_POINT_SIZE, RoomView, load_fonts, state_text
 from common.qt_refcount import protect_singletons
 
 protect_singletons()  # PySide6 6.12 on CPython 3.11 under-counts None (common/qt_refcount.py)
@@ -1081,7 +1081,7 @@ class DeskWindow(QMainWindow):
 
 def wire(window: DeskWindow, controller) -> None:
     """Connect the window's intents to the controller (one place, one line each)."""
-    from proctor_console.desk_model import Step as _Step
+    from proctor_console.desk.model import Step as _Step
 
     m = controller.model
     window.step_requested.connect(lambda step: m.set_step(_Step(step)))

@@ -43,10 +43,10 @@ from common.storage.room_models import (
     Setting,
     Student,
 )
-from proctor_console import assignment, audit
-from proctor_console.revocation import ensure_not_revoked
-from proctor_console.room_memory import RoomMemory, Seqs, Sitting, changes_in
-from proctor_console.errors import (
+from proctor_console.room import assignment, audit
+from proctor_console.room.revocation import ensure_not_revoked
+from proctor_console.room.memory import RoomMemory, Seqs, Sitting, changes_in
+from proctor_console.room.errors import (
     AttemptClosed,
     AttemptVoided,
     Conflict,
@@ -740,7 +740,7 @@ class Room:
     def room_view(self) -> dict[str, Any]:
         """The room for the representative's screen: each seat with its student, attendance,
         kiosk (readiness) and sitting (progress). A voided sitting never carries a score."""
-        from proctor_console.readiness import workstation_views
+        from proctor_console.room.readiness import workstation_views
 
         workstations = workstation_views(self)
         now = utcnow()

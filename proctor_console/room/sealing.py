@@ -19,10 +19,10 @@ from common.crypto.sealing import RecipientPublicKey
 from common.durable import write_durably
 from common.storage.base import utcnow
 from common.storage.room_models import Act, Answer, Attempt, Bundle, Student
-from proctor_console import audit, survey
-from proctor_console.errors import CentreRefused, CentreUnreachable, Conflict, RoomError
-from proctor_console.incidents import incident_list
-from proctor_console.room import Room, full_name
+from proctor_console.room import audit, survey
+from proctor_console.room.errors import CentreRefused, CentreUnreachable, Conflict, RoomError
+from proctor_console.room.incidents import incident_list
+from proctor_console.room.room import Room, full_name
 
 
 def collect_parts(room: Room) -> dict[str, list[dict[str, Any]]]:

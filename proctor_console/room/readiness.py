@@ -24,9 +24,9 @@ from sqlalchemy import select
 from common.protocol import MAX_SEQ, MAX_TIMESTAMP
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Workstation
-from proctor_console import audit
-from proctor_console.errors import RoomError
-from proctor_console.room import Room
+from proctor_console.room import audit
+from proctor_console.room.errors import RoomError
+from proctor_console.room.room import Room
 
 # What a ready kiosk looks like. The timer is the server's, so the clock only has to be roughly
 # right (a wrong clock shows a misconfigured PC); the journal of one sitting is a few hundred KB.

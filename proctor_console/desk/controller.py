@@ -20,9 +20,9 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from common.documents.slips import Connection, Slip, render_slips
 from common.durable import write_durably
 from common.i18n import t
-from proctor_console.desk_client import DeskClient, DeskError
-from proctor_console.desk_model import DeskModel, Step
-from proctor_console.room_watch import RoomWatcher
+from proctor_console.desk.client import DeskClient, DeskError
+from proctor_console.desk.model import DeskModel, Step
+from proctor_console.desk.room_map.watch import RoomWatcher
 
 KNOWN_ERRORS = ("conflict", "not_found", "unauthorized", "forbidden", "offline", "untrusted",
                 "roster_invalid", "package_refused", "package_revoked", "bad_request", "invalid",

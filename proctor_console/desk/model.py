@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from common.i18n import LANGUAGES
-from proctor_console.room_model import RoomModel
+from proctor_console.desk.room_map.model import RoomModel
 
 
 class Step(str, Enum):

@@ -21,10 +21,10 @@ from common.domain.acts import Organisation
 from common.protocol import API
 from common.storage.base import utcnow
 from common.storage.room_models import Act, Bundle
-from proctor_console import audit, exports, incidents, readiness
-from proctor_console.act_input import confiscation_from_dict, impostor_from_dict
-from proctor_console.errors import NotFound
-from proctor_console.room import Room
+from proctor_console.room import audit, exports, incidents, readiness
+from proctor_console.room.act_input import confiscation_from_dict, impostor_from_dict
+from proctor_console.room.errors import NotFound
+from proctor_console.room.room import Room
 
 
 class StudentRef(BaseModel):

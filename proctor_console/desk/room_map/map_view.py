@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 import common.documents
 from common.i18n import LANGUAGES, t
-from proctor_console.room_model import (
+from proctor_console.desk.room_map.model import (
     LinkState,
     Readiness,
     RoomModel,

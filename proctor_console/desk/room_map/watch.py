@@ -22,7 +22,7 @@ from common.crypto.tls import CertificatePinMismatch, pinned_context
 from common.i18n import LANGUAGES
 from common.protocol import API
 from common.qt_messages import without_offscreen_noise
-from proctor_console.room_model import LinkState, RoomModel
+from proctor_console.desk.room_map.model import LinkState, RoomModel
 
 ROOM_PATH = f"{API}/proctor/room"
 POLL_INTERVAL_MS = 1000
@@ -169,7 +169,7 @@ def _application() -> QApplication:
 
 def run_watch(port: int, fingerprint: str, token: str, lang: str, host: str = "127.0.0.1") -> int:
     """Open the room's window and watch the room server until the window is closed."""
-    from proctor_console.room_view import RoomView
+    from proctor_console.desk.room_map.map_view import RoomView
 
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}")
@@ -194,8 +194,8 @@ def run_watch(port: int, fingerprint: str, token: str, lang: str, host: str = "1
 def render_screenshots(out_dir: Path, size: tuple[int, int] = WINDOW_SIZE) -> list[Path]:
     """Draw the sample room in kk, ru and en offscreen; save `room-view-<lang>.png` into `out_dir`."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from proctor_console.room_view import RoomView
-    from proctor_console.sample_room import sample_room
+    from proctor_console.desk.room_map.map_view import RoomView
+    from proctor_console.desk.sample_room import sample_room
 
     app = _application()
     out_dir.mkdir(parents=True, exist_ok=True)

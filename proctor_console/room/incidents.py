@@ -35,9 +35,9 @@ from common.storage.room_models import (
     SessionToken,
     Student,
 )
-from proctor_console import audit
-from proctor_console.errors import Conflict, NotFound, RoomError, Unauthorized
-from proctor_console.room import Room, away_since, full_name
+from proctor_console.room import audit
+from proctor_console.room.errors import Conflict, NotFound, RoomError, Unauthorized
+from proctor_console.room.room import Room, away_since, full_name
 
 MAX_EXTENSION_MINUTES = 60
 MAX_NOTE = 2000

@@ -37,7 +37,7 @@ class ServerThread:
     def __init__(self, room, host: str, port: int):
         import uvicorn
 
-        from proctor_console.server import create_app, ensure_certificate
+        from proctor_console.room.api.app import create_app, ensure_certificate
 
         self.fingerprint = ensure_certificate(room, [host, "localhost", "127.0.0.1", lan_address()])
         # IPPROTO_TCP so that asyncio turns Nagle off on accepted sockets (as `server.serve` does).
@@ -71,11 +71,11 @@ def run_desk(data_dir: Path, host: str, port: int, lang: str, advertise: str | N
              password_params=None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from proctor_console.desk_client import DeskClient, ServerAddress
-    from proctor_console.desk_controller import DeskController
-    from proctor_console.desk_model import DeskModel
-    from proctor_console.desk_view import DeskWindow, wire
-    from proctor_console.room import Room
+    from proctor_console.desk.client import DeskClient, ServerAddress
+    from proctor_console.desk.controller import DeskController
+    from proctor_console.desk.model import DeskModel
+    from proctor_console.desk.window import DeskWindow, wire
+    from proctor_console.room.room import Room
 
     room = Room(data_dir, **({"password_params": password_params} if password_params else {}))
     server = ServerThread(room, host, port)
@@ -112,7 +112,7 @@ def run_desk(data_dir: Path, host: str, port: int, lang: str, advertise: str | N
 
 def _sample_view() -> dict[str, Any]:
     """The sample room with kiosks, live progress and an act, as the desk would receive it."""
-    from proctor_console.sample_room import sample_room
+    from proctor_console.desk.sample_room import sample_room
 
     view = sample_room()
     for seat in view["seats"]:
@@ -223,11 +223,11 @@ def render_console_screenshots(out_dir: Path, size: tuple[int, int] = WINDOW_SIZ
                                languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
     """Draw every screen of the desk and every dialog, in kk, ru and en, from a sample room."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from proctor_console.desk_model import STEPS, DeskModel, Step
-    from proctor_console.desk_view import DeskWindow
-    from proctor_console.room_model import LinkState
+    from proctor_console.desk.model import STEPS, DeskModel, Step
+    from proctor_console.desk.window import DeskWindow
+    from proctor_console.desk.room_map.model import LinkState
     from common.qt_messages import without_offscreen_noise
-    from proctor_console.room_watch import _application
+    from proctor_console.desk.room_map.watch import _application
 
     app = _application()
     out_dir.mkdir(parents=True, exist_ok=True)

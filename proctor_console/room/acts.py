@@ -24,9 +24,9 @@ from common.domain.acts import (
 )
 from common.storage.base import utcnow
 from common.storage.room_models import Act, Attempt, AttemptStatus, Attendance, SessionToken, Student
-from proctor_console import audit
-from proctor_console.errors import Conflict, RoomError
-from proctor_console.room import Room
+from proctor_console.room import audit
+from proctor_console.room.errors import Conflict, RoomError
+from proctor_console.room.room import Room
 
 
 def draw_up_confiscation(room: Room, individual_code: str, items: list[dict[str, Any]],

@@ -24,11 +24,11 @@ from common.crypto.signing import SignatureInvalid, VerifyKey
 from common.package import ExamPackage
 from common.protocol import API
 from common.storage.room_models import Setting
-from proctor_console import audit
-from proctor_console.errors import RoomError
+from proctor_console.room import audit
+from proctor_console.room.errors import RoomError
 
 if TYPE_CHECKING:
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
 
 FORMAT = "cbt-revocation/1"
 SETTING_PREFIX = "revocation:"

@@ -28,8 +28,8 @@ from common.i18n import LANGUAGES, t
 from common.protocol import API
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, SurveyReceipt, SurveyResponse
-from proctor_console.errors import Conflict, NotFound, RoomError
-from proctor_console.room import Room
+from proctor_console.room.errors import Conflict, NotFound, RoomError
+from proctor_console.room.room import Room
 
 QUESTIONNAIRE = "student-2026"
 # The statements a student agrees with or not, on a scale of 1 (no) to 5 (yes).

@@ -74,7 +74,7 @@ def roster_validate(args: argparse.Namespace) -> int:
 def act_render(args: argparse.Namespace) -> int:
     from common.documents.acts import act_sha256, render_confiscation_act, render_impostor_act
     from common.durable import write_durably
-    from proctor_console.act_input import ActDataInvalid, confiscation_from_dict, impostor_from_dict
+    from proctor_console.room.act_input import ActDataInvalid, confiscation_from_dict, impostor_from_dict
 
     try:
         raw = sys.stdin.read() if str(args.json_in) == "-" else args.json_in.read_text("utf-8")
@@ -106,8 +106,8 @@ def act_render(args: argparse.Namespace) -> int:
 
 
 def audit_verify(args: argparse.Namespace) -> int:
-    from proctor_console import audit
-    from proctor_console.room import RoomPaths
+    from proctor_console.room import audit
+    from proctor_console.room.room import RoomPaths
 
     paths = RoomPaths(args.data_dir)
     if not paths.database.exists():
@@ -134,8 +134,8 @@ def audit_verify(args: argparse.Namespace) -> int:
 
 
 def export_results(args: argparse.Namespace) -> int:
-    from proctor_console.exports import write_results
-    from proctor_console.room import Room
+    from proctor_console.room.exports import write_results
+    from proctor_console.room.room import Room
 
     room = Room(args.data_dir)
     path = write_results(room, args.out, args.lang)

@@ -26,9 +26,10 @@ from common.protocol import (
     invalid_request,
 )
 from common.domain.roster import RosterInvalid
-from proctor_console import acts, desk_api, revocation, sealing, survey
-from proctor_console.errors import Forbidden, RoomError
-from proctor_console.room import Room
+from proctor_console.room import acts, revocation, sealing, survey
+from proctor_console.room.api import desk as desk_api
+from proctor_console.room.errors import Forbidden, RoomError
+from proctor_console.room.room import Room
 
 
 async def _bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
