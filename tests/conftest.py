@@ -98,7 +98,8 @@ class RunningServer:
 @pytest.fixture
 def room_server(room_setup: RoomSetup):
     """The real room server app over TLS on 127.0.0.1, in a thread of this process."""
-    from proctor_console.room.api.app import create_app, ensure_certificate
+    from proctor_console.room.api.app import create_app
+    from proctor_console.room.server import ensure_certificate
 
     room = room_setup.room
     fingerprint = ensure_certificate(room, ["127.0.0.1", "localhost"])

@@ -23,13 +23,16 @@ from common.domain.acts import (
     Person,
 )
 from common.storage.base import utcnow
-from common.storage.room_models import Act, Attempt, AttemptStatus, Attendance, SessionToken, Student
+from common.storage.room_models import Act, Attempt, AttemptStatus, Attendance, Student
 from proctor_console.room import audit
 from proctor_console.room.errors import Conflict, RoomError
-from proctor_console.room.room import Room
+from proctor_console.room.package import attempt_content, content
+from proctor_console.room.proctors import proctor_for_login
+from proctor_console.room.sessions import end_sessions
+from proctor_console.room.store import RoomStore
 
 
-def draw_up_confiscation(room: Room, individual_code: str, items: list[dict[str, Any]],
+def draw_up_confiscation(room: RoomStore, individual_code: str, items: list[dict[str, Any]],
                          drawn_up_by: list[str], actor: str) -> dict[str, Any]:
     """Appendix 1: forbidden items found; material taken, test-taker removed, results voided."""
     if not items:
@@ -48,7 +51,7 @@ def draw_up_confiscation(room: Room, individual_code: str, items: list[dict[str,
                     voids=True)
 
 
-def draw_up_impostor(room: Room, individual_code: str, impostor_full_name: str, stage: str,
+def draw_up_impostor(room: RoomStore, individual_code: str, impostor_full_name: str, stage: str,
                      actor: str) -> dict[str, Any]:
     """Appendix 2: an outside person came in the test-taker's place, at entry or during the test."""
     try:
@@ -69,20 +72,20 @@ def draw_up_impostor(room: Room, individual_code: str, impostor_full_name: str, 
                     voids=stage_value is ImpostorStage.DURING_TEST)
 
 
-def _variant(room: Room, student: Student) -> str:
+def _variant(room: RoomStore, student: Student) -> str:
     """The variant the test-taker sits (each student has their own: proctor_console/assignment.py)."""
     with room.read() as s:
         attempt = s.scalar(select(Attempt).where(Attempt.student_id == student.id))
-    return (room.content() if attempt is None else room.attempt_content(attempt)).variant
+    return (content(room) if attempt is None else attempt_content(room, attempt)).variant
 
 
-def _draw_up(room: Room, kind: str, individual_code: str, build, render, actor: str,
+def _draw_up(room: RoomStore, kind: str, individual_code: str, build, render, actor: str,
              voids: bool) -> dict[str, Any]:
     with room.read() as s:
         student = s.scalar(select(Student).where(Student.individual_code == individual_code))
         if student is None:
             raise RoomError(f"no student with individual code {individual_code}")
-        proctor = room.proctor_for_login(actor)
+        proctor = proctor_for_login(room, actor)
         attempt = s.scalar(select(Attempt).where(Attempt.student_id == student.id))
         count = s.scalar(select(func.count()).select_from(Act)) or 0
     if voids and (attempt is None or attempt.status is not AttemptStatus.IN_PROGRESS):
@@ -102,8 +105,7 @@ def _draw_up(room: Room, kind: str, individual_code: str, build, render, actor: 
             a.status = AttemptStatus.VOIDED
             a.void_reason = kind
             a.finished_at = utcnow()
-            for token in s.scalars(select(SessionToken).where(SessionToken.subject == a.id)):
-                token.revoked = True
+            end_sessions(s, a.id)
         elif kind == "impostor":
             s.get(Student, student.id).attendance = Attendance.NOT_ADMITTED
         audit.record(s, actor, f"act_{kind}", number=number, individual_code=individual_code,
@@ -117,7 +119,7 @@ def _draw_up(room: Room, kind: str, individual_code: str, build, render, actor: 
             "data_sha256": act_sha256(act), "voided": voids}
 
 
-def _organisation(room: Room) -> Organisation:
+def _organisation(room: RoomStore) -> Organisation:
     return Organisation(code=room.setting("organisation_code") or "",
                         name=room.setting("organisation_name") or "")
 

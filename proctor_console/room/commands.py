@@ -1,4 +1,11 @@
-"""Headless `proctor-console` commands for scripting and support (no Qt, no server needed).
+"""The room's `proctor-console` commands; none imports Qt.
+
+* ``init --data-dir DIR --config FILE`` — set a room up from its configuration file (JSON).
+* ``serve --data-dir DIR [--host] [--port]`` — run the room server headless (HTTPS, pinned).
+* ``seal --data-dir DIR --login LOGIN [--out PATH]`` — seal the results into a new bundle and copy
+  it to a file (a USB stick); the PIN is read from ``$CBT_PROCTOR_PIN``.
+
+For scripting and support (no server needed):
 
 * ``roster validate FILE [--json]`` — every problem of a CSV/XLSX roster, one per line; exit 1 if any.
 * ``act render --kind 1|2 --lang kk|ru|en --json-in FILE --out PDF`` — an act from data.
@@ -10,13 +17,38 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
+from common.crypto import passwords
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+COSTS = {"default": passwords.DEFAULT, "fast": passwords.FAST}
+PIN_ENV = "CBT_PROCTOR_PIN"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    init = sub.add_parser("init", help="set up a room from its configuration file (JSON)")
+    init.add_argument("--data-dir", type=Path, required=True)
+    init.add_argument("--config", type=Path, required=True)
+    init.add_argument("--password-cost", choices=COSTS, default="default")
+    init.set_defaults(handler=init_room)
+
+    serve = sub.add_parser("serve", help="run the room server headless (HTTPS, pinned certificate)")
+    serve.add_argument("--data-dir", type=Path, required=True)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--password-cost", choices=COSTS, default="default")
+    serve.set_defaults(handler=serve_room)
+
+    seal = sub.add_parser("seal", help="seal the results into a new bundle and copy it to a file "
+                                       f"(a USB stick); the PIN is read from ${PIN_ENV}")
+    seal.add_argument("--data-dir", type=Path, required=True)
+    seal.add_argument("--login", required=True, help="the representative's login")
+    seal.add_argument("--out", type=Path, help="where to copy the bundle, e.g. /media/usb/")
+    seal.set_defaults(handler=seal_results)
+
     roster = sub.add_parser("roster", help="the organisation's student list")
     roster_sub = roster.add_subparsers(dest="roster_command", required=True)
     validate = roster_sub.add_parser(
@@ -51,6 +83,50 @@ def register(sub: argparse._SubParsersAction) -> None:
     results.add_argument("--out", type=Path, required=True, help="a .csv or .xlsx file")
     results.add_argument("--lang", choices=("kk", "ru", "en"), default="kk")
     results.set_defaults(handler=export_results)
+
+
+def init_room(args: argparse.Namespace) -> int:
+    from proctor_console.room.room import Room
+
+    room = Room(args.data_dir, password_params=COSTS[args.password_cost])
+    print(json.dumps(room.configure(json.loads(args.config.read_text("utf-8"))), indent=2))
+    return EXIT_OK
+
+
+def serve_room(args: argparse.Namespace) -> int:
+    from proctor_console.room.room import Room
+    from proctor_console.room.server import serve
+
+    room = Room(args.data_dir, password_params=COSTS[args.password_cost])
+
+    def ready(port: int, fingerprint: str) -> None:
+        print(json.dumps({"event": "ready", "port": port, "fingerprint": fingerprint}), flush=True)
+
+    serve(room, args.host, args.port, on_ready=ready)
+    return EXIT_OK
+
+
+def seal_results(args: argparse.Namespace) -> int:
+    """The USB path: the same sealed bundle the upload sends, written to a file for the centre."""
+    from common.durable import write_durably
+    from proctor_console.room import sealing
+    from proctor_console.room.errors import Unauthorized
+    from proctor_console.room.room import Room
+
+    room = Room(args.data_dir)
+    try:
+        room.proctor_signin(args.login, os.environ.get(PIN_ENV, ""))
+    except Unauthorized as exc:
+        print(json.dumps({"error": "unauthorized", "message": str(exc)}), file=sys.stderr)
+        return 3
+    result = sealing.seal(room, args.login)
+    if args.out:
+        source = Path(result["path"])
+        target = args.out / source.name if args.out.is_dir() else args.out
+        write_durably(target, source.read_bytes())
+        result["copied_to"] = str(target)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return EXIT_OK
 
 
 def roster_validate(args: argparse.Namespace) -> int:
@@ -107,7 +183,7 @@ def act_render(args: argparse.Namespace) -> int:
 
 def audit_verify(args: argparse.Namespace) -> int:
     from proctor_console.room import audit
-    from proctor_console.room.room import RoomPaths
+    from proctor_console.room.store import RoomPaths
 
     paths = RoomPaths(args.data_dir)
     if not paths.database.exists():

@@ -1,6 +1,6 @@
 """The room's attendance and outcomes as CSV or XLSX, for the test-centre staff.
 
-Built from the room view (`Room.room_view()` or the same dict over HTTP), so the console and the
+Built from the room view (`overview.room_view` or the same dict over HTTP), so the console and the
 headless command export the same table. A voided result is never exported as a result: its score
 cells are empty and its outcome says it is void, with the act's number.
 
@@ -16,6 +16,8 @@ from typing import Any
 
 from common.durable import write_durably
 from common.i18n import t
+from proctor_console.room.overview import room_view
+from proctor_console.room.store import RoomStore
 
 COLUMNS = ("seat", "individual_code", "full_name", "grade", "class", "language", "attendance",
            "outcome", "score", "max_score", "percent", "act")
@@ -114,8 +116,8 @@ def results_bytes(view: dict[str, Any], fmt: str, lang: str) -> bytes:
     raise ValueError(f"unknown export format {fmt!r}: csv or xlsx")
 
 
-def write_results(room, path: Path, lang: str) -> Path:
+def write_results(room: RoomStore, path: Path, lang: str) -> Path:
     """Export `room`'s table to `path` (.csv or .xlsx), durably."""
     fmt = Path(path).suffix.lower().lstrip(".")
-    write_durably(Path(path), results_bytes(room.room_view(), fmt, lang))
+    write_durably(Path(path), results_bytes(room_view(room), fmt, lang))
     return Path(path)

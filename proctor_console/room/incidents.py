@@ -27,17 +27,14 @@ from sqlalchemy.orm import Session
 from common.crypto import passwords
 from common.domain.roster import SEAT_PATTERN
 from common.storage.base import utcnow
-from common.storage.room_models import (
-    Attempt,
-    AttemptStatus,
-    Incident,
-    Proctor,
-    SessionToken,
-    Student,
-)
+from common.storage.room_models import Attempt, AttemptStatus, Incident, Proctor, Student
 from proctor_console.room import audit
-from proctor_console.room.errors import Conflict, NotFound, RoomError, Unauthorized
-from proctor_console.room.room import Room, away_since, full_name
+from proctor_console.room.errors import Conflict, RoomError, Unauthorized
+from proctor_console.room.logins import clear_workstation_failures
+from proctor_console.room.roster import full_name, student_by_code
+from proctor_console.room.seat_locks import away_since
+from proctor_console.room.sessions import end_sessions
+from proctor_console.room.store import RoomStore
 
 MAX_EXTENSION_MINUTES = 60
 MAX_NOTE = 2000
@@ -53,13 +50,6 @@ def _add(s: Session, kind: str, actor: str, student: Student | None, **details: 
     return incident
 
 
-def _student(s: Session, individual_code: str) -> Student:
-    student = s.scalar(select(Student).where(Student.individual_code == individual_code))
-    if student is None:
-        raise NotFound(f"no student with individual code {individual_code}")
-    return student
-
-
 def _sitting(s: Session, student: Student) -> Attempt:
     attempt = s.scalar(select(Attempt).where(Attempt.student_id == student.id))
     if attempt is None or attempt.status is not AttemptStatus.IN_PROGRESS:
@@ -70,10 +60,10 @@ def _sitting(s: Session, student: Student) -> Attempt:
 # --- leave and return ----------------------------------------------------------------------------
 
 
-def leave(room: Room, individual_code: str, actor: str) -> dict[str, Any]:
+def leave(room: RoomStore, individual_code: str, actor: str) -> dict[str, Any]:
     """§23: the representative lets the student out; the seat locks, the time keeps running."""
     with room.tx() as s:
-        student = _student(s, individual_code)
+        student = student_by_code(s, individual_code)
         attempt = _sitting(s, student)
         if away_since(s, student.id) is not None:
             raise Conflict("the student is already out of the room")
@@ -83,9 +73,9 @@ def leave(room: Room, individual_code: str, actor: str) -> dict[str, Any]:
     return {"individual_code": individual_code, "left_at": incident.at.isoformat()}
 
 
-def come_back(room: Room, individual_code: str, actor: str) -> dict[str, Any]:
+def come_back(room: RoomStore, individual_code: str, actor: str) -> dict[str, Any]:
     with room.tx() as s:
-        student = _student(s, individual_code)
+        student = student_by_code(s, individual_code)
         since = away_since(s, student.id)
         if since is None:
             raise Conflict("the student has not left the room")
@@ -101,7 +91,7 @@ def come_back(room: Room, individual_code: str, actor: str) -> dict[str, Any]:
 # --- time ----------------------------------------------------------------------------------------
 
 
-def extend_time(room: Room, individual_code: str, minutes: int, reason: str,
+def extend_time(room: RoomStore, individual_code: str, minutes: int, reason: str,
                 actor: str) -> dict[str, Any]:
     """More time for a technical failure; the kiosk takes the new deadline at its next contact."""
     if not isinstance(minutes, int) or not 1 <= minutes <= MAX_EXTENSION_MINUTES:
@@ -110,7 +100,7 @@ def extend_time(room: Room, individual_code: str, minutes: int, reason: str,
     if not reason:
         raise RoomError("write the reason for the extension (the technical failure)")
     with room.tx() as s:
-        student = _student(s, individual_code)
+        student = student_by_code(s, individual_code)
         attempt = _sitting(s, student)
         before = attempt.deadline_at
         attempt.deadline_at = before + dt.timedelta(minutes=minutes)
@@ -126,7 +116,7 @@ def extend_time(room: Room, individual_code: str, minutes: int, reason: str,
 # --- seats ---------------------------------------------------------------------------------------
 
 
-def move_seat(room: Room, individual_code: str, new_seat: str, reason: str,
+def move_seat(room: RoomStore, individual_code: str, new_seat: str, reason: str,
               actor: str) -> dict[str, Any]:
     """Give the student another seat. During the test the old kiosk's session ends at once; the
     student logs in at the new seat and goes on from the server's copy of their answers."""
@@ -136,7 +126,7 @@ def move_seat(room: Room, individual_code: str, new_seat: str, reason: str,
     if not SEAT_PATTERN.match(new_seat):
         raise RoomError("a seat is 1-16 Latin letters, digits or '-'")
     with room.tx() as s:
-        student = _student(s, individual_code)
+        student = student_by_code(s, individual_code)
         if student.seat == new_seat:
             raise Conflict(f"the student already sits at seat {new_seat}")
         taken = s.scalar(select(Student).where(Student.seat == new_seat))
@@ -147,12 +137,7 @@ def move_seat(room: Room, individual_code: str, new_seat: str, reason: str,
             raise Conflict("the student's test is over: the seat cannot change")
         old_seat = student.seat
         student.seat = new_seat
-        ended = 0
-        if attempt is not None:
-            for token in s.scalars(select(SessionToken).where(
-                    SessionToken.subject == attempt.id, SessionToken.revoked.is_(False))):
-                token.revoked = True
-                ended += 1
+        ended = end_sessions(s, attempt.id) if attempt is not None else 0
         _add(s, "seat_moved", actor, student, before=old_seat, after=new_seat,
              reason=(reason or "").strip(), attempt_id=attempt.id if attempt else None)
         audit.record(s, actor, "seat_moved", individual_code=individual_code,
@@ -164,27 +149,27 @@ def move_seat(room: Room, individual_code: str, new_seat: str, reason: str,
 # --- notes and the head of the organisation ---------------------------------------------------------
 
 
-def add_note(room: Room, text: str, actor: str, individual_code: str | None = None) -> dict[str, Any]:
+def add_note(room: RoomStore, text: str, actor: str, individual_code: str | None = None) -> dict[str, Any]:
     text = (text or "").strip()
     if not text:
         raise RoomError("the note is empty")
     if len(text) > MAX_NOTE:
         raise RoomError(f"a note is at most {MAX_NOTE} characters")
     with room.tx() as s:
-        student = _student(s, individual_code) if individual_code else None
+        student = student_by_code(s, individual_code) if individual_code else None
         incident = _add(s, "note", actor, student, text=text)
         audit.record(s, actor, "note", individual_code=individual_code, text=text)
     return {"at": incident.at.isoformat(), "text": text}
 
 
-def add_head(room: Room, login: str, full_name_: str, pin: str, actor: str) -> None:
+def add_head(room: RoomStore, login: str, full_name_: str, pin: str, actor: str) -> None:
     """Register the head of the organisation, who signs the entry log with their own PIN (§22)."""
     login, full_name_ = login.strip().lower(), full_name_.strip()
     if not login or not full_name_:
         raise RoomError("write the head's login and full name")
     if len(pin) < 4 or not pin.isdigit():
         raise RoomError("the PIN is at least 4 digits")
-    hashed = passwords.hash_password(pin, room._password_params)  # noqa: SLF001 (the room's cost)
+    hashed = passwords.hash_password(pin, room.password_params)  # the room's cost
     with room.tx() as s:
         if s.scalar(select(Proctor).where(Proctor.login == login)) is not None:
             raise Conflict(f"the login {login} is taken")
@@ -193,7 +178,7 @@ def add_head(room: Room, login: str, full_name_: str, pin: str, actor: str) -> N
                      before=None, after={"login": login, "role": "head"})
 
 
-def head_visit(room: Room, head_login: str, head_pin: str, direction: str,
+def head_visit(room: RoomStore, head_login: str, head_pin: str, direction: str,
                actor: str) -> dict[str, Any]:
     """The head of the organisation comes in or goes out; they confirm with their own PIN."""
     if direction not in ("entered", "left"):
@@ -227,12 +212,12 @@ def _head_inside(s: Session, login: str) -> bool:
 # --- credentials -----------------------------------------------------------------------------------
 
 
-def reissue_password(room: Room, individual_code: str, actor: str) -> dict[str, str]:
+def reissue_password(room: RoomStore, individual_code: str, actor: str) -> dict[str, str]:
     """A new one-time password (the slip was lost); the old one stops working, the lock is lifted."""
     password = passwords.new_password()
-    hashed = passwords.hash_password(password, room._password_params)  # noqa: SLF001
+    hashed = passwords.hash_password(password, room.password_params)
     with room.tx() as s:
-        student = _student(s, individual_code)
+        student = student_by_code(s, individual_code)
         attempt = s.scalar(select(Attempt).where(Attempt.student_id == student.id))
         if attempt is not None and attempt.status is not AttemptStatus.IN_PROGRESS:
             raise Conflict("the student's test is over")
@@ -246,12 +231,12 @@ def reissue_password(room: Room, individual_code: str, actor: str) -> dict[str, 
                 "seat": student.seat, "full_name": full_name(student)}
 
 
-def unlock_login(room: Room, individual_code: str, actor: str) -> None:
+def unlock_login(room: RoomStore, individual_code: str, actor: str) -> None:
     """Lift the lock of the student's login and of the workstation at the student's seat."""
     with room.tx() as s:
-        student = _student(s, individual_code)
+        student = student_by_code(s, individual_code)
         failed = student.failed_logins
-        at_seat = room.clear_workstation_failures(s, student.seat)
+        at_seat = clear_workstation_failures(room, s, student.seat)
         if failed == 0 and at_seat == 0:
             raise Conflict("neither the login nor the seat's workstation is locked")
         student.failed_logins = 0
@@ -266,7 +251,7 @@ def unlock_login(room: Room, individual_code: str, actor: str) -> None:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def incident_list(room: Room) -> list[dict[str, Any]]:
+def incident_list(room: RoomStore) -> list[dict[str, Any]]:
     """Every incident, oldest first, for the screen and the bundle."""
     with room.read() as s:
         codes = {st.id: st.individual_code for st in s.scalars(select(Student))}

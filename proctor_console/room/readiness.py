@@ -23,10 +23,11 @@ from sqlalchemy import select
 
 from common.protocol import MAX_SEQ, MAX_TIMESTAMP
 from common.storage.base import utcnow
-from common.storage.room_models import Attempt, AttemptStatus, Workstation
+from common.storage.room_models import Attempt, AttemptStatus, Student, Workstation
 from proctor_console.room import audit
 from proctor_console.room.errors import RoomError
-from proctor_console.room.room import Room
+from proctor_console.room.seat_locks import seat_lock
+from proctor_console.room.store import RoomStore
 
 # What a ready kiosk looks like. The timer is the server's, so the clock only has to be roughly
 # right (a wrong clock shows a misconfigured PC); the journal of one sitting is a few hundred KB.
@@ -58,7 +59,7 @@ class InvalidReport(RoomError):
     code = "invalid_report"
 
 
-def report(room: Room, body: KioskReport, attempt_id: str | None, register: bool) -> dict[str, Any]:
+def report(room: RoomStore, body: KioskReport, attempt_id: str | None, register: bool) -> dict[str, Any]:
     """Store a kiosk's registration or heartbeat; reply with the server's time and the seat's lock."""
     now = utcnow()
     offset_ms = int(round((body.client_time - now.timestamp()) * 1000))
@@ -92,7 +93,7 @@ def report(room: Room, body: KioskReport, attempt_id: str | None, register: bool
             audit.record(s, "kiosk:" + body.workstation_id,
                          "workstation_registered" if register or fresh else "workstation_changed",
                          workstation_id=body.workstation_id, before=before, after=after)
-    lock = room.seat_lock(body.workstation_id)
+    lock = seat_lock(room, body.workstation_id)
     return {"server_time": now.isoformat(), "clock_offset_ms": offset_ms, **lock}
 
 
@@ -128,7 +129,7 @@ def _screen_ok(screen: str) -> bool:
     return w >= MIN_SCREEN[0] and h >= MIN_SCREEN[1]
 
 
-def expected_build(room: Room, workstations: list[Workstation]) -> str | None:
+def expected_build(room: RoomStore, workstations: list[Workstation]) -> str | None:
     """The build every kiosk should run: the room's setting, else the one most kiosks run."""
     configured = room.setting("kiosk_build_hash")
     if configured:
@@ -160,7 +161,7 @@ def assess(ws: Workstation | None, now: dt.datetime, build: str | None) -> list[
     return reasons
 
 
-def workstation_views(room: Room) -> dict[str, dict[str, Any]]:
+def workstation_views(room: RoomStore) -> dict[str, dict[str, Any]]:
     """Every registered workstation with its readiness, by workstation id (= seat)."""
     now = utcnow()
     with room.read() as s:
@@ -181,10 +182,11 @@ def workstation_views(room: Room) -> dict[str, dict[str, Any]]:
     return views
 
 
-def readiness(room: Room) -> dict[str, Any]:
+def readiness(room: RoomStore) -> dict[str, Any]:
     """The room's readiness: each seat of the roster, and kiosks at seats nobody sits at (spares)."""
     views = workstation_views(room)
-    seats = [seat["seat"] for seat in room.room_view()["seats"]]
+    with room.read() as s:
+        seats = list(s.scalars(select(Student.seat).order_by(Student.seat)))
     by_seat = []
     for seat in seats:
         ws = views.get(seat)

@@ -3,32 +3,29 @@
 The centre signs a list (``cbt-revocation/1``, docs/campaign.md) naming the organisations and the
 package ids of a region or district where the monitoring is not held. The representative imports
 it (``POST /api/v1/proctor/revocations``, or ``import_revocation`` from the desk); the room keeps
-each list in its ``settings`` table under ``revocation:<id>`` and ``Room.start`` asks
+each list in its ``settings`` table under ``revocation:<id>`` and the start (package.py) asks
 ``ensure_not_revoked`` before it opens a package. A package is refused when its id is listed, or
 when this room's organisation is listed and the package is for the campaign's grade (so a package
 made after the decision is refused too).
 """
 
-# No `from __future__ import annotations`: FastAPI reads the endpoint's annotations at definition.
+from __future__ import annotations
 
 import base64
 import binascii
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fastapi import APIRouter, Request
 from sqlalchemy import select
 
 from common.canonical import canonical_bytes
 from common.crypto.signing import SignatureInvalid, VerifyKey
 from common.package import ExamPackage
-from common.protocol import API
 from common.storage.room_models import Setting
 from proctor_console.room import audit
+from proctor_console.room.configuration import centre_keys
 from proctor_console.room.errors import RoomError
-
-if TYPE_CHECKING:
-    from proctor_console.room.room import Room
+from proctor_console.room.store import RoomStore
 
 FORMAT = "cbt-revocation/1"
 SETTING_PREFIX = "revocation:"
@@ -92,7 +89,7 @@ def read_revocation(raw: bytes, centre_keys: dict[str, VerifyKey]) -> dict[str, 
     return document
 
 
-def _summary(document: dict[str, Any], organisation_code: str | None) -> dict[str, Any]:
+def summary(document: dict[str, Any], organisation_code: str | None) -> dict[str, Any]:
     return {
         "revocation_id": document["revocation_id"],
         "campaign": document["campaign"],
@@ -104,9 +101,9 @@ def _summary(document: dict[str, Any], organisation_code: str | None) -> dict[st
     }
 
 
-def import_revocation(room: "Room", raw: bytes, actor: str) -> dict[str, Any]:
+def import_revocation(room: RoomStore, raw: bytes, actor: str) -> dict[str, Any]:
     """Check the centre's signature, then keep the list; importing the same list twice is harmless."""
-    document = read_revocation(raw, room._centre_keys())
+    document = read_revocation(raw, centre_keys(room))
     name = SETTING_PREFIX + document["revocation_id"]
     organisation = room.setting("organisation_code")
     with room.tx() as s:
@@ -115,19 +112,19 @@ def import_revocation(room: "Room", raw: bytes, actor: str) -> dict[str, Any]:
             audit.record(s, actor, "revocation_imported", revocation_id=document["revocation_id"],
                          applies=organisation in document["organisations"],
                          package_ids=document["package_ids"])
-    return _summary(document, organisation)
+    return summary(document, organisation)
 
 
-def revocations(room: "Room") -> list[dict[str, Any]]:
+def revocations(room: RoomStore) -> list[dict[str, Any]]:
     """Every stored list, checked again (a list edited in the database would fail here)."""
     with room.read() as s:
         raws = [row.value for row in s.scalars(
             select(Setting).where(Setting.name.like(SETTING_PREFIX + "%")).order_by(Setting.name))]
-    keys = room._centre_keys()
+    keys = centre_keys(room)
     return [read_revocation(raw.encode("utf-8"), keys) for raw in raws]
 
 
-def ensure_not_revoked(room: "Room", package: ExamPackage) -> None:
+def ensure_not_revoked(room: RoomStore, package: ExamPackage) -> None:
     """Raise PackageRevoked when a stored revocation list covers ``package`` in this room."""
     organisation = room.setting("organisation_code")
     grade = str(package.manifest.get("exam", {}).get("grade", ""))
@@ -143,19 +140,3 @@ def ensure_not_revoked(room: "Room", package: ExamPackage) -> None:
                 f"(§15; {basis['reference']}, {basis['decided_on']}); it must not be opened",
                 revocation_id=document["revocation_id"], package_id=package.package_id,
                 scope=scope, basis=basis)
-
-
-def router(room: "Room", proctor: Any) -> APIRouter:
-    """The proctor's endpoints; ``proctor`` is the server's dependency that signs the proctor in."""
-    api = APIRouter()
-
-    @api.post(f"{API}/proctor/revocations")
-    async def import_list(request: Request, who: proctor) -> dict[str, Any]:
-        return import_revocation(room, await request.body(), who)
-
-    @api.get(f"{API}/proctor/revocations")
-    def list_revocations(who: proctor) -> dict[str, Any]:
-        organisation = room.setting("organisation_code")
-        return {"revocations": [_summary(d, organisation) for d in revocations(room)]}
-
-    return api

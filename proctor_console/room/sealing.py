@@ -20,12 +20,16 @@ from common.durable import write_durably
 from common.storage.base import utcnow
 from common.storage.room_models import Act, Answer, Attempt, Bundle, Student
 from proctor_console.room import audit, survey
+from proctor_console.room.configuration import signing_key
 from proctor_console.room.errors import CentreRefused, CentreUnreachable, Conflict, RoomError
 from proctor_console.room.incidents import incident_list
-from proctor_console.room.room import Room, full_name
+from proctor_console.room.package import content
+from proctor_console.room.roster import full_name
+from proctor_console.room.store import RoomStore
+from proctor_console.room.submission import close_expired
 
 
-def collect_parts(room: Room) -> dict[str, list[dict[str, Any]]]:
+def collect_parts(room: RoomStore) -> dict[str, list[dict[str, Any]]]:
     with room.read() as s:
         students = {st.id: st for st in s.scalars(select(Student).order_by(Student.seat))}
         attempts = []
@@ -39,7 +43,7 @@ def collect_parts(room: Room) -> dict[str, list[dict[str, Any]]]:
             attempts.append({
                 "attempt_id": a.id, "individual_code": st.individual_code, "package_id": a.package_id,
                 # the student's own variant and the order the kiosk showed it (assignment.py)
-                "exam_id": a.exam_id or room.content().exam_id,
+                "exam_id": a.exam_id or content(room).exam_id,
                 "permutation": json.loads(a.permutation_json) if a.permutation_json else None,
                 "workstation_id": a.workstation_id, "status": a.status.value,
                 "started_at": a.started_at.isoformat(), "deadline_at": a.deadline_at.isoformat(),
@@ -65,9 +69,9 @@ def collect_parts(room: Room) -> dict[str, list[dict[str, Any]]]:
             "incidents": incident_list(room), "audit": log, "survey": survey.responses(room)}
 
 
-def seal(room: Room, actor: str) -> dict[str, Any]:
+def seal(room: RoomStore, actor: str) -> dict[str, Any]:
     """Close what is over, seal everything into the next bundle, and keep it on disk."""
-    room.close_expired()
+    close_expired(room)
     with room.tx() as s:
         audit.record(s, actor, "bundle_sealing")
     parts = collect_parts(room)
@@ -76,7 +80,7 @@ def seal(room: Room, actor: str) -> dict[str, Any]:
     bundle_id = str(uuid.uuid4())
     raw = seal_bundle(
         parts,
-        signer=room.signing_key,
+        signer=signing_key(room),
         recipient=RecipientPublicKey.from_b64(room.setting("centre_recipient_key") or ""),
         centre_id=room.setting("centre_id") or "",
         room_id=room.setting("room_id") or "",
@@ -97,7 +101,7 @@ def seal(room: Room, actor: str) -> dict[str, Any]:
 CHUNK = 1024 * 1024
 
 
-def upload(room: Room, url: str, actor: str, attempts: int = 8, chunk: int = CHUNK) -> dict[str, Any]:
+def upload(room: RoomStore, url: str, actor: str, attempts: int = 8, chunk: int = CHUNK) -> dict[str, Any]:
     """Send the newest bundle to the centre, resuming where the centre's copy ends.
 
     Transport errors and 5xx answers are retried with back-off; each retry first asks the centre how

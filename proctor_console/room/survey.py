@@ -16,20 +16,19 @@ could compare the copies. The answers travel in the result bundle's `survey` par
 the questionnaire and the answers of each response, sorted by the answers, without the date.
 """
 
+from __future__ import annotations
+
 import json
 import secrets
-from typing import Any, Callable
+from typing import Any
 
-from fastapi import Depends, FastAPI
-from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from common.i18n import LANGUAGES, t
-from common.protocol import API
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, SurveyReceipt, SurveyResponse
 from proctor_console.room.errors import Conflict, NotFound, RoomError
-from proctor_console.room.room import Room
+from proctor_console.room.store import RoomStore
 
 QUESTIONNAIRE = "student-2026"
 # The statements a student agrees with or not, on a scale of 1 (no) to 5 (yes).
@@ -51,12 +50,6 @@ class SurveyInvalid(RoomError):
 
 class SurveyAlreadyAnswered(Conflict):
     code = "survey_done"
-
-
-class SurveyAnswers(BaseModel):
-    # question id -> 1..5, or null for a question the student left out; the values are checked
-    # by `_check`, so that a wrong one is refused with the field's name (and True is not 1)
-    answers: dict[str, Any] = Field(max_length=len(QUESTIONS))
 
 
 def questions() -> list[dict[str, Any]]:
@@ -82,7 +75,7 @@ def _check(answers: dict[str, Any]) -> dict[str, int | None]:
     return clean
 
 
-def record(room: Room, attempt_id: str, answers: dict[str, Any]) -> dict[str, str]:
+def record(room: RoomStore, attempt_id: str, answers: dict[str, Any]) -> dict[str, str]:
     """Keep one response, unlinked; the attempt must be submitted and may answer once."""
     clean = _check(answers)
     with room.tx() as s:
@@ -100,7 +93,7 @@ def record(room: Room, attempt_id: str, answers: dict[str, Any]) -> dict[str, st
     return {"status": "recorded"}
 
 
-def responses(room: Room) -> list[dict[str, Any]]:
+def responses(room: RoomStore) -> list[dict[str, Any]]:
     """Every response as the bundle carries it: the questionnaire and the answers, nothing else
     (not even the date), ordered by the answers (never by arrival)."""
     with room.read() as s:
@@ -109,7 +102,7 @@ def responses(room: Room) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: json.dumps(r, sort_keys=True))
 
 
-def summary(room: Room) -> dict[str, Any]:
+def summary(room: RoomStore) -> dict[str, Any]:
     """How many answered, and per question how many chose each value (for the representative)."""
     rows = responses(room)
     with room.read() as s:
@@ -121,20 +114,3 @@ def summary(room: Room) -> dict[str, Any]:
                 counts[question]["none" if value is None else str(value)] += 1
     return {"questionnaire": QUESTIONNAIRE, "responses": len(rows), "receipts": receipts,
             "counts": counts}
-
-
-def register(app: FastAPI, room: Room, attempt: Callable[..., str],
-             proctor: Callable[..., str]) -> None:
-    """Add the survey's endpoints; `attempt` and `proctor` are the server's auth dependencies."""
-
-    @app.get(f"{API}/survey")
-    def survey_questions() -> dict[str, Any]:
-        return {"questionnaire": QUESTIONNAIRE, "questions": questions()}
-
-    @app.post(f"{API}/attempt/survey")
-    def survey_answers(body: SurveyAnswers, attempt_id: str = Depends(attempt)) -> dict[str, str]:
-        return record(room, attempt_id, body.answers)
-
-    @app.get(f"{API}/proctor/survey")
-    def survey_summary(who: str = Depends(proctor)) -> dict[str, Any]:
-        return summary(room)

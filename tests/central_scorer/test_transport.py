@@ -26,7 +26,7 @@ def test_https_upload_resumes_and_usb_file_gives_identical_results(day, central_
     url, ca = central_server
     room = day.room
     with room.tx() as s:  # the room trusts the centre's certificate, as configured at set-up
-        room._set(s, "centre_tls_ca", ca)
+        room.set_setting(s, "centre_tls_ca", ca)
     bundle = sealing.seal(room, "rep")
     raw = Path(bundle["path"]).read_bytes()
 

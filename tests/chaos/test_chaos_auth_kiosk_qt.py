@@ -13,7 +13,7 @@ from exam_client.controller import KioskController
 from exam_client.engine import KioskConfig, KioskEngine
 from exam_client.models import KioskModel, Link, Phase
 from proctor_console.room.errors import Unauthorized, WorkstationLockedOut
-from proctor_console.room.room import MAX_FAILED_LOGINS_PER_WORKSTATION
+from proctor_console.room.logins import MAX_FAILED_LOGINS_PER_WORKSTATION
 
 
 def test_the_kiosk_shows_the_workstation_lock(qtbot, tmp_path, room_setup, room_server):

@@ -34,7 +34,7 @@ from common.domain.exam import content_from_dict
 from common.storage.room_models import Act, Attempt, AuditEntry, Incident, Student
 from exam_client.engine import KioskConfig, KioskEngine, Removed
 from proctor_console.room import audit
-from proctor_console.desk.app import ServerThread
+from proctor_console.room.server import ServerThread
 from proctor_console.desk.client import DeskClient, ServerAddress
 from proctor_console.desk.controller import DeskController
 from proctor_console.desk.model import DeskModel, Step

@@ -64,9 +64,9 @@ def test_waiting_saves_go_to_disk_in_one_commit_and_a_refusal_refuses_only_itsel
         for t in threads:
             t.start()
         deadline = time.monotonic() + 10
-        while len(room._saves) < len(jobs) and time.monotonic() < deadline:
+        while len(room._waiting) < len(jobs) and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert len(room._saves) == len(jobs)
+        assert len(room._waiting) == len(jobs)
     for t in threads:
         t.join(10)
 

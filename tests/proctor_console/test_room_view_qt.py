@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from common.crypto.tls import make_self_signed
 from common.i18n import LANGUAGES, t
 from proctor_console import cli
+from proctor_console.desk import commands as desk_commands
 from proctor_console.desk.room_map import map_view as room_view_module
 from proctor_console.desk.room_map.model import LinkState, RoomModel, SeatState, count_seats, seat_info, seat_state
 from proctor_console.desk.room_map.map_view import (
@@ -397,11 +398,11 @@ def test_screenshots_command_writes_three_pngs(qapp, tmp_path: Path, capsys) -> 
 
 
 def test_watch_command_needs_the_token(monkeypatch, capsys) -> None:
-    monkeypatch.delenv(cli.TOKEN_ENV, raising=False)
+    monkeypatch.delenv(desk_commands.TOKEN_ENV, raising=False)
     with pytest.raises(SystemExit) as exc:
         cli.main(["watch", "--port", "8443", "--fingerprint", "00"])
     assert exc.value.code == 2
-    assert cli.TOKEN_ENV in capsys.readouterr().err
+    assert desk_commands.TOKEN_ENV in capsys.readouterr().err
 
 
 # --- the watcher ------------------------------------------------------------------------------

@@ -8,10 +8,8 @@ banner, never a dialog) and the watcher keeps trying.
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,13 +19,11 @@ from PySide6.QtWidgets import QApplication
 from common.crypto.tls import CertificatePinMismatch, pinned_context
 from common.i18n import LANGUAGES
 from common.protocol import API
-from common.qt_messages import without_offscreen_noise
 from proctor_console.desk.room_map.model import LinkState, RoomModel
 
 ROOM_PATH = f"{API}/proctor/room"
 POLL_INTERVAL_MS = 1000
 WINDOW_SIZE = (1280, 800)
-SETTLE_TURNS = 6
 
 
 class _Poller(QObject):
@@ -161,8 +157,8 @@ class RoomWatcher(QObject):
             self._timer.start()
 
 
-def _application() -> QApplication:
-
+def qt_application() -> QApplication:
+    """This process's QApplication, made on first use."""
     app = QApplication.instance()
     return app if app is not None else QApplication(sys.argv[:1])
 
@@ -173,7 +169,7 @@ def run_watch(port: int, fingerprint: str, token: str, lang: str, host: str = "1
 
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}")
-    app = _application()
+    app = qt_application()
     model = RoomModel()
     view = RoomView(model, lang)
     watcher = RoomWatcher(model, port, fingerprint, token, host=host)
@@ -187,38 +183,3 @@ def run_watch(port: int, fingerprint: str, token: str, lang: str, host: str = "1
     finally:
         watcher.stop()
         signal.signal(signal.SIGINT, previous)
-
-
-
-
-def render_screenshots(out_dir: Path, size: tuple[int, int] = WINDOW_SIZE) -> list[Path]:
-    """Draw the sample room in kk, ru and en offscreen; save `room-view-<lang>.png` into `out_dir`."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from proctor_console.desk.room_map.map_view import RoomView
-    from proctor_console.desk.sample_room import sample_room
-
-    app = _application()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    model = RoomModel()
-    model.update(sample_room())
-    model.set_link(LinkState.ONLINE)
-    written = []
-    with without_offscreen_noise():
-        view = RoomView(model)
-        view.resize(*size)
-        view.show()
-        for lang in LANGUAGES:
-            view.set_language(lang)
-            view.tiles()[0].setFocus()  # show what the keyboard focus looks like
-            # A new text asks for a new layout one level up per turn of the event loop (label,
-            # tile, grid, scroll area); a few turns let every wrapped line find its room.
-            for _ in range(SETTLE_TURNS):
-                app.processEvents()
-            path = out_dir / f"room-view-{lang}.png"
-            if not view.grab().save(str(path)):
-                raise OSError(f"could not write {path}")
-            written.append(path)
-        view.close()
-        view.deleteLater()
-        app.processEvents()
-    return written
