@@ -1,5 +1,6 @@
 """The desk's dialogs. Each only collects what the proctor types and says it in `values()`;
-the window decides what follows (a confirmation, then an intent for the controller).
+the desk's prompts (prompts.py) decide what follows (a confirmation, then an intent for the
+controller).
 
 Every dialog works by keyboard alone: fields in tab order, Enter for the primary button, Escape to
 cancel; texts come from the catalogue and wrap, so longer Kazakh words never cut.
@@ -9,15 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -29,21 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from common.i18n import t
+from proctor_console.desk.widgets import wrapped
 
 ABSENCE_REASONS = ("illness", "bereavement", "competition", "home_schooling", "sanatorium")
-
-
-def wrapped(text: str = "", name: str = "", bold: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    if bold:
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
-    return label
 
 
 class DeskDialog(QDialog):
@@ -350,17 +336,3 @@ class HeadRegisterDialog(DeskDialog):
     def values(self) -> dict[str, Any]:
         return {"login": self.login.text().strip(), "full_name": self.full_name.text().strip(),
                 "pin": self.pin.text()}
-
-
-def make_table(columns: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(columns)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.setWordWrap(True)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table

@@ -27,7 +27,7 @@ from common.i18n import LANGUAGES, t
 from common.qt_messages import without_offscreen_noise
 from proctor_console.desk.app import WINDOW_SIZE
 from proctor_console.desk.model import STEPS, DeskModel, Step
-from proctor_console.desk.room_map.map_view import RoomView
+from proctor_console.desk.room_map.map_view import RoomMapView
 from proctor_console.desk.room_map.model import LinkState, RoomModel
 from proctor_console.desk.room_map.watch import WINDOW_SIZE as MAP_WINDOW_SIZE
 from proctor_console.desk.room_map.watch import qt_application
@@ -48,7 +48,7 @@ def render_room_map_screenshots(out_dir: Path,
     model.set_link(LinkState.ONLINE)
     written = []
     with without_offscreen_noise():
-        view = RoomView(model)
+        view = RoomMapView(model)
         view.resize(*size)
         view.show()
         for lang in LANGUAGES:
@@ -214,26 +214,27 @@ def render_console_screenshots(out_dir: Path, size: tuple[int, int] = WINDOW_SIZ
                 save(window, f"{step.value}-{lang}")
             model.set_step(Step.TEST)
             code = view["seats"][11]["individual_code"]
+            prompts = window.prompts
             dialogs = [
-                ("dialog-act1", lambda: window.open_act1(code)),
-                ("dialog-act2", lambda: window.open_act2(code)),
-                ("dialog-extend", lambda: window.open_extend(code)),
-                ("dialog-move", lambda: window.open_move(code)),
-                ("dialog-note", lambda: window.open_note(code)),
-                ("dialog-head", window.open_head_visit),
-                ("dialog-head-register", window.open_head_register),
-                ("dialog-absence", lambda: window.open_absence(view["seats"][6]["individual_code"])),
+                ("dialog-act1", lambda: prompts.open_act1(code)),
+                ("dialog-act2", lambda: prompts.open_act2(code)),
+                ("dialog-extend", lambda: prompts.open_extend(code)),
+                ("dialog-move", lambda: prompts.open_move(code)),
+                ("dialog-note", lambda: prompts.open_note(code)),
+                ("dialog-head", prompts.open_head_visit),
+                ("dialog-head-register", prompts.open_head_register),
+                ("dialog-absence", lambda: prompts.open_absence(view["seats"][6]["individual_code"])),
             ]
             for name, opener in dialogs:
                 opener()
-                dialog = window.current_dialog
+                dialog = prompts.current_dialog
                 if name == "dialog-act1":
                     dialog.set_item(0, "Ұялы телефон", "Samsung Galaxy A15", 1)
                     dialog.set_item(1, "Шпаргалка", "", 2)
                     save(dialog, f"{name}-{lang}")
                     dialog.ok_button.click()
-                    save(window.current_dialog, f"dialog-act1-confirm-{lang}")
-                    window.current_dialog.reject()
+                    save(prompts.current_dialog, f"dialog-act1-confirm-{lang}")
+                    prompts.current_dialog.reject()
                     continue
                 if name == "dialog-act2":
                     dialog.impostor.setText("Ұлықбекова Әсем Қайратқызы")

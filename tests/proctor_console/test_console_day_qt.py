@@ -118,7 +118,7 @@ class Day:
         return blocker.args[1]
 
     def dialog(self):
-        dialog = self.window.current_dialog
+        dialog = self.window.prompts.current_dialog
         assert dialog is not None and dialog.isVisible()
         return dialog
 

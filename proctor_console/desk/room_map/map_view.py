@@ -8,322 +8,32 @@ Sans font draws, so the screen looks the same on a school computer without extra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-import common.documents
 from common.i18n import LANGUAGES, t
-from proctor_console.desk.room_map.model import (
-    LinkState,
-    Readiness,
-    RoomModel,
-    SeatInfo,
-    SeatState,
-    readiness_of,
-)
 from common.qt_refcount import protect_singletons
+from proctor_console.desk.fonts import FONT_POINT_SIZE, load_fonts
+from proctor_console.desk.room_map.looks import BANNER_GLYPH, BANNER_LOOKS, OPEN_GLYPHS
+from proctor_console.desk.room_map.model import LinkState, RoomModel
+from proctor_console.desk.room_map.summary_panel import SummaryPanel
+from proctor_console.desk.room_map.tiles import COLUMNS, SeatTile, map_label
 
 protect_singletons()  # PySide6 6.12 on CPython 3.11 under-counts None (common/qt_refcount.py)
 
-COLUMNS = 5
-FONTS_DIR = Path(common.documents.__file__).with_name("fonts")
-FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-FONT_FAMILY = "DejaVu Sans"
-FONT_POINT_SIZE = 10
-
-
-@dataclass(frozen=True)
-class StateLook:
-    """How a state is drawn: a glyph, the colour of the glyph and state text, the tile's colours."""
-
-    glyph: str
-    ink: str
-    fill: str
-    edge: str
-
-
-# Each state differs in all three of colour, glyph and text; the inks keep 4.5:1 contrast on fills.
-LOOKS: dict[SeatState, StateLook] = {
-    SeatState.EXPECTED: StateLook("◷", "#37474f", "#f5f7f8", "#90a4ae"),
-    SeatState.PRESENT: StateLook("✓", "#0d47a1", "#e3f2fd", "#1e88e5"),
-    SeatState.ABSENT: StateLook("✗", "#263238", "#cfd8dc", "#607d8b"),
-    SeatState.NOT_ADMITTED: StateLook("⊘", "#6a1b9a", "#f3e5f5", "#8e24aa"),
-    SeatState.SITTING: StateLook("▶", "#7a4100", "#fff3d6", "#f9a825"),
-    SeatState.SUBMITTED: StateLook("⚑", "#1b5e20", "#e8f5e9", "#43a047"),
-    SeatState.VOIDED: StateLook("⚠", "#b71c1c", "#ffebee", "#e53935"),
-}
-RESUMED_GLYPH = "⟳"
-# Before the test the map shows the kiosks: ready, not ready (with why), or not registered.
-READINESS_LOOKS: dict[Readiness, StateLook] = {
-    Readiness.READY: StateLook("✓", "#1b5e20", "#e8f5e9", "#43a047"),
-    Readiness.NOT_READY: StateLook("⚠", "#b71c1c", "#ffebee", "#e53935"),
-    Readiness.NOT_REGISTERED: StateLook("○", "#37474f", "#f5f7f8", "#90a4ae"),
-}
-AWAY_GLYPH = "⇥"
-HAND_GLYPH = "☝"
 MODES = ("room", "readiness")
-READINESS_COUNTS = ("ready", "not_ready", "not_registered")
-BANNER_GLYPH = "⚠"
-OPEN_GLYPHS = {True: "●", False: "○"}
-FOCUS_EDGE = "#111111"
-
-# Link states that need the proctor's eye, and the banner's colours for them.
-_BANNER_LOOKS = {
-    LinkState.CONNECTING: ("#37474f", "#eceff1", "#90a4ae"),
-    LinkState.OFFLINE: ("#7a4100", "#fff3d6", "#f9a825"),
-    LinkState.REFUSED: ("#b71c1c", "#ffebee", "#e53935"),
-    LinkState.UNTRUSTED: ("#ffffff", "#b71c1c", "#7f0000"),
-}
-
-_fonts_loaded = False
 
 
-def load_fonts() -> str:
-    """Register the bundled DejaVu Sans with Qt (once) and return its family name."""
-    global _fonts_loaded
-    if not _fonts_loaded:
-        for name in FONT_FILES:
-            if QFontDatabase.addApplicationFont(str(FONTS_DIR / name)) < 0:
-                raise RuntimeError(f"Qt could not load the font {FONTS_DIR / name}")
-        _fonts_loaded = True
-    return FONT_FAMILY
-
-
-def state_text(state: SeatState, lang: str) -> str:
-    return t(f"room_view.state.{state.value}", lang)
-
-
-def detail_text(info: SeatInfo, lang: str) -> str:
-    """The short second fact of a tile: answers so far, the score, or why a seat is empty."""
-    if info.state is SeatState.SITTING:
-        answers = t("room_view.answers", lang, answers=info.answers or 0)
-        if info.time_left_s is None:
-            return answers
-        return f"{answers} · {t('room_view.time_left', lang, minutes=(info.time_left_s + 59) // 60)}"
-    if info.state is SeatState.SUBMITTED and info.score is not None:
-        return t("room_view.score", lang, score=info.score, max_score=info.max_score)
-    if info.state is SeatState.VOIDED and info.void_reason:
-        return t(f"room_view.void.{info.void_reason}", lang)
-    if info.state is SeatState.ABSENT and info.absence_reason:
-        return t(f"room_view.reason.{info.absence_reason}", lang)
-    return ""
-
-
-def flags_text(info: SeatInfo, lang: str) -> str:
-    """What needs the proctor's eye at a seat during the test (out of the room, a raised hand...)."""
-    flags = []
-    if info.away:
-        flags.append(f"{AWAY_GLYPH} {t('room_view.flag.away', lang)}")
-    if info.hand_raised:
-        flags.append(f"{HAND_GLYPH} {t('room_view.flag.hand', lang)}")
-    if info.locked_out:
-        flags.append(t("room_view.flag.locked_out", lang))
-    if info.workstation_locked_out:
-        flags.append(t("room_view.flag.workstation_locked_out", lang))
-    if info.journal_lag:
-        flags.append(t("room_view.flag.lag", lang, count=info.journal_lag))
-    if info.extensions:
-        flags.append(t("room_view.flag.extended", lang))
-    return "\n".join(flags)
-
-
-def readiness_text(info: SeatInfo, lang: str) -> tuple[str, str]:
-    """(state, detail) of a seat's kiosk before the test."""
-    state = readiness_of(info)
-    detail = ", ".join(t(f"room_view.not_ready.{r}", lang) for r in info.reasons)
-    return t(f"room_view.readiness.{state.value}", lang), detail
-
-
-def official_reason(info: SeatInfo, lang: str) -> str:
-    """The reason in the order's full wording (tooltips), where the tile shows a short form."""
-    if info.state is SeatState.VOIDED and info.void_reason:
-        return t(f"void.{info.void_reason}", lang)
-    if info.state is SeatState.ABSENT and info.absence_reason:
-        return t(f"absence.{info.absence_reason}", lang)
-    return ""
-
-
-def _label(name: str, *, wrap: bool = False, bold: bool = False, point_delta: int = 0) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(wrap)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if bold or point_delta:
-        font = label.font()
-        font.setBold(bold)
-        font.setPointSize(FONT_POINT_SIZE + point_delta)
-        label.setFont(font)
-    return label
-
-
-class SeatTile(QFrame):
-    """One seat on the map. Focusable; arrow keys ask the view to move the focus.
-
-    Signals:
-        step_requested(int, int): (this tile's index, how many tiles to move; may be negative).
-        chosen(int): the tile got the focus or was clicked (its index).
-        activated(int): Enter or a double click on the tile (its index).
-    """
-
-    step_requested = Signal(int, int)
-    chosen = Signal(int)
-    activated = Signal(int)
-
-    _STEPS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -COLUMNS,
-              Qt.Key.Key_Down: COLUMNS}
-
-    def __init__(self, index: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.index = index
-        self.setObjectName("seatTile")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.seat_label = _label("seat", bold=True, point_delta=3)
-        self.resumed_glyph = _label("resumedGlyph", point_delta=3)
-        self.icon_label = _label("icon", point_delta=6)
-        self.state_label = _label("state", wrap=True, bold=True)
-        self.name_label = _label("name", wrap=True)
-        self.code_label = _label("code", wrap=True, point_delta=-1)
-        self.resumed_label = _label("resumed", wrap=True, point_delta=-1)
-        self.resumed_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.detail_label = _label("detail", wrap=True, point_delta=-1)
-        self.detail_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.flags_label = _label("flags", wrap=True, bold=True, point_delta=-1)
-        self.flags_label.hide()
-
-        # seat No. .......... [resumed] glyph
-        # state
-        # full name (wraps)
-        # individual code
-        # answers / score / reason ... N logins (each wraps, so long texts never widen a column)
-        top = QHBoxLayout()
-        top.setSpacing(4)
-        top.addWidget(self.seat_label)
-        top.addStretch(1)
-        top.addWidget(self.resumed_glyph)
-        top.addWidget(self.icon_label)
-        facts = QHBoxLayout()
-        facts.setSpacing(6)
-        facts.addWidget(self.detail_label, 1)
-        facts.addWidget(self.resumed_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 2, 8, 5)
-        layout.setSpacing(0)
-        layout.addLayout(top)
-        layout.addWidget(self.state_label)
-        layout.addWidget(self.name_label)
-        layout.addWidget(self.code_label)
-        layout.addLayout(facts)
-        layout.addWidget(self.flags_label)
-        layout.addStretch(1)
-        self._look: StateLook | None = None
-        self.state: SeatState | None = None
-        self.readiness: Readiness | None = None
-        self.individual_code = ""
-
-    def show_seat(self, info: SeatInfo, lang: str, mode: str = "room") -> None:
-        self.individual_code = info.individual_code
-        self.readiness = readiness_of(info)
-        if mode == "readiness":
-            look = READINESS_LOOKS[self.readiness]
-            state, detail = readiness_text(info, lang)
-            flags = ""
-        else:
-            look = LOOKS[info.state]
-            state = state_text(info.state, lang)
-            detail = detail_text(info, lang)
-            flags = flags_text(info, lang)
-        self.flags_label.setText(flags)
-        self.flags_label.setVisible(bool(flags))
-        self.setProperty("readiness", self.readiness.value)
-        shows_resumed = info.resumed and mode == "room"
-        resumed = t("room_view.resumed", lang, logins=info.logins) if shows_resumed else ""
-        self.state = info.state
-        self.setProperty("seatState", info.state.value)
-        self.seat_label.setText(info.seat)
-        self.icon_label.setText(look.glyph)
-        self.resumed_glyph.setText(RESUMED_GLYPH if shows_resumed else "")
-        self.state_label.setText(state)
-        self.name_label.setText(info.full_name)
-        self.code_label.setText(t("room_view.code", lang, individual_code=info.individual_code))
-        self.resumed_label.setText(resumed)
-        self.resumed_label.setVisible(shows_resumed)  # an empty label would still take a column
-        self.detail_label.setText(detail)
-        seat = t("room_view.seat", lang, seat=info.seat)
-        facts = [seat, info.full_name, state, detail, official_reason(info, lang), resumed, flags]
-        self.setAccessibleName(". ".join(f for f in facts[:3] if f))
-        self.setAccessibleDescription(". ".join(f for f in facts[3:] if f))
-        self.setToolTip("\n".join(f for f in facts if f))
-        if look is not self._look:
-            self._look = look
-            self.setStyleSheet(
-                f"QFrame#seatTile {{ background: {look.fill}; border: 2px solid {look.edge};"
-                f" border-radius: 6px; }}"
-                f"QFrame#seatTile:focus {{ border: 4px solid {FOCUS_EDGE}; }}"
-                f"QLabel {{ background: transparent; border: none; color: #1a1a1a; }}"
-                f"QLabel#icon, QLabel#state, QLabel#resumedGlyph, QLabel#resumed, QLabel#flags"
-                f" {{ color: {look.ink}; }}")
-
-    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().focusInEvent(event)
-        self.chosen.emit(self.index)
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802
-        self.setFocus(Qt.FocusReason.MouseFocusReason)
-        super().mousePressEvent(event)
-        self.chosen.emit(self.index)  # a click chooses, even where the window has no focus yet
-
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
-        self.activated.emit(self.index)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
-        if Qt.Key(event.key()) in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            event.accept()
-            self.activated.emit(self.index)
-            return
-        step = self._STEPS.get(Qt.Key(event.key()))
-        if step is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            super().keyPressEvent(event)
-            return
-        event.accept()
-        self.step_requested.emit(self.index, step)
-
-
-class LegendEntry(QWidget):
-    """A glyph in a state's colours, then the state's name."""
-
-    def __init__(self, key: str, look: StateLook, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.key = key
-        self.setObjectName(f"legend.{key}")
-        self.glyph = _label("glyph", point_delta=4)
-        self.glyph.setText(look.glyph)
-        self.glyph.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.glyph.setFixedSize(30, 26)
-        self.glyph.setStyleSheet(f"background: {look.fill}; color: {look.ink};"
-                                 f" border: 2px solid {look.edge}; border-radius: 4px;")
-        self.text = _label("text", wrap=True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 1, 0, 1)
-        layout.addWidget(self.glyph)
-        layout.addWidget(self.text, 1)
-
-
-class RoomView(QWidget):
+class RoomMapView(QWidget):
     """The seating map of one room, with its header, summary, legend and link banner.
 
     Signals:
@@ -358,11 +68,11 @@ class RoomView(QWidget):
     # --- layout -------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title_label = _label("title", bold=True, point_delta=5)
-        self.organisation_label = _label("organisation", wrap=True)
-        self.room_label = _label("roomNo", bold=True, point_delta=3)
-        self.open_label = _label("open", bold=True)
-        self.language_label = _label("languageLabel")
+        self.title_label = map_label("title", bold=True, point_delta=5)
+        self.organisation_label = map_label("organisation", wrap=True)
+        self.room_label = map_label("roomNo", bold=True, point_delta=3)
+        self.open_label = map_label("open", bold=True)
+        self.language_label = map_label("languageLabel")
         self.language_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.language_combo = QComboBox()
         self.language_combo.setObjectName("language")
@@ -395,7 +105,7 @@ class RoomView(QWidget):
         header.addLayout(first)
         header.addLayout(second)
 
-        self.banner = _label("banner", wrap=True, bold=True)
+        self.banner = map_label("banner", wrap=True, bold=True)
         self.banner.setContentsMargins(10, 6, 10, 6)
         self.banner.hide()
 
@@ -406,7 +116,7 @@ class RoomView(QWidget):
         self.grid.setSpacing(5)
         for column in range(COLUMNS):
             self.grid.setColumnStretch(column, 1)
-        self.empty_label = _label("empty", wrap=True)
+        self.empty_label = map_label("empty", wrap=True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.grid.addWidget(self.empty_label, 0, 0, 1, COLUMNS)
         self.scroll = QScrollArea()
@@ -419,59 +129,11 @@ class RoomView(QWidget):
         self.scroll.viewport().setObjectName("seatViewport")
         self.scroll.viewport().setStyleSheet("QWidget#seatViewport { background: #ffffff; }")
 
-        # Plain frames under wrapping headings: a group box's title cannot wrap and would widen
-        # the side panel in a longer language.
-        self.summary_title = _label("summaryTitle", wrap=True, bold=True)
-        self.summary_box = QFrame()
-        self.summary_box.setObjectName("summary")
-        summary = QGridLayout(self.summary_box)
-        summary.setVerticalSpacing(2)
-        summary.setColumnStretch(0, 1)
-        self.count_labels: dict[str, tuple[QLabel, QLabel]] = {}
-        for row, key in enumerate(("total", "expected", "present", "absent", "not_admitted",
-                                   "sitting", "submitted", "voided", "ready", "not_ready",
-                                   "not_registered")):
-            name, value = _label(f"count.{key}", wrap=True), _label(f"countValue.{key}", bold=True)
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            summary.addWidget(name, row, 0)
-            summary.addWidget(value, row, 1)
-            self.count_labels[key] = (name, value)
-
-        self.legend_title = _label("legendTitle", wrap=True, bold=True)
-        self.legend_box = QFrame()
-        self.legend_box.setObjectName("legend")
-        legend = QVBoxLayout(self.legend_box)
-        legend.setSpacing(2)
-        self.legend_entries = [LegendEntry(state.value, LOOKS[state]) for state in SeatState]
-        self.legend_entries.append(LegendEntry("resumed", StateLook(RESUMED_GLYPH, "#37474f",
-                                                                    "#ffffff", "#90a4ae")))
-        self.legend_entries += [LegendEntry(f"readiness.{r.value}", READINESS_LOOKS[r])
-                                for r in Readiness]
-        for entry in self.legend_entries:
-            legend.addWidget(entry)
-        self.keys_label = _label("keysHint", wrap=True, point_delta=-1)
-
-        side = QVBoxLayout()
-        side.setSpacing(4)
-        side.addWidget(self.summary_title)
-        side.addWidget(self.summary_box)
-        side.addSpacing(6)
-        side.addWidget(self.legend_title)
-        side.addWidget(self.legend_box)
-        side.addSpacing(6)
-        side.addWidget(self.keys_label)
-        side.addStretch(1)
-        side_host = self.side_host = QWidget()
-        side_host.setObjectName("sidebar")
-        side_host.setStyleSheet("QFrame#summary, QFrame#legend { border: 1px solid #cfd8dc;"
-                                " border-radius: 4px; background: #fafafa; }")
-        side_host.setLayout(side)
-        side_host.setFixedWidth(250)
-        side.setContentsMargins(0, 0, 0, 0)
+        self.side = SummaryPanel()
 
         body = QHBoxLayout()
         body.addWidget(self.scroll, 1)
-        body.addWidget(side_host)
+        body.addWidget(self.side)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 6, 12, 6)
@@ -523,10 +185,7 @@ class RoomView(QWidget):
         self.set_language_chooser_visible(not embedded)
         self.title_label.setVisible(not embedded)
         self._embedded = embedded
-        # The tiles tell their state by glyph, colour and text; the window needs the width.
-        self.legend_title.setVisible(not embedded)
-        self.legend_box.setVisible(not embedded)
-        self.side_host.setFixedWidth(190 if embedded else 250)
+        self.side.set_embedded(embedded)
         self._show_room()
 
     def _chosen(self, index: int) -> None:
@@ -558,25 +217,7 @@ class RoomView(QWidget):
         self.setWindowTitle(t("room_view.title", lang))
         self.title_label.setText(t("room_view.title", lang))
         self.language_label.setText(t("room_view.language", lang))
-        self.summary_title.setText(t("room_view.summary", lang))
-        self.legend_title.setText(t("room_view.legend", lang))
-        for key, (name, _) in self.count_labels.items():
-            name.setText(t(f"room_view.count.{key}", lang))
-        readiness = self._mode == "readiness"
-        for entry in self.legend_entries:
-            if entry.key == "resumed":
-                key = "room_view.legend.resumed"
-            elif entry.key.startswith("readiness."):
-                key = f"room_view.{entry.key}"
-            else:
-                key = f"room_view.state.{entry.key}"
-            entry.text.setText(t(key, lang))
-            entry.setVisible(entry.key.startswith("readiness.") == readiness)
-        for key, (name, value) in self.count_labels.items():
-            shown = key == "total" or (key in READINESS_COUNTS) == readiness
-            name.setVisible(shown)
-            value.setVisible(shown)
-        self.keys_label.setText(t("room_view.keys_hint", lang))
+        self.side.relabel(lang, readiness=self._mode == "readiness")
         self.empty_label.setText(t("room_view.no_room", lang))
         self._show_room()
         self._show_link()
@@ -607,10 +248,7 @@ class RoomView(QWidget):
             self._make_tiles(len(seats))
         for tile, info in zip(self._tiles, seats):
             tile.show_seat(info, lang, self._mode)
-        counts = model.counts()
-        readiness = model.readiness_counts()
-        for key, (_, value) in self.count_labels.items():
-            value.setText(str(readiness[key] if key in READINESS_COUNTS else getattr(counts, key)))
+        self.side.show_counts(model.counts(), model.readiness_counts())
 
     def _make_tiles(self, n: int) -> None:
         focused = next((tile.index for tile in self._tiles if tile.hasFocus()), None)
@@ -642,7 +280,7 @@ class RoomView(QWidget):
 
     def _show_link(self, *_: object) -> None:
         state = self._model.link
-        look = _BANNER_LOOKS.get(state)
+        look = BANNER_LOOKS.get(state)
         if look is None:
             self.banner.hide()
             return

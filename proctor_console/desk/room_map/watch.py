@@ -165,13 +165,13 @@ def qt_application() -> QApplication:
 
 def run_watch(port: int, fingerprint: str, token: str, lang: str, host: str = "127.0.0.1") -> int:
     """Open the room's window and watch the room server until the window is closed."""
-    from proctor_console.desk.room_map.map_view import RoomView
+    from proctor_console.desk.room_map.map_view import RoomMapView
 
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}")
     app = qt_application()
     model = RoomModel()
-    view = RoomView(model, lang)
+    view = RoomMapView(model, lang)
     watcher = RoomWatcher(model, port, fingerprint, token, host=host)
     view.resize(*WINDOW_SIZE)
     view.show()

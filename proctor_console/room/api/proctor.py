@@ -79,7 +79,7 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
         return room.import_package(await request.body(), who)
 
     @api.post(f"{API}/proctor/revocations")
-    async def import_revocation(request: Request, who: Proctor) -> dict[str, Any]:
+    async def import_list(request: Request, who: Proctor) -> dict[str, Any]:
         return revocation.import_revocation(room, await request.body(), who)
 
     @api.get(f"{API}/proctor/revocations")
