@@ -73,7 +73,7 @@ def draw_up_impostor(room: RoomStore, individual_code: str, impostor_full_name: 
 
 
 def _variant(room: RoomStore, student: Student) -> str:
-    """The variant the test-taker sits (each student has their own: proctor_console/assignment.py)."""
+    """The variant the test-taker sits (each student has their own: assignment.py)."""
     with room.read() as s:
         attempt = s.scalar(select(Attempt).where(Attempt.student_id == student.id))
     return (content(room) if attempt is None else attempt_content(room, attempt)).variant

@@ -6,10 +6,10 @@ variant), whether the student is out of the room, and which answer seqs the room
 SQLite on every request, that was four ORM round trips; here it is four dictionary look-ups.
 
 The database stays the truth. An entry is filled from it on a miss, and every committed write that
-changes a row behind an entry drops the entry (`Room` collects the changed rows in its session's
-``before_flush`` and hands them to `changed` right after the commit, while it still holds the
-room's write lock), so a revocation, a void, a time extension or a leave is seen by the next
-request. Saved answers add their seqs instead of dropping them.
+changes a row behind an entry drops the entry (the room's store, store.py, collects the changed
+rows in its session's ``before_flush`` and hands them to `changed` right after the commit, while
+it still holds the room's write lock), so a revocation, a void, a time extension or a leave is
+seen by the next request. Saved answers add their seqs instead of dropping them.
 
 A fill reads the database without the write lock, so a write may commit between its read and its
 store; `fill` therefore stores only if nothing changed since `epoch()` was taken before the read.

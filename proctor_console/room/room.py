@@ -31,12 +31,14 @@ from proctor_console.room.store import RoomStore
 class Room(RoomStore):
     """One computer room on the day: the store and the operations of the day.
 
-    Why a facade: the room is one object to everyone who holds it — the HTTP API (room/api/), the
-    desk's in-process server, the command line, the benchmarks and the tests each make one `Room`
-    and call the day's operations on it — while the rules live in the modules that own the
-    records (configuration, proctors, package, roster, attendance, logins, sessions, sittings,
-    answers, submission, overview). The other parts of the day (incidents, acts, readiness,
-    revocation, survey, sealing, exports) are functions that take the room, as these do.
+    Why a facade: a room's state (one database, one memory, one write lock) is shared by everyone
+    in the process, so each program makes one `Room` and hands it around — the HTTP API
+    (room/api/), the desk's in-process server, the command line, the benchmarks and the tests.
+    Naming the day's operations on that one object gives them one surface that does not change
+    when a rule moves between modules; the rules live in the modules that own the records
+    (configuration, proctors, package, roster, attendance, logins, sessions, sittings, answers,
+    submission, overview). The rest of the day (incidents, acts, readiness, revocation, survey,
+    sealing, exports) is reached through functions that take the room, as these modules' are.
     """
 
     # --- set-up, sign-in, package, roster, admission, start -----------------------------------

@@ -32,7 +32,7 @@ from proctor_console.room import audit
 from proctor_console.room.errors import disk_trouble
 from proctor_console.room.memory import Change, RoomMemory, changes_in
 
-_CHANGES = "room_memory_changes"  # key in Session.info: what this transaction makes stale in memory
+_CHANGES = "memory_changes"  # key in Session.info: what this transaction makes stale in memory
 
 
 @dataclass(frozen=True)

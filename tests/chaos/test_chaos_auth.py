@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from common.crypto.tls import pinned_context
 from common.storage.room_models import Answer, AuditEntry
 from exam_client.engine import KioskEngine, KioskError
-from proctor_console.room.logins import MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_WORKSTATION
 from proctor_console.room.api.app import create_app
+from proctor_console.room.logins import MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_WORKSTATION
 
 AREA = "Attacks: authentication"
 

@@ -2,7 +2,7 @@
 inflating bundle is refused with its own reason and exit code, and not one row of any central table
 changes; the same bundle twice is stored once.
 
-The bundles here are real: a room with sittings seals them (`proctor_console.sealing.seal`), and
+The bundles here are real: a room with sittings seals them (`proctor_console.room.sealing.seal`), and
 the attacks edit the sealed files. Expectations are derived from the envelope's own fields (where a
 byte sits: manifest, signature, key id or payload), never from fixed byte offsets.
 """

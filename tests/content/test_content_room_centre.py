@@ -1,5 +1,5 @@
 """A package assembled from a specification and a bank, through a real room and on to the centre:
-each student sits their own variant in their own order (proctor_console/assignment.py), the kiosk
+each student sits their own variant in their own order (proctor_console/room/assignment.py), the kiosk
 gets the keyless view, the room scores the submitted answers for the screen with the student's
 variant, and the centre, from its own copy of the payload and the bundle's record of the variant,
 gets the same score with the same engine."""

@@ -33,13 +33,13 @@ from common.documents.slips import Connection
 from common.domain.exam import content_from_dict
 from common.storage.room_models import Act, Attempt, AuditEntry, Incident, Student
 from exam_client.engine import KioskConfig, KioskEngine, Removed
-from proctor_console.room import audit
-from proctor_console.room.server import ServerThread
 from proctor_console.desk.client import DeskClient, ServerAddress
 from proctor_console.desk.controller import DeskController
 from proctor_console.desk.model import DeskModel, Step
 from proctor_console.desk.window import DeskWindow, wire
+from proctor_console.room import audit
 from proctor_console.room.room import Room
+from proctor_console.room.server import ServerThread
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),

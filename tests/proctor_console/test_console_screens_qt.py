@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QPushButton
 
 from common.i18n import LANGUAGES
 from proctor_console import cli
-from proctor_console.desk.screenshots import _sample_view, render_console_screenshots
 from proctor_console.desk.model import STEPS, DeskModel, Step
+from proctor_console.desk.screenshots import _sample_view, render_console_screenshots
 from proctor_console.desk.window import DeskWindow
 
 pytestmark = [

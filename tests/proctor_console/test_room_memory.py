@@ -1,5 +1,6 @@
-"""The room's in-memory view of the kiosks' sittings (room_memory.py) and the group commit of
-answer saves: every write is seen by the next request, and every acknowledged save is on disk."""
+"""The room's in-memory view of the kiosks' sittings (proctor_console/room/memory.py) and the group
+commit of answer saves: every write is seen by the next request, and every acknowledged save is on
+disk."""
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 pinned): the application, its errors, and who may call what.
 
 Kiosk endpoints (kiosk.py) need the sitting's session, bound to its workstation (`attempt`);
-the representative's (proctor.py, documents.py) need the proctor's sign-in (`proctor`). Every
-endpoint is a thin call into the room (room/room.py and the modules beside it).
+the representative's (proctor.py, documents.py) need the proctor's sign-in
+(`signed_in_proctor`). Every endpoint is a thin call into the room (room/room.py and the modules
+beside it).
 """
 
 # No `from __future__ import annotations`: FastAPI reads the dependencies' annotations at definition.
