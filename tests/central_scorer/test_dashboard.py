@@ -14,7 +14,7 @@ from central_scorer.reports.organisation import write_report
 from central_scorer.web.dashboard import render
 from common.documents.pdf import local_time
 from common.domain.calendar import add_working_days
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 
 def test_a_report_is_due_then_overdue_then_delivered(day):

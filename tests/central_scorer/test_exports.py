@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from central_scorer.ingest.bundles import ingest
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 
 def test_csv_and_xlsx_exports_mark_voids_and_absences(day, tmp_path):

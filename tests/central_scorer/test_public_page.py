@@ -16,7 +16,7 @@ from central_scorer.reports.aggregates import MIN_GROUP
 from central_scorer.ingest.bundles import ingest
 from common.demo.roster import demo_content_json, demo_roster_csv
 from common.domain.exam import content_from_dict
-from proctor_console import sealing
+from proctor_console.room import sealing
 from tests.conftest import FAST_KDF_KIB, configure_room
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -45,7 +45,7 @@ def published(tmp_path, centre):
     big.room._start_code = big.package["start_code"]
     sit_everyone(big.room, big.credentials, {"r1": "b", "r2": "c", "m1": "480"})
 
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
     from common.crypto import passwords
 
     small = Room(tmp_path / "small" / "room", password_params=passwords.FAST)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from common.storage.central_models import CentralPackage, TrustedRoom
 
 from central_scorer.reports.organisation import organisation_results
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 
 def _scores(results: list[dict]) -> dict[str, tuple]:
@@ -26,7 +26,7 @@ def test_https_upload_resumes_and_usb_file_gives_identical_results(day, central_
     url, ca = central_server
     room = day.room
     with room.tx() as s:  # the room trusts the centre's certificate, as configured at set-up
-        room._set(s, "centre_tls_ca", ca)
+        room.set_setting(s, "centre_tls_ca", ca)
     bundle = sealing.seal(room, "rep")
     raw = Path(bundle["path"]).read_bytes()
 

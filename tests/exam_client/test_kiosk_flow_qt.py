@@ -40,7 +40,7 @@ pytestmark = [
 def room_setup(tmp_path, centre):
     """A room whose package holds the kiosk's sample test: every item type, a passage, a table
     and a picture shared by items, both reference tables allowed (conftest's room has three types)."""
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
 
     room = Room(tmp_path / "room", password_params=passwords.FAST)
     key = room.configure({
