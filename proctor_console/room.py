@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from common.crypto import passwords
 from common.crypto.signing import SigningKey, VerifyKey
 from common.content.payload import ExamPayload
-from common.domain.exam import ExamContent, content_to_dict, latest_answers, score_attempt
+from common.domain.exam import ExamContent, content_to_dict
+from common.domain.scoring import latest_answers, score_attempt
 from common.domain.roster import parse_bytes, parse_csv
 from common.package import ExamPackage, read_package
 from common.storage.base import session_factory, sqlite_url, utcnow

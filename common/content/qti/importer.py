@@ -31,7 +31,8 @@ from common.content.qti.source import (
     SourceError,
     resolve,
 )
-from common.domain.exam import ContentError, GapRef, item_from_dict
+from common.domain.content_model import ContentError
+from common.domain.items import GapRef, item_from_dict
 
 NAMESPACES = {
     "http://www.imsglobal.org/xsd/imsqti_v2p0": "2.0",
@@ -82,7 +83,7 @@ class ImportedItem:
     max_score: float | None = None
     template: str | None = None
     errors: list[str] = field(default_factory=list)
-    item: Any = None  # common.domain.exam.Item once imported
+    item: Any = None  # a common.domain.items item once imported
     item_json: dict[str, Any] | None = None
 
     @property
@@ -818,7 +819,7 @@ def _to_item_json(found: ImportedItem, body: Element, interactions: list[Element
             def on_gap(e: Element) -> list[Segment] | None:
                 if e.tag == "gap":
                     gaps.append({"id": e.get("identifier", "")})
-                    return [GapRef(e.get("identifier", ""))]
+                    return [GapRef(gap=e.get("identifier", ""))]
                 if e.tag in ("gapText", "gapImg", "prompt"):
                     return []
                 return None
@@ -887,7 +888,7 @@ def _inline_item(found: ImportedItem, body: Element, inline: list[Element], medi
             elif keys:
                 gap["accepted"] = keys
         gaps.append(gap)
-        return [GapRef(rid)]
+        return [GapRef(gap=rid)]
 
     segments = _flatten(body, on, media, pictures)
     if len(gaps) == 1 and "options" not in gaps[0]:
