@@ -47,10 +47,14 @@ class ContentModel(BaseModel):
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
-        data = handler(self)
+        data = self._dumped(handler(self))
         if info.context is not None and not info.context.get("with_keys", True):
             for name in answer_key_fields(type(self)):
                 data.pop(name, None)
+        return data
+
+    def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The last word on this model's JSON, for a field whose presence depends on another."""
         return data
 
 

@@ -101,10 +101,6 @@ def _unique_ids(options: tuple[Option, ...]) -> tuple[Option, ...]:
     return options
 
 
-def _is_zero(value: float) -> bool:
-    return value == 0
-
-
 ItemId = Annotated[str, Field(min_length=1, max_length=MAX_ITEM_ID), says(_item_id_refused)]
 Count = Annotated[int, Field(ge=0), says(lambda v: f"must be a whole number ≥ 0, not {shown(v)}")]
 Points = Annotated[float, Field(ge=0, allow_inf_nan=False),
@@ -163,7 +159,12 @@ class InlineGap(ContentModel):
     correct: str | None = answer_key(None, exclude_if=is_none)  # a drop-down's option id
     accepted: Strings = answer_key((), exclude_if=is_empty)  # a text box's answers
     value: Number | None = answer_key(None, exclude_if=is_none)  # a numeric box's value
-    tolerance: Tolerance = answer_key(0.0, exclude_if=_is_zero)
+    tolerance: Tolerance = answer_key(0.0)  # absolute; in the JSON only beside its value
+
+    def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
+        if self.value is None:
+            data.pop("tolerance", None)
+        return data
 
     @model_validator(mode="after")
     def _one_kind(self) -> InlineGap:
@@ -261,9 +262,14 @@ class NumericItem(ItemBase):
     type: Literal[ItemType.NUMERIC]
     unit: str | None = Field(None, exclude_if=is_none)  # shown after the box, e.g. "см"
     value: Number | None = answer_key(None, exclude_if=is_none)
-    tolerance: Tolerance = answer_key(0.0, exclude_if=_is_zero)
+    tolerance: Tolerance = answer_key(0.0)  # in the JSON only beside its value
     tolerance_mode: Annotated[Literal["absolute", "relative"], says("absolute or relative")] = answer_key(
         "absolute", exclude_if=lambda mode: mode == "absolute")
+
+    def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
+        if self.value is None:
+            data.pop("tolerance", None)
+        return data
 
     @model_validator(mode="after")
     def _has_value(self) -> NumericItem:
