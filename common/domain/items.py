@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 from pydantic import AfterValidator, BeforeValidator, Field, TypeAdapter, ValidationError, model_validator
 
 from common.content.qti import rp
+from common.content.qti.values import QtiError
 from common.domain.answers import normalise_text
 from common.domain.content_model import (
     ContentModel,
@@ -83,7 +84,7 @@ def _scoring_rule(value: Any) -> Any:
 def _runnable(qti: dict[str, Any]) -> dict[str, Any]:
     try:
         rp.check(qti)
-    except rp.QtiError as exc:
+    except QtiError as exc:
         raise refusal("", str(exc)) from None
     return qti
 

@@ -14,7 +14,8 @@ import pytest
 
 from central_scorer.cli import main as central_main
 from common.content.qti import rp
-from common.content.qti.importer import import_path, template_name
+from common.content.qti.compiler import template_name
+from common.content.qti.importer import import_path
 from common.content.qti.source import MAX_XML_BYTES
 from common.domain.exam import content_from_dict, content_to_dict
 from common.domain.items import ItemType
