@@ -7,7 +7,8 @@ declaration. A model here:
 - is strict: nothing is coerced (a list is never shown to a student as "['a', 'b']", a number
   is not a string), unknown fields are refused, and the value is immutable;
 - marks the fields that tell the right answer with `answer_key(...)`; the public view
-  (`with_keys=False`, what a kiosk receives) leaves them out, and the JSON Schema flags them;
+  (`json_form(..., with_keys=False)`, what a kiosk receives) leaves them out, and the JSON Schema
+  flags them;
 - leaves out of its JSON the optional fields that do not apply (`Field(exclude_if=...)`), so the
   JSON form stays the one `docs/content.md` documents.
 
@@ -17,19 +18,16 @@ A refused document raises `ContentError`, whose message names each problem by it
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, get_args
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
-    model_serializer,
 )
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
@@ -41,21 +39,59 @@ class ContentError(ValueError):
 
 
 class ContentModel(BaseModel):
-    """Strict, closed and immutable; dumps without its answer keys when asked."""
+    """Strict, closed and immutable; its JSON form is `json_form(model, with_keys=...)`."""
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-    @model_serializer(mode="wrap")
-    def _dump(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
-        data = self._dumped(handler(self))
-        if info.context is not None and not info.context.get("with_keys", True):
-            for name in answer_key_fields(type(self)):
-                data.pop(name, None)
-        return data
-
-    def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
+    def _dumped(self, data: dict[str, Any]) -> None:
         """The last word on this model's JSON, for a field whose presence depends on another."""
-        return data
+
+
+def json_form(model: ContentModel, *, with_keys: bool) -> dict[str, Any]:
+    """The model's JSON form (docs/content.md); without keys, what a kiosk may see.
+
+    pydantic writes the fields (leaving out those `exclude_if` says do not apply); one walk over
+    the models then drops the answer keys. A serializer per model would do the same at several
+    times the cost, and the room writes the public view at every login."""
+    data = model.model_dump(mode="json")
+    _finish(model, data, with_keys)
+    return data
+
+
+def _finish(model: ContentModel, data: dict[str, Any], with_keys: bool) -> None:
+    model._dumped(data)  # noqa: SLF001 - the hook is for this function
+    if not with_keys:
+        for name in answer_key_fields(type(model)):
+            data.pop(name, None)
+    values = model.__dict__
+    for name in _nested_fields(type(model)):
+        value = values[name]
+        if name not in data:
+            continue
+        if isinstance(value, ContentModel):
+            _finish(value, data[name], with_keys)
+        elif isinstance(value, tuple):
+            for part, part_data in zip(value, data[name]):
+                if isinstance(part, ContentModel):
+                    _finish(part, part_data, with_keys)
+
+
+_NESTED_IN: dict[type, tuple[str, ...]] = {}
+
+
+def _nested_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of `model` whose values may hold other content models."""
+    names = _NESTED_IN.get(model)
+    if names is None:
+        names = _NESTED_IN[model] = tuple(
+            name for name, info in model.model_fields.items() if _holds_models(info.annotation))
+    return names
+
+
+def _holds_models(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, ContentModel):
+        return True
+    return any(_holds_models(arg) for arg in get_args(annotation))
 
 
 _KEYS_OF: dict[type, frozenset[str]] = {}

@@ -23,6 +23,7 @@ from common.domain.content_model import (
     content_error,
     is_empty,
     is_none,
+    json_form,
     refusal,
 )
 from common.domain.items import (
@@ -194,7 +195,7 @@ def context_from_dict(data: Any, where: str = "context") -> Context:
 
 def content_to_dict(content: ExamContent, *, with_keys: bool) -> dict[str, Any]:
     """The JSON form; without keys it is what a kiosk may see."""
-    return content.model_dump(mode="json", context={"with_keys": with_keys})
+    return json_form(content, with_keys=with_keys)
 
 
 def json_schema() -> dict[str, Any]:

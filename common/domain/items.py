@@ -23,6 +23,7 @@ from common.domain.content_model import (
     content_error,
     is_empty,
     is_none,
+    json_form,
     needs,
     refusal,
     says,
@@ -162,10 +163,9 @@ class InlineGap(ContentModel):
     value: Number | None = answer_key(None, exclude_if=is_none)  # a numeric box's value
     tolerance: Tolerance = answer_key(0.0)  # absolute; in the JSON only beside its value
 
-    def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
+    def _dumped(self, data: dict[str, Any]) -> None:
         if self.value is None:
             data.pop("tolerance", None)
-        return data
 
     @model_validator(mode="after")
     def _one_kind(self) -> InlineGap:
@@ -267,10 +267,9 @@ class NumericItem(ItemBase):
     tolerance_mode: Annotated[Literal["absolute", "relative"], says("absolute or relative")] = answer_key(
         "absolute", exclude_if=lambda mode: mode == "absolute")
 
-    def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
+    def _dumped(self, data: dict[str, Any]) -> None:
         if self.value is None:
             data.pop("tolerance", None)
-        return data
 
     @model_validator(mode="after")
     def _has_value(self) -> NumericItem:
@@ -429,4 +428,4 @@ def item_from_dict(data: Any, where: str = "item") -> ItemBase:
 
 def item_to_dict(item: ItemBase, *, with_keys: bool) -> dict[str, Any]:
     """One item's JSON form (docs/content.md); without keys it is what a kiosk may see."""
-    return item.model_dump(mode="json", context={"with_keys": with_keys})
+    return json_form(item, with_keys=with_keys)

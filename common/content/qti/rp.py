@@ -1,6 +1,6 @@
 """QTI response processing, evaluated from its JSON form.
 
-The importer (`common.content.qti.compiler`) compiles an item's `<responseProcessing>` — a standard
+The importer's compiler (`common.content.qti.compiler`) turns an item's `<responseProcessing>` — a standard
 template (`match_correct`, `map_response`) or custom rules — into plain JSON kept with the item
 (`Item.qti`) and inside the sealed package. This module evaluates that JSON against a candidate's
 responses. It and the modules it uses (`values`, `operators`, `arithmetic`) are free of our other
