@@ -1,9 +1,9 @@
 """QTI response processing, evaluated from its JSON form.
 
-The importer's compiler (`common.content.qti.compiler`) turns an item's `<responseProcessing>` — a standard
-template (`match_correct`, `map_response`) or custom rules — into plain JSON kept with the item
-(`Item.qti`) and inside the sealed package. This module evaluates that JSON against a candidate's
-responses. It and the modules it uses (`values`, `operators`, `arithmetic`) are free of our other
+The importer's compiler (`common.content.qti.compiler`) turns an item's `<responseProcessing>` — a
+standard template (`match_correct`, `map_response`) or custom rules — into plain JSON kept with the
+item (its `qti` field) and inside the sealed package. This module evaluates that JSON against a
+candidate's responses. It and the modules it uses (`values`, `operators`, `arithmetic`) are free of our other
 modules: `common.domain.scoring` calls it and `common.domain.items` checks an item's form with it.
 
 The JSON form::
