@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from common.domain.exam import latest_answers, score_item
+from common.domain.scoring import latest_answers, score_item
 from common.storage.central_models import Response, Result
 from central_scorer.centre import Centre, variant_of
 

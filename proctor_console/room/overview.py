@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from common.domain.exam import latest_answers
+from common.domain.scoring import latest_answers
 from common.storage.base import utcnow
 from common.storage.room_models import Act, Answer, Attempt, AttemptStatus, Incident, Student
 from proctor_console.room.logins import (

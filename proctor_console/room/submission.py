@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from common.domain.exam import latest_answers, score_attempt
+from common.domain.scoring import latest_answers, score_attempt
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus
 from proctor_console.room import audit

@@ -20,7 +20,9 @@ from common.bundle import open_bundle
 from common.content.variants import apply_permutation
 from common.crypto import passwords
 from common.demo.roster import demo_roster_csv
-from common.domain.exam import KEY_FIELDS, ItemType, content_to_dict, latest_answers, score_attempt, score_item
+from common.domain.exam import KEY_FIELDS, content_to_dict
+from common.domain.items import ItemType
+from common.domain.scoring import latest_answers, score_attempt, score_item
 from exam_client.engine.headless import choose
 from proctor_console.room import sealing
 

@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 
 from common.crypto import passwords
 from common.demo.roster import demo_roster_csv
-from common.domain.exam import content_from_dict, latest_answers, score_attempt
+from common.domain.exam import content_from_dict
+from common.domain.scoring import latest_answers, score_attempt
 from common.storage.room_models import Answer, Attempt, AuditEntry, SurveyReceipt, SurveyResponse
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.kiosk import KioskEngine
