@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: demo test test-quick screenshots clean bench bench-quick chaos dist dist-smoke dist-repro
+.PHONY: demo test test-quick screenshots content-schema clean bench bench-quick chaos dist dist-smoke dist-repro
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -37,6 +37,12 @@ screenshots: $(TSTAMP)
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots
 	@QT_QPA_PLATFORM=offscreen CBT_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
 		tests/central_scorer/test_public_page.py -k "chromium and sqlite"
+
+# The exam content's JSON Schema for bank authors, generated from the model (a test keeps it current).
+content-schema: $(STAMP)
+	@mkdir -p docs/schemas
+	@$(PY) -c 'import json; from common.domain.exam import json_schema; \
+		print(json.dumps(json_schema(), ensure_ascii=False, indent=2))' > docs/schemas/exam-content.schema.json
 
 # The fault and attack suite with full counts (issue 11); `make test` runs it with quick counts.
 chaos: $(TSTAMP)

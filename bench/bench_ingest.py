@@ -61,7 +61,8 @@ def _make_bundle(job: tuple[int, int, str, str, str, str]) -> tuple[int, int]:
     """One room's bundle: `per_bundle` sitting students (and ~3% absent ones)."""
     from common.bundle import seal_bundle
     from common.crypto.sealing import RecipientPublicKey
-    from common.domain.exam import content_from_dict, score_attempt
+    from common.domain.exam import content_from_dict
+    from common.domain.scoring import score_attempt
 
     index, per_bundle, out_dir, recipient_b64, package_id, content_json = job
     content_dict = json.loads(content_json)

@@ -230,7 +230,7 @@ def prepare_room(work: Path, students: int, items: int = 60) -> dict[str, Any]:
     from common.crypto import passwords
     from common.demo.roster import demo_roster_csv
     from common.domain.exam import content_from_dict
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
 
     work.mkdir(parents=True, exist_ok=True)
     centre = Centre(work / "central")

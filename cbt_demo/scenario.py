@@ -23,7 +23,7 @@ import httpx
 from cbt_demo.processes import Child, run_json, wait_ready
 from common.crypto.tls import make_self_signed, pinned_context
 from common.demo.roster import demo_roster_csv
-from common.domain.exam import latest_answers
+from common.domain.scoring import latest_answers
 
 ORGANISATION = {"code": "190745", "name": "Абай атындағы № 45 мектеп-гимназия"}
 REPRESENTATIVE = {"login": "rep", "pin": "482915", "full_name": "Сейітқали Гүлмира Әділбекқызы"}

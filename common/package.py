@@ -34,7 +34,8 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from common.canonical import canonical_bytes, sha256_hex
 from common.crypto.signing import SignatureInvalid, SigningKey, VerifyKey
 from common.content.payload import ExamPayload, payload_from_dict
-from common.domain.exam import ContentError, ExamContent
+from common.domain.content_model import ContentError
+from common.domain.exam import ExamContent
 
 FORMAT = "cbt-exam-package/1"
 _START_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

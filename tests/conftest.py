@@ -66,7 +66,7 @@ def configure_room(tmp_path: Path, centre, students: int = 6, room_id: str = "R-
                    organisation_code: str = "100200") -> RoomSetup:
     """A room (of organisation 100200 unless told) with the demo package imported and a demo
     roster issued."""
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
 
     room = Room(tmp_path / "room", password_params=passwords.FAST)
     info = centre.public_info()
@@ -98,7 +98,8 @@ class RunningServer:
 @pytest.fixture
 def room_server(room_setup: RoomSetup):
     """The real room server app over TLS on 127.0.0.1, in a thread of this process."""
-    from proctor_console.server import create_app, ensure_certificate
+    from proctor_console.room.api.app import create_app
+    from proctor_console.room.server import ensure_certificate
 
     room = room_setup.room
     fingerprint = ensure_certificate(room, ["127.0.0.1", "localhost"])

@@ -76,7 +76,7 @@ def _write_bank(found: list[Any], args: argparse.Namespace) -> None:
 
 def _items_score(args: argparse.Namespace, centre: Any) -> int:
     from common.content.qti.importer import import_path
-    from common.domain.exam import score_qti_responses
+    from common.domain.scoring import score_qti_responses
 
     try:
         response = json.loads(args.response)

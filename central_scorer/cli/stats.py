@@ -94,7 +94,7 @@ def _analyse(args: argparse.Namespace, centre) -> int:
     except ValueError as exc:
         print(f"analyse: {exc}", file=sys.stderr)
         return 2
-    from common.domain.exam import ContentError
+    from common.domain.content_model import ContentError
 
     options = AnalysisOptions(model=args.model, bounds=bounds, min_irt_students=args.min_irt_students)
     try:

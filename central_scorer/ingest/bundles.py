@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from common.bundle import BundleError, OpenedBundle, open_bundle
 from common.content.payload import ExamPayload
 from common.content.variants import apply_permutation
-from common.domain.exam import ExamContent, latest_answers
+from common.domain.exam import ExamContent
+from common.domain.scoring import latest_answers
 from common.storage.bulk import insert_rows
 from common.storage.central_models import (
     CentralAct, CentralSurveyResponse, DirectionScore, ItemScore, ReceivedBundle, Response, Result)

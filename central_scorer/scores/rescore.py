@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 
 from central_scorer.centre import Centre
 from common.content.payload import payload_from_dict
-from common.domain.exam import latest_answers
+from common.domain.scoring import latest_answers
 from common.storage.central_models import (
     CentralPackage, DirectionScore, ItemScore, Rescoring, Response, Result)
 from central_scorer.scores.store import item_numbers, score_attempt_rows

@@ -17,7 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from common.documents.pdf import local_time
-from common.domain.exam import ExamContent, score_item
+from common.domain.exam import ExamContent
+from common.domain.scoring import score_item
 from common.storage.central_models import Campaign, CampaignOrganisation, ScoredItem
 
 ANSWERED, OMITTED, NOT_REACHED = 0, 1, 2  # the codes of central_scorer.stats.items

@@ -2,7 +2,7 @@
 
 Read-only: the scored results (``results``), their raw answer logs (``responses``) and the packages'
 content with keys (``packages``). Every item is re-scored from the latest answer with the one scoring
-engine (``common.domain.exam.score_item``), so the statistics see exactly what the official score saw.
+engine (``common.domain.scoring.score_item``), so the statistics see exactly what the official score saw.
 Regions come from the campaign's selection when the centre has one, or from a CSV given by the
 caller (``organisation_code,region``), which wins.
 """
@@ -20,14 +20,10 @@ from typing import Any, Iterable
 import numpy as np
 from sqlalchemy import select
 
-from common.domain.exam import (
-    ContentError,
-    ExamContent,
-    Item,
-    ItemType,
-    latest_answers,
-    score_item,
-)
+from common.domain.content_model import ContentError
+from common.domain.exam import ExamContent
+from common.domain.items import Item, ItemType
+from common.domain.scoring import latest_answers, score_item
 from common.content.payload import ExamPayload, payload_from_dict
 from common.storage.central_models import CentralPackage, Response, Result
 from central_scorer.centre import variant_of

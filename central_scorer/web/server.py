@@ -240,7 +240,7 @@ def _set_cookie(reply: Response, request: Request, value: str, hours: int) -> No
 def serve(centre: Centre, host: str, port: int, on_ready=None, tls_cert: str | None = None,
           tls_key: str | None = None) -> None:
     """Serve until stopped; HTTPS when a certificate and key are given."""
-    # IPPROTO_TCP so asyncio turns Nagle off (see proctor_console/server.py and docs/BENCHMARKS.md).
+    # IPPROTO_TCP so asyncio turns Nagle off (see proctor_console/room/server.py and docs/BENCHMARKS.md).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))

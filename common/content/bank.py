@@ -26,15 +26,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from common.domain.exam import (
-    CONTEXT_KINDS,
-    Context,
-    ContentError,
-    Item,
-    ItemType,
-    context_from_dict,
-    item_from_dict,
-)
+from common.domain.content_model import ContentError
+from common.domain.exam import CONTEXT_KINDS, Context, context_from_dict
+from common.domain.items import ItemBase, ItemType, item_from_dict
 
 LANGUAGES = ("kk", "ru", "en")
 SHIPPED_BANKS = ("grade4", "grade9", "college2", "college3")
@@ -81,7 +75,7 @@ class BankItem:
     def languages(self) -> tuple[str, ...]:
         return tuple(self.raw["languages"])
 
-    def localise(self, language: str, points: float | None = None) -> Item:
+    def localise(self, language: str, points: float | None = None) -> ItemBase:
         """The item in one language, in the content model (with its keys)."""
         data = localised_dict(self.raw, language)
         if points is not None:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from common.content.variants import student_view
-from common.domain.exam import ContentError, ExamContent, content_from_dict, content_to_dict
+from common.domain.content_model import ContentError
+from common.domain.exam import ExamContent, content_from_dict, content_to_dict
 
 PAYLOAD_FORMAT = "cbt-exam-payload/2"
 

@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from common.domain.exam import REFERENCE_TABLES, ItemType
+from common.domain.exam import REFERENCE_TABLES
+from common.domain.items import ItemType
 
 LANGUAGES = ("kk", "ru", "en")
 SHIPPED = ("grade4", "grade9", "college2", "college3")

@@ -16,7 +16,6 @@ ids, never positions, so scoring needs no permutation; review does.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import random
 from dataclasses import dataclass
@@ -24,7 +23,8 @@ from typing import Any
 
 from common.content.bank import Bank, BankContext, BankItem
 from common.content.spec import Block, Specification
-from common.domain.exam import ExamContent, Item, ItemType, Section
+from common.domain.exam import ExamContent, Section, Shuffle
+from common.domain.items import ItemBase, ItemType
 
 PERMUTATION_FORMAT = "cbt-permutation/1"
 
@@ -149,7 +149,7 @@ def _build(spec: Specification, sections: list[list[_Unit]], language: str, labe
     built = []
     for section, units in zip(spec.sections, sections):
         lang = spec.section_language(section, language)
-        items: list[Item] = []
+        items: list[ItemBase] = []
         contexts = []
         for unit in units:
             if unit.context is not None:
@@ -161,7 +161,7 @@ def _build(spec: Specification, sections: list[list[_Unit]], language: str, labe
                             content_area=bank_item.content_area, grade=bank_item.grade)
                 if bank_item.difficulty is not None:
                     meta["difficulty"] = bank_item.difficulty
-                items.append(dataclasses.replace(item, metadata=meta))
+                items.append(item.model_copy(update={"metadata": meta}))
         title = section.title.get(language)
         built.append(Section(id=section.id, direction=section.direction, title=title,
                              items=tuple(items), contexts=tuple(contexts),
@@ -172,7 +172,7 @@ def _build(spec: Specification, sections: list[list[_Unit]], language: str, labe
         duration_minutes=spec.duration_minutes, sections=tuple(built),
         warnings_minutes=tuple(spec.warnings_minutes),
         reference_tables=tuple(spec.reference_tables), spec_id=spec.spec_id,
-        shuffle_items=spec.shuffle.items, shuffle_options=spec.shuffle.options)
+        shuffle=Shuffle(items=spec.shuffle.items, options=spec.shuffle.options))
 
 
 # --- per-student permutations ------------------------------------------------------------------
@@ -185,16 +185,16 @@ def student_view(content: ExamContent, seed: str, student_key: str
     perm: dict[str, Any] = {"format": PERMUTATION_FORMAT, "exam_id": content.exam_id,
                             "student": student_key, "sections": {}, "items": {}}
     for section in content.sections:
-        units: list[list[Item]] = []
+        units: list[list[ItemBase]] = []
         for item in section.items:
             if units and item.context is not None and units[-1][0].context == item.context:
                 units[-1].append(item)
             else:
                 units.append([item])
-        if content.shuffle_items:
+        if content.shuffle.items:
             rng.shuffle(units)
         perm["sections"][section.id] = [i.id for unit in units for i in unit]
-        if content.shuffle_options:
+        if content.shuffle.options:
             for item in section.items:
                 orders = _option_orders(item, rng)
                 if orders:
@@ -208,11 +208,12 @@ def _shuffled(ids: list[str], rng: random.Random) -> list[str]:
     return out
 
 
-def _option_orders(item: Item, rng: random.Random) -> dict[str, Any]:
+def _option_orders(item: Any, rng: random.Random) -> dict[str, Any]:
     kind = item.type
-    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.ASSOCIATION,
-                ItemType.GAP_MATCH):
+    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.ASSOCIATION):
         return {"options": _shuffled([o.id for o in item.options], rng)}
+    if kind is ItemType.GAP_MATCH:  # the permutation calls a gap-match item's choices "options"
+        return {"options": _shuffled([o.id for o in item.choices], rng)}
     if kind is ItemType.ORDERING:
         ids = [o.id for o in item.options]
         order = _shuffled(ids, rng)
@@ -258,15 +259,16 @@ def apply_permutation(content: ExamContent, perm: dict[str, Any]) -> ExamContent
             if orders:
                 changes: dict[str, Any] = {}
                 if "options" in orders:
-                    changes["options"] = _reorder(item.options, orders["options"])
+                    field = "choices" if item.type is ItemType.GAP_MATCH else "options"
+                    changes[field] = _reorder(getattr(item, field), orders["options"])
                 if "left" in orders:
                     changes["left"] = _reorder(item.left, orders["left"])
                     changes["right"] = _reorder(item.right, orders["right"])
                 if "gaps" in orders:
                     changes["gaps"] = tuple(
-                        dataclasses.replace(g, options=_reorder(g.options, orders["gaps"].get(g.id)))
+                        g.model_copy(update={"options": _reorder(g.options, orders["gaps"].get(g.id))})
                         for g in item.gaps)
-                item = dataclasses.replace(item, **changes)
+                item = item.model_copy(update=changes)
             items.append(item)
-        sections.append(dataclasses.replace(section, items=tuple(items)))
-    return dataclasses.replace(content, sections=tuple(sections))
+        sections.append(section.model_copy(update={"items": tuple(items)}))
+    return content.model_copy(update={"sections": tuple(sections)})

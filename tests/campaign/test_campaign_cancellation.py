@@ -22,8 +22,8 @@ from common.demo.roster import demo_content_json
 from common.domain.exam import content_from_dict
 from common.protocol import API
 from common.storage.central_models import Cancellation
-from proctor_console import sealing
-from proctor_console.revocation import (
+from proctor_console.room import sealing
+from proctor_console.room.revocation import (
     PackageRevoked,
     RevocationRefused,
     import_revocation,

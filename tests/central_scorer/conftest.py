@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tls_server import serve_tls
 
-from proctor_console import acts
+from proctor_console.room import acts
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -18,8 +18,8 @@ def sat_room(tmp_path: Path, centre, organisation: str, room_id: str, students: 
              absent: dict[int, str] | None = None) -> Path:
     """A room of `organisation` whose students all sit (except `absent`: index → §12 reason) the
     demo test with `answers`, sealed; returns the bundle's path."""
-    from proctor_console.room import Room
-    from proctor_console import sealing
+    from proctor_console.room.room import Room
+    from proctor_console.room import sealing
 
     where = tmp_path / room_id
     room = Room(where / "room", password_params=passwords.FAST)

@@ -19,7 +19,7 @@ from central_scorer.web.dashboard import render
 from central_scorer.web.sessions import issue_codes
 from common.documents.pdf import local_time
 from common.domain.calendar import add_working_days
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 
 def test_a_report_is_due_then_overdue_then_delivered(day, central_server):

@@ -13,7 +13,7 @@ from central_scorer.ingest.bundles import IngestRefused, ingest
 from central_scorer.reports.organisation import organisation_results, report_pdf
 from common.storage.central_models import ReceivedBundle, Response, Result
 from common.storage.room_models import Attempt
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 
 def count(centre, model) -> int:

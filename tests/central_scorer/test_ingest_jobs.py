@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from central_scorer.ingest.bundles import EXIT_CODES
 from common.storage.central_models import ReceivedBundle, Response, Result
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 
 def count(centre, query) -> int:

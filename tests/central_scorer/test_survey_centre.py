@@ -24,7 +24,7 @@ from common.crypto.sealing import RecipientPublicKey
 from common.crypto.signing import write_secret
 from common.storage.central_models import (
     Campaign, CampaignOrganisation, CentralSurveyResponse, ReceivedBundle)
-from proctor_console import sealing, survey
+from proctor_console.room import sealing, survey
 from tests.conftest import configure_room
 
 QUESTIONS = ("lessons_interesting", "teachers_explain", "feel_safe", "equipment",

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from common.storage.central_models import CentralPackage, TrustedRoom
 
+from central_scorer.ingest.queue import work
 from central_scorer.reports.organisation import organisation_results
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 
 def _scores(results: list[dict]) -> dict[str, tuple]:
@@ -26,7 +27,7 @@ def test_https_upload_resumes_and_usb_file_gives_identical_results(day, central_
     url, ca = central_server
     room = day.room
     with room.tx() as s:  # the room trusts the centre's certificate, as configured at set-up
-        room._set(s, "centre_tls_ca", ca)
+        room.set_setting(s, "centre_tls_ca", ca)
     bundle = sealing.seal(room, "rep")
     raw = Path(bundle["path"]).read_bytes()
 
@@ -39,10 +40,15 @@ def test_https_upload_resumes_and_usb_file_gives_identical_results(day, central_
     assert first.json() == {"received": 1000}
 
     result = sealing.upload(room, url, "rep", chunk=4096)
-    assert result["status"] == "stored" and result["received"] == len(raw)
-    assert httpx.get(target, verify=verify).json() == {"received": 0}  # nothing half-kept
+    assert result["status"] == "queued" and result["received"] == len(raw)  # kept, for a worker
+    assert httpx.get(target, verify=verify).json()["ingest"] == "queued"
+    assert work(day.centre, once=True, publish=False) == 1  # a worker takes it in
+    state = httpx.get(target, verify=verify).json()
+    assert state["ingest"] == "stored" and state["outcome"]["scored"] == 4
+    assert not list((day.centre.root / "uploads").iterdir())  # nothing half-kept
     again = sealing.upload(room, url, "rep")
-    assert again["status"] == "duplicate"
+    assert again["status"] == "stored" and again["job_id"] == state["job_id"]  # a re-send changes nothing
+    assert work(day.centre, once=True, publish=False) == 0
     over_https = _scores(organisation_results(day.centre, "100200"))
 
     # The USB road: the proctor seals to a file; another centre (same keys) ingests it by CLI.

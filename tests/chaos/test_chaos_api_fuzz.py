@@ -69,7 +69,7 @@ def fuzz(app, base_url: str, ca: str, chaos, headers_for) -> tuple[int, int, lis
 def test_room_server_api_fuzz(room_setup, room_server, chaos):
     from exam_client.engine.config import KioskConfig
     from exam_client.engine.kiosk import KioskEngine
-    from proctor_console.server import create_app
+    from proctor_console.room.api.app import create_app
 
     room = room_setup.room
     for cred in room_setup.credentials[:4]:

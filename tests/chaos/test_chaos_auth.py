@@ -13,8 +13,8 @@ from common.crypto.tls import pinned_context
 from common.storage.room_models import Answer, AuditEntry
 from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import KioskError
-from proctor_console.room import MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_WORKSTATION
-from proctor_console.server import create_app
+from proctor_console.room.api.app import create_app
+from proctor_console.room.logins import MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_WORKSTATION
 
 AREA = "Attacks: authentication"
 

@@ -13,8 +13,8 @@ from exam_client.engine.kiosk import KioskEngine
 from exam_client.ui.app import KioskWindow
 from exam_client.ui.controller import KioskController
 from exam_client.ui.models import KioskModel, Link, Phase
-from proctor_console.errors import Unauthorized, WorkstationLockedOut
-from proctor_console.room import MAX_FAILED_LOGINS_PER_WORKSTATION
+from proctor_console.room.errors import Unauthorized, WorkstationLockedOut
+from proctor_console.room.logins import MAX_FAILED_LOGINS_PER_WORKSTATION
 
 
 def test_the_kiosk_shows_the_workstation_lock(qtbot, tmp_path, room_setup, room_server):

@@ -2,7 +2,7 @@
 inflating bundle is refused with its own reason and exit code, and not one row of any central table
 changes; the same bundle twice is stored once.
 
-The bundles here are real: a room with sittings seals them (`proctor_console.sealing.seal`), and
+The bundles here are real: a room with sittings seals them (`proctor_console.room.sealing.seal`), and
 the attacks edit the sealed files. Expectations are derived from the envelope's own fields (where a
 byte sits: manifest, signature, key id or payload), never from fixed byte offsets.
 """
@@ -29,7 +29,7 @@ from common.crypto.sealing import RecipientKey
 from common.crypto.signing import SigningKey
 from common.durable import write_durably
 from common.storage.base import CentralBase
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 AREA = "Attacks: bundles"
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors" / "bundle"

@@ -63,11 +63,11 @@ def desk_view(room_setup, sitting) -> dict:
 
 def shown_on_the_room_map(qtbot, view: dict) -> str:
     """The line the representative reads at the top of the room's map (desk and watch)."""
-    from proctor_console.room_model import RoomModel
-    from proctor_console.room_view import RoomView
+    from proctor_console.desk.room_map.model import RoomModel
+    from proctor_console.desk.room_map.map_view import RoomMapView
 
     model = RoomModel()
-    widget = RoomView(model, "ru")
+    widget = RoomMapView(model, "ru")
     qtbot.addWidget(widget)
     model.update(view)
     return widget.open_label.text()

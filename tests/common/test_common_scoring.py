@@ -13,16 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from common.demo.roster import demo_content_json
-from common.domain.exam import (
-    ContentError,
-    ExamContent,
-    content_from_dict,
-    content_to_dict,
-    latest_answers,
-    parse_number,
-    score_attempt,
-    score_item,
-)
+from common.domain.answers import parse_number
+from common.domain.content_model import ContentError
+from common.domain.exam import ExamContent, content_from_dict, content_to_dict
+from common.domain.scoring import latest_answers, score_attempt, score_item
 
 CONTENT: dict[str, Any] = {
     "exam_id": "G4-KK-2026",

@@ -9,15 +9,10 @@ from typing import Any
 
 import pytest
 
-from common.domain.exam import (
-    KEY_FIELDS,
-    ContentError,
-    content_from_dict,
-    content_to_dict,
-    normalise_text,
-    score_attempt,
-    score_item,
-)
+from common.domain.answers import normalise_text
+from common.domain.content_model import ContentError
+from common.domain.exam import KEY_FIELDS, content_from_dict, content_to_dict
+from common.domain.scoring import score_attempt, score_item
 
 PNG = "iVBORw0KGgo="  # the data is opaque to the model; only its media type is checked
 

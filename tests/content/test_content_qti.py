@@ -14,9 +14,12 @@ import pytest
 
 from central_scorer.cli.main import main as central_main
 from common.content.qti import rp
-from common.content.qti.importer import import_path, template_name
+from common.content.qti.compiler import template_name
+from common.content.qti.importer import import_path
 from common.content.qti.source import MAX_XML_BYTES
-from common.domain.exam import ItemType, content_from_dict, content_to_dict, score_item, score_qti_responses
+from common.domain.exam import content_from_dict, content_to_dict
+from common.domain.items import ItemType
+from common.domain.scoring import score_item, score_qti_responses
 
 DATA = Path(__file__).parents[1] / "data" / "qti"
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
@@ -96,7 +99,7 @@ def test_imported_item_travels_in_content_and_its_public_view_has_no_key(rel):
     data = {"exam_id": "Q", "title": "QTI", "grade": "9", "language": "en", "variant": "01",
             "duration_minutes": 10, "sections": [{"id": "s", "direction": "reading_literacy",
                                                   "title": "S", "items": []}]}
-    from common.domain.exam import item_to_dict
+    from common.domain.items import item_to_dict
 
     data["sections"][0]["items"] = [item_to_dict(item, with_keys=True)]
     content = content_from_dict(json.loads(json.dumps(data)))
@@ -327,10 +330,8 @@ def test_import_writes_a_bank_that_assembles(capsys, tmp_path):
 
 def test_a_specification_may_weigh_an_imported_item_differently():
     """An item whose own maximum is 3 placed at 6 points: its SCORE is scaled, full marks stay full."""
-    import dataclasses
-
     item = _one("v2p1/match.xml").item
-    heavier = dataclasses.replace(item, points=6.0)
+    heavier = item.model_copy(update={"points": 6.0})
     assert score_item(heavier, [["IR", "KA"], ["UR", "CA"], ["SY", "AR"]]) == 6.0
     assert score_item(heavier, [["IR", "KA"]]) == 2.0
     assert score_item(item, [["IR", "KA"]]) == 1.0

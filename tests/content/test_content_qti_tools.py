@@ -16,7 +16,7 @@ import pytest
 
 from central_scorer.cli.main import main as central_main
 from common.content.qti.importer import import_path
-from common.domain.exam import score_item, score_qti_responses
+from common.domain.scoring import score_item, score_qti_responses
 
 TOOLS = Path(__file__).parents[1] / "data" / "qti" / "tools"
 PM21 = TOOLS / "qti_package_maker" / "package.zip"

@@ -1,5 +1,5 @@
 """A package assembled from a specification and a bank, through a real room and on to the centre:
-each student sits their own variant in their own order (proctor_console/assignment.py), the kiosk
+each student sits their own variant in their own order (proctor_console/room/assignment.py), the kiosk
 gets the keyless view, the room scores the submitted answers for the screen with the student's
 variant, and the centre, from its own copy of the payload and the bundle's record of the variant,
 gets the same score with the same engine."""
@@ -20,9 +20,11 @@ from common.bundle import open_bundle
 from common.content.variants import apply_permutation
 from common.crypto import passwords
 from common.demo.roster import demo_roster_csv
-from common.domain.exam import KEY_FIELDS, ItemType, content_to_dict, latest_answers, score_attempt, score_item
+from common.domain.exam import KEY_FIELDS, content_to_dict
+from common.domain.items import ItemType
+from common.domain.scoring import latest_answers, score_attempt, score_item
 from exam_client.engine.headless import choose
-from proctor_console import sealing
+from proctor_console.room import sealing
 
 
 def _keys_anywhere(value) -> set[str]:
@@ -40,7 +42,7 @@ def _order(content: dict) -> list:
 
 @pytest.mark.parametrize("spec", ["grade4", "college2"])
 def test_each_student_sits_their_own_variant_and_room_and_centre_score_alike(centre, tmp_path, capsys, spec):
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
 
     out = tmp_path / "pkg.cbtpkg"
     assert central_main(["--data-dir", str(centre.root), "package", "build", "--spec", spec,
@@ -116,7 +118,7 @@ def test_each_student_sits_their_own_variant_and_room_and_centre_score_alike(cen
 
 
 def test_variants_are_dealt_balanced_in_seat_order_and_reproducibly(centre, tmp_path, capsys):
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
 
     out = tmp_path / "pkg.cbtpkg"
     assert central_main(["--data-dir", str(centre.root), "package", "build", "--spec", "grade4",

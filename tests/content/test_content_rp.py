@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from common.content.qti import rp
-from common.content.qti.importer import _rules  # noqa: PLC2701
+from common.content.qti import rp, values
+from common.content.qti.compiler import _rules  # noqa: PLC2701
 from common.content.qti.source import parse_xml
 
 DECLS = {
@@ -37,11 +37,11 @@ def evaluate(expr_xml: str, responses: dict) -> object:
     for el in root.iter():
         el.tag = el.tag.rsplit("}", 1)[-1]
     rules = _rules(list(root), "test")
-    state = rp._State({**DECLS, "rules": rules}, responses)  # noqa: SLF001
-    value = rp._eval(rules[0]["expr"], state)  # noqa: SLF001
+    state = rp.Processing({**DECLS, "rules": rules}, responses)
+    value = state.eval(rules[0]["expr"])
     if value is None:
         return None
-    if isinstance(value, rp.Container):
+    if isinstance(value, values.Container):
         return list(value.values)
     return value.value
 
@@ -150,9 +150,9 @@ def test_map_response_bounds():
     decl = {"cardinality": "multiple", "base_type": "identifier",
             "mapping": {"default": -1, "lower": 0, "upper": 1.5,
                         "entries": [{"key": "A", "value": 1}, {"key": "B", "value": 1}]}}
-    assert rp.map_value(decl, rp.make_value("multiple", "identifier", ["A", "B"])) == 1.5
-    assert rp.map_value(decl, rp.make_value("multiple", "identifier", ["X", "Y"])) == 0.0
-    assert rp.map_value(decl, rp.make_value("multiple", "identifier", ["A", "X"])) == 0.0
+    assert values.map_value(decl, values.make_value("multiple", "identifier", ["A", "B"])) == 1.5
+    assert values.map_value(decl, values.make_value("multiple", "identifier", ["X", "Y"])) == 0.0
+    assert values.map_value(decl, values.make_value("multiple", "identifier", ["A", "X"])) == 0.0
 
 
 def test_exit_response_stops_processing():
@@ -183,7 +183,7 @@ def test_exit_response_stops_processing():
      "'two' is not a integer"),
 ])
 def test_check_refuses_what_it_cannot_run(raw, message):
-    with pytest.raises(rp.QtiError, match=message):
+    with pytest.raises(values.QtiError, match=message):
         rp.check({**DECLS, **raw})
 
 
@@ -194,4 +194,4 @@ def test_check_refuses_what_it_cannot_run(raw, message):
     ("directedPair", ["B"], None), ("point", "3 4", (3, 4)), ("identifier", 5, None),
 ])
 def test_values_are_read_by_base_type(base_type, raw, value):
-    assert rp.parse_scalar(base_type, raw) == value
+    assert values.parse_scalar(base_type, raw) == value

@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 
 from common.crypto import passwords
 from common.demo.roster import demo_roster_csv
-from common.domain.exam import content_from_dict, latest_answers, score_attempt
+from common.domain.exam import content_from_dict
+from common.domain.scoring import latest_answers, score_attempt
 from common.storage.room_models import Answer, Attempt, AuditEntry, SurveyReceipt, SurveyResponse
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.kiosk import KioskEngine
@@ -40,7 +41,7 @@ pytestmark = [
 def room_setup(tmp_path, centre):
     """A room whose package holds the kiosk's sample test: every item type, a passage, a table
     and a picture shared by items, both reference tables allowed (conftest's room has three types)."""
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
 
     room = Room(tmp_path / "room", password_params=passwords.FAST)
     key = room.configure({

@@ -69,7 +69,7 @@ def kiosk(qtbot, tmp_path, room_setup, room_server, proxy):
 
 def test_heartbeats_a_raised_hand_and_a_locked_seat(qtbot, kiosk, room_setup):
     from common.storage.room_models import Workstation
-    from proctor_console import incidents
+    from proctor_console.room import incidents
 
     model, window, controller = kiosk
     room = room_setup.room

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 import common.i18n
 from common.crypto import passwords
-from common.domain.exam import ItemType
+from common.domain.items import ItemType
 from common.i18n import LANGUAGES
 from common.qt_refcount import needed
 from exam_client import cli

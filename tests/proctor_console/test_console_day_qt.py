@@ -35,13 +35,13 @@ from common.storage.room_models import Act, Attempt, AuditEntry, Incident, Stude
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import Removed
-from proctor_console import audit
-from proctor_console.desk_app import ServerThread
-from proctor_console.desk_client import DeskClient, ServerAddress
-from proctor_console.desk_controller import DeskController
-from proctor_console.desk_model import DeskModel, Step
-from proctor_console.desk_view import DeskWindow, wire
-from proctor_console.room import Room
+from proctor_console.desk.client import DeskClient, ServerAddress
+from proctor_console.desk.controller import DeskController
+from proctor_console.desk.model import DeskModel, Step
+from proctor_console.desk.window import DeskWindow, wire
+from proctor_console.room import audit
+from proctor_console.room.room import Room
+from proctor_console.room.server import ServerThread
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -120,7 +120,7 @@ class Day:
         return blocker.args[1]
 
     def dialog(self):
-        dialog = self.window.current_dialog
+        dialog = self.window.prompts.current_dialog
         assert dialog is not None and dialog.isVisible()
         return dialog
 

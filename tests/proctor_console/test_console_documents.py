@@ -18,7 +18,7 @@ from sqlalchemy import select
 from common.canonical import canonical_bytes, sha256_hex
 from common.documents.slips import Connection, Slip, connection_payload, render_slips
 from common.storage.room_models import Act
-from proctor_console import acts
+from proctor_console.room import acts
 
 
 def text_of(data: bytes) -> str:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from common.documents.acts import act_sha256
 from proctor_console import cli
-from proctor_console.act_input import confiscation_from_dict
+from proctor_console.room.act_input import confiscation_from_dict
 
 SRC = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from common.crypto.tls import pinned_context
 from common.storage.room_models import Attempt, AuditEntry, Incident, Student
 from exam_client.engine.link import KioskError
-from proctor_console import audit
+from proctor_console.room import audit
 
 
 def ok(reply: httpx.Response) -> dict:

@@ -132,7 +132,7 @@ def empty_room(tmp_path, centre):
     from common.crypto import passwords
     from common.demo.roster import demo_content_json
     from common.domain.exam import content_from_dict
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
 
     room = Room(tmp_path / "room", password_params=passwords.FAST)
     key = room.configure({

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QPushButton
 
 from common.i18n import LANGUAGES
 from proctor_console import cli
-from proctor_console.desk_app import _sample_view, render_console_screenshots
-from proctor_console.desk_model import STEPS, DeskModel, Step
-from proctor_console.desk_view import DeskWindow
+from proctor_console.desk.model import STEPS, DeskModel, Step
+from proctor_console.desk.screenshots import _sample_view, render_console_screenshots
+from proctor_console.desk.window import DeskWindow
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -105,14 +105,14 @@ def test_sign_in_by_keyboard_emits_the_intent(qtbot, desk: DeskWindow) -> None:
 def test_acts_ask_for_confirmation_and_say_what_will_happen(qtbot, desk: DeskWindow) -> None:
     desk.model.set_step(Step.TEST)
     seat = next(s for s in desk.model.room.seats() if s.state.value == "sitting")
-    desk.open_act1(seat.individual_code)
-    dialog = desk.current_dialog
+    desk.prompts.open_act1(seat.individual_code)
+    dialog = desk.prompts.current_dialog
     dialog.ok_button.click()  # nothing found written: refused, says why
     assert dialog.error.text() == "Кемінде бір табылған затты жазыңыз."
     dialog.set_item(0, "Ұялы телефон", "Redmi", 1)
     with qtbot.assertNotEmitted(desk.act1_requested):
         dialog.ok_button.click()
-    confirm = desk.current_dialog
+    confirm = desk.prompts.current_dialog
     assert confirm.objectName() == "confirmDialog"
     assert "нәтижелері жойылады" in confirm.summary.text() and seat.full_name in confirm.summary.text()
     with qtbot.waitSignal(desk.act1_requested) as requested:
@@ -124,13 +124,13 @@ def test_acts_ask_for_confirmation_and_say_what_will_happen(qtbot, desk: DeskWin
 
 def test_cancelling_the_confirmation_does_nothing(qtbot, desk: DeskWindow) -> None:
     seat = next(s for s in desk.model.room.seats() if s.state.value == "sitting")
-    desk.open_act2(seat.individual_code)
-    desk.current_dialog.impostor.setText("Бөгде Адам")
-    assert desk.current_dialog.stage.currentData() == "during_test"
-    desk.current_dialog.ok_button.click()
+    desk.prompts.open_act2(seat.individual_code)
+    desk.prompts.current_dialog.impostor.setText("Бөгде Адам")
+    assert desk.prompts.current_dialog.stage.currentData() == "during_test"
+    desk.prompts.current_dialog.ok_button.click()
     with qtbot.assertNotEmitted(desk.act2_requested):
-        desk.current_dialog.cancel_button.click()
-    assert desk.current_dialog is None
+        desk.prompts.current_dialog.cancel_button.click()
+    assert desk.prompts.current_dialog is None
 
 
 def test_a_voided_sitting_shows_no_score_even_if_the_server_sent_one(qtbot, desk: DeskWindow) -> None:

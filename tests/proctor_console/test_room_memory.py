@@ -1,5 +1,6 @@
-"""The room's in-memory view of the kiosks' sittings (room_memory.py) and the group commit of
-answer saves: every write is seen by the next request, and every acknowledged save is on disk."""
+"""The room's in-memory view of the kiosks' sittings (proctor_console/room/memory.py) and the group
+commit of answer saves: every write is seen by the next request, and every acknowledged save is on
+disk."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import pytest
 from sqlalchemy import event, select
 
 from common.storage.room_models import Attempt, AttemptStatus, SessionToken
-from proctor_console import incidents
-from proctor_console.errors import AttemptVoided, DiskFull, RoomError, SeatLocked, Unauthorized
+from proctor_console.room import incidents
+from proctor_console.room.errors import AttemptVoided, DiskFull, RoomError, SeatLocked, Unauthorized
 
 
 def _started(setup, n: int = 3):
@@ -64,9 +65,9 @@ def test_waiting_saves_go_to_disk_in_one_commit_and_a_refusal_refuses_only_itsel
         for t in threads:
             t.start()
         deadline = time.monotonic() + 10
-        while len(room._saves) < len(jobs) and time.monotonic() < deadline:
+        while len(room._waiting) < len(jobs) and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert len(room._saves) == len(jobs)
+        assert len(room._waiting) == len(jobs)
     for t in threads:
         t.join(10)
 

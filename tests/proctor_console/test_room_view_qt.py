@@ -21,20 +21,15 @@ from PySide6.QtWidgets import QApplication, QLabel
 from common.crypto.tls import make_self_signed
 from common.i18n import LANGUAGES, t
 from proctor_console import cli
-from proctor_console import room_view as room_view_module
-from proctor_console.room_model import LinkState, RoomModel, SeatState, count_seats, seat_info, seat_state
-from proctor_console.room_view import (
-    BANNER_GLYPH,
-    COLUMNS,
-    FOCUS_EDGE,
-    FONTS_DIR,
-    LOOKS,
-    RESUMED_GLYPH,
-    RoomView,
-    SeatTile,
-)
-from proctor_console.room_watch import RoomWatcher
-from proctor_console.sample_room import sample_room
+from proctor_console.desk import commands as desk_commands
+from proctor_console.desk.fonts import FONTS_DIR
+from proctor_console.desk.room_map import map_view, seat_text, summary_panel, tiles
+from proctor_console.desk.room_map.looks import BANNER_GLYPH, FOCUS_EDGE, LOOKS, RESUMED_GLYPH
+from proctor_console.desk.room_map.map_view import RoomMapView
+from proctor_console.desk.room_map.model import LinkState, RoomModel, SeatState, count_seats, seat_info, seat_state
+from proctor_console.desk.room_map.tiles import COLUMNS, SeatTile
+from proctor_console.desk.room_map.watch import RoomWatcher
+from proctor_console.desk.sample_room import sample_room
 
 pytestmark = [
     # Any Qt warning fails a test, except those listed here, each with its reason.
@@ -83,14 +78,14 @@ def model() -> RoomModel:
 
 
 @pytest.fixture
-def view(qtbot, model: RoomModel) -> RoomView:
-    v = RoomView(model, "kk")
+def view(qtbot, model: RoomModel) -> RoomMapView:
+    v = RoomMapView(model, "kk")
     qtbot.addWidget(v)
     v.resize(1280, 800)
     return v
 
 
-def tile_for(view: RoomView, seat: str) -> SeatTile:
+def tile_for(view: RoomMapView, seat: str) -> SeatTile:
     return next(tile for tile in view.tiles() if tile.seat_label.text() == seat)
 
 
@@ -100,14 +95,14 @@ def text_of(tile: SeatTile, name: str) -> str:
     return label.text()
 
 
-def show_active(qtbot, view: RoomView) -> None:
+def show_active(qtbot, view: RoomMapView) -> None:
     view.show()
     qtbot.waitExposed(view)
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)
 
 
-def focused_tile(view: RoomView) -> SeatTile | None:
+def focused_tile(view: RoomMapView) -> SeatTile | None:
     widget = QApplication.focusWidget()
     return widget if isinstance(widget, SeatTile) else None
 
@@ -191,7 +186,7 @@ def test_link_changes_are_signalled_once(qtbot) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_each_tile_tells_its_state_by_colour_glyph_and_text(qtbot, model: RoomModel, lang: str) -> None:
-    view = RoomView(model, lang)
+    view = RoomMapView(model, lang)
     qtbot.addWidget(view)
     tiles = view.tiles()
     assert len(tiles) == 30
@@ -250,23 +245,23 @@ def test_every_glyph_and_kazakh_letter_is_in_the_bundled_font(qapp) -> None:
             assert font.supportsCharacter(ord(ch)), f"{name} lacks {ch!r} (U+{ord(ch):04X})"
 
 
-def test_header_summary_and_legend(view: RoomView) -> None:
+def test_header_summary_and_legend(view: RoomMapView) -> None:
     assert view.room_label.text() == "Аудитория № 12"
     assert view.open_label.text() == "● Тестілеу басталды"
     assert view.organisation_label.text() == (
         "Білім беру ұйымы: 190745 — Абай атындағы № 45 мектеп-гимназия")
-    values = {key: value.text() for key, (_, value) in view.count_labels.items()
+    values = {key: value.text() for key, (_, value) in view.side.count_labels.items()
               if not value.isHidden()}  # the readiness counts show before the test only
     assert values == {"total": "30", "expected": "3", "present": "20", "absent": "5",
                       "not_admitted": "2", "sitting": "9", "submitted": "6", "voided": "2"}
-    assert view.count_labels["sitting"][0].text() == "Тест тапсыруда"
-    legend = {entry.key: (entry.glyph.text(), entry.text.text()) for entry in view.legend_entries}
+    assert view.side.count_labels["sitting"][0].text() == "Тест тапсыруда"
+    legend = {entry.key: (entry.glyph.text(), entry.text.text()) for entry in view.side.legend_entries}
     assert legend["voided"] == ("⚠", "нәтижесі жойылды")
     assert legend["resumed"][0] == RESUMED_GLYPH
     assert view.banner.isHidden()
 
 
-def test_a_change_in_the_model_reaches_the_tiles(qtbot, view: RoomView, model: RoomModel) -> None:
+def test_a_change_in_the_model_reaches_the_tiles(qtbot, view: RoomMapView, model: RoomModel) -> None:
     room = sample_room()
     room["seats"][6]["attendance"] = "present"  # seat 07 is admitted
     room["open"] = False
@@ -275,10 +270,10 @@ def test_a_change_in_the_model_reaches_the_tiles(qtbot, view: RoomView, model: R
     assert text_of(tile, "state") == "тестілеуге кіргізілді"
     assert text_of(tile, "icon") == "✓"
     assert view.open_label.text() == "○ Тестілеу әлі басталған жоқ"
-    assert view.count_labels["expected"][1].text() == "2"
+    assert view.side.count_labels["expected"][1].text() == "2"
 
 
-def test_switching_language_relabels_everything(qtbot, view: RoomView) -> None:
+def test_switching_language_relabels_everything(qtbot, view: RoomMapView) -> None:
     assert view.windowTitle() == "Аудиторияның отырғызу картасы"
     with qtbot.waitSignal(view.language_changed, timeout=1000) as blocker:
         view.language_combo.setCurrentIndex(LANGUAGES.index("ru"))  # as the combo would
@@ -288,19 +283,19 @@ def test_switching_language_relabels_everything(qtbot, view: RoomView) -> None:
     assert view.room_label.text() == "Аудитория № 12"
     assert text_of(tile_for(view, "02"), "state") == "проходит тест"
     assert text_of(tile_for(view, "02"), "code").startswith("ИКТ ")
-    assert view.count_labels["absent"][0].text() == "Отсутствуют"
-    assert view.summary_title.text() == "Сводка"
+    assert view.side.count_labels["absent"][0].text() == "Отсутствуют"
+    assert view.side.summary_title.text() == "Сводка"
 
     view.set_language("en")
     assert view.language_combo.currentData() == "en"
     assert view.room_label.text() == "Room No. 12"
     assert text_of(tile_for(view, "05"), "state") == "result voided"
-    assert view.legend_title.text() == "Legend"
+    assert view.side.legend_title.text() == "Legend"
     # The languages are named in themselves in the chooser.
     assert [view.language_combo.itemText(i) for i in range(3)] == ["қазақ тілі", "русский язык", "English"]
 
 
-def test_keyboard_moves_between_tiles_and_the_focus_shows(qtbot, view: RoomView) -> None:
+def test_keyboard_moves_between_tiles_and_the_focus_shows(qtbot, view: RoomMapView) -> None:
     show_active(qtbot, view)
     tiles = view.tiles()
     tiles[0].setFocus(Qt.FocusReason.TabFocusReason)
@@ -327,7 +322,7 @@ def test_keyboard_moves_between_tiles_and_the_focus_shows(qtbot, view: RoomView)
     assert left_edge(other) == QColor(LOOKS[other.state].edge)
 
 
-def test_the_language_chooser_works_by_keyboard(qtbot, view: RoomView) -> None:
+def test_the_language_chooser_works_by_keyboard(qtbot, view: RoomMapView) -> None:
     show_active(qtbot, view)
     view.language_combo.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(view.language_combo.hasFocus)
@@ -337,7 +332,7 @@ def test_the_language_chooser_works_by_keyboard(qtbot, view: RoomView) -> None:
     assert focused_tile(view) is view.tiles()[0]
 
 
-def cut_labels(view: RoomView) -> list[tuple[str, str]]:
+def cut_labels(view: RoomMapView) -> list[tuple[str, str]]:
     """Labels drawn smaller than their text needs: wrapped ones too short, others too narrow."""
     cut = []
     for label in view.findChildren(QLabel):
@@ -354,14 +349,15 @@ def cut_labels(view: RoomView) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_strings_40_percent_longer_are_wrapped_not_cut(qtbot, monkeypatch, model: RoomModel,
                                                        lang: str) -> None:
-    real_t = room_view_module.t
+    real_t = map_view.t
 
     def longer(key: str, language: str, **params: Any) -> str:
         text = real_t(key, language, **params)
         return text + (" ұзағырақ сөз" * len(text))[: math.ceil(len(text) * 0.4)]
 
-    monkeypatch.setattr(room_view_module, "t", longer)
-    view = RoomView(model, "kk" if lang != "kk" else "en")
+    for module in (map_view, seat_text, summary_panel, tiles):  # every text of the map
+        monkeypatch.setattr(module, "t", longer)
+    view = RoomMapView(model, "kk" if lang != "kk" else "en")
     qtbot.addWidget(view)
     view.resize(1280, 800)
     view.show()
@@ -375,7 +371,7 @@ def test_strings_40_percent_longer_are_wrapped_not_cut(qtbot, monkeypatch, model
     assert max(widths) - min(widths) <= 2  # the columns stay even
 
 
-def test_the_sample_room_fits_the_screen_without_scrolling(qtbot, view: RoomView) -> None:
+def test_the_sample_room_fits_the_screen_without_scrolling(qtbot, view: RoomMapView) -> None:
     for lang in LANGUAGES:
         view.show()
         view.set_language(lang)
@@ -397,11 +393,11 @@ def test_screenshots_command_writes_three_pngs(qapp, tmp_path: Path, capsys) -> 
 
 
 def test_watch_command_needs_the_token(monkeypatch, capsys) -> None:
-    monkeypatch.delenv(cli.TOKEN_ENV, raising=False)
+    monkeypatch.delenv(desk_commands.TOKEN_ENV, raising=False)
     with pytest.raises(SystemExit) as exc:
         cli.main(["watch", "--port", "8443", "--fingerprint", "00"])
     assert exc.value.code == 2
-    assert cli.TOKEN_ENV in capsys.readouterr().err
+    assert desk_commands.TOKEN_ENV in capsys.readouterr().err
 
 
 # --- the watcher ------------------------------------------------------------------------------
@@ -415,7 +411,7 @@ def watchers() -> Iterator[list[RoomWatcher]]:
 
 
 def test_a_silent_server_shows_the_banner_and_the_watcher_keeps_trying(
-        qtbot, view: RoomView, model: RoomModel, watchers: list[RoomWatcher]) -> None:
+        qtbot, view: RoomMapView, model: RoomModel, watchers: list[RoomWatcher]) -> None:
     watcher = RoomWatcher(model, closed_port(), "00" * 32, "token", interval_ms=20, timeout=1.0)
     watchers.append(watcher)
     watcher.start()
@@ -490,7 +486,7 @@ def fake_server(tmp_path: Path) -> Iterator[_FakeRoomServer]:
 def test_the_watcher_feeds_the_model_from_a_pinned_server(
         qtbot, fake_server: _FakeRoomServer, watchers: list[RoomWatcher]) -> None:
     model = RoomModel()
-    view = RoomView(model, "en")
+    view = RoomMapView(model, "en")
     qtbot.addWidget(view)
     assert view.banner.property("linkState") == "connecting"
     watcher = RoomWatcher(model, fake_server.port, fake_server.fingerprint, "right-token",
@@ -520,7 +516,7 @@ def test_the_watcher_feeds_the_model_from_a_pinned_server(
 def test_a_refused_token_and_a_wrong_certificate_show_their_banners(
         qtbot, fake_server: _FakeRoomServer, watchers: list[RoomWatcher]) -> None:
     refused, untrusted = RoomModel(), RoomModel()
-    refused_view = RoomView(refused, "ru")
+    refused_view = RoomMapView(refused, "ru")
     qtbot.addWidget(refused_view)
     watchers.append(RoomWatcher(refused, fake_server.port, fake_server.fingerprint, "wrong-token",
                                 interval_ms=20))

@@ -34,7 +34,7 @@ MIN_GROUP = 10
 
 def _room(tmp_path: Path, centre_dir: Path, centre, organisation: str, room_id: str, students: int,
           language: str, answers: dict):
-    from proctor_console.room import Room
+    from proctor_console.room.room import Room
 
     room = Room(tmp_path / room_id, password_params=passwords.FAST)
     key = room.configure({"room_id": room_id, "organisation_code": organisation,
@@ -173,7 +173,7 @@ def test_no_withheld_group_is_recovered_by_subtraction(tmp_path, centre):
         port = json.loads(server.stdout.readline())["port"]
         tls = ssl.create_default_context(cafile=str(cert))
         url = f"https://127.0.0.1:{port}"
-        from proctor_console import sealing
+        from proctor_console.room import sealing
 
         for room in rooms:  # each room uploads its sealed bundle, as its upload does, over HTTPS
             sealed = sealing.seal(room, "rep")

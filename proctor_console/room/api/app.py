@@ -1,0 +1,80 @@
+"""The room server's HTTP/JSON API, which the kiosks and the representative's desk talk to (TLS,
+pinned): the application, its errors, and who may call what.
+
+Kiosk endpoints (kiosk.py) need the sitting's session, bound to its workstation (`attempt`);
+the representative's (proctor.py, documents.py) need the proctor's sign-in
+(`signed_in_proctor`). Every endpoint is a thin call into the room (room/room.py and the modules
+beside it).
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the dependencies' annotations at definition.
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from common.domain.roster import RosterInvalid
+from common.package import PackageError
+from common.protocol import invalid_request
+from proctor_console.room.api import documents, kiosk, proctor
+from proctor_console.room.errors import Forbidden, RoomError
+from proctor_console.room.room import Room
+
+
+async def _bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    # async: it only reads a header, so it runs on the event loop. A plain `def` dependency costs
+    # a hop to the thread pool and back on every kiosk request (~8% of the server's CPU).
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+def create_app(room: Room) -> FastAPI:
+    app = FastAPI(title="BBZhM room server", version="1")
+    app.add_exception_handler(RequestValidationError, invalid_request)
+
+    @app.exception_handler(RoomError)
+    async def _room_error(_: Request, exc: RoomError) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "message": str(exc), "details": exc.details},
+                            status_code=exc.status)
+
+    @app.exception_handler(PackageError)
+    async def _package_error(_: Request, exc: PackageError) -> JSONResponse:
+        return JSONResponse({"error": "package_refused", "message": str(exc), "details": {}},
+                            status_code=400)
+
+    @app.exception_handler(RosterInvalid)
+    async def _roster_error(_: Request, exc: RosterInvalid) -> JSONResponse:
+        problems = [{"line": p.line, "row": p.line, "field": p.field, "message": p.message}
+                    for p in exc.problems]
+        return JSONResponse({"error": "roster_invalid", "message": str(exc),
+                             "details": {"problems": problems}}, status_code=422)
+
+    def signed_in_proctor(token: Annotated[str | None, Depends(_bearer)]) -> str:
+        signed_in = room.proctor_for(token)
+        if signed_in.role != "representative":  # the head signs the entry log only (§22)
+            raise Forbidden("only the ministry's representative runs the room")
+        return signed_in.login
+
+    async def attempt(token: Annotated[str | None, Depends(_bearer)],
+                      x_workstation: Annotated[str | None, Header()] = None) -> str:
+        # On the event loop when the session is in the room's memory (almost always); a session
+        # not seen since the server started is read from the database in the thread pool.
+        if room.in_memory(token=token):
+            return room.attempt_for(token, x_workstation)
+        return await run_in_threadpool(room.attempt_for, token, x_workstation)
+
+    def optional_attempt(authorization: Annotated[str | None, Header()] = None,
+                         x_workstation: Annotated[str | None, Header()] = None) -> str | None:
+        # A kiosk's heartbeat carries the sitting's token during a sitting, and none before it.
+        if not authorization or not authorization.lower().startswith("bearer "):
+            return None
+        return room.attempt_for(authorization[7:].strip(), x_workstation)
+
+    app.include_router(kiosk.router(room, attempt, optional_attempt))
+    app.include_router(proctor.router(room, signed_in_proctor))
+    app.include_router(documents.router(room, signed_in_proctor))
+    return app

@@ -1,0 +1,80 @@
+"""What a kiosk asks of the room server: its readiness reports, the student's login, answers,
+submit, the heartbeat during the sitting, and the anonymous survey after it (§25)."""
+
+# No `from __future__ import annotations`: FastAPI reads the endpoint's annotations at definition.
+
+from typing import Annotated, Any, Callable
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from common.protocol import API, AnswerBatch, KioskLogin, SubmitRequest
+from proctor_console.room import readiness, survey
+from proctor_console.room.room import Room
+
+
+class SurveyAnswers(BaseModel):
+    # question id -> 1..5, or null for a question the student left out; the values are checked
+    # by `survey.record`, so that a wrong one is refused with the field's name (and True is not 1)
+    answers: dict[str, Any] = Field(max_length=len(survey.QUESTIONS))
+
+
+def router(room: Room, attempt: Callable[..., Any],
+           optional_attempt: Callable[..., Any]) -> APIRouter:
+    """`attempt` and `optional_attempt` are the server's dependencies that find the sitting of a
+    kiosk's session (required, or only during a sitting)."""
+    api = APIRouter()
+    AttemptId = Annotated[str, Depends(attempt)]
+    MaybeAttempt = Annotated[str | None, Depends(optional_attempt)]
+
+    @api.get(f"{API}/status")
+    def status() -> dict[str, Any]:
+        view = room.room_view()
+        return {"room_id": view["room_id"], "open": view["open"], "disk": view["disk"]}
+
+    # --- readiness and heartbeat --------------------------------------------------------------
+
+    @api.post(f"{API}/kiosk/register")
+    def kiosk_register(body: readiness.KioskReport) -> dict[str, Any]:
+        return readiness.report(room, body, None, register=True)
+
+    @api.post(f"{API}/kiosk/heartbeat")
+    def kiosk_heartbeat(body: readiness.KioskReport, attempt_id: MaybeAttempt) -> dict[str, Any]:
+        return readiness.report(room, body, attempt_id, register=False)
+
+    # --- the sitting --------------------------------------------------------------------------
+
+    @api.post(f"{API}/session/login")
+    def login(body: KioskLogin) -> dict[str, Any]:
+        return room.login(body.login, body.password, body.workstation_id)
+
+    @api.post(f"{API}/attempt/answers")
+    async def answers(body: AnswerBatch, attempt_id: AttemptId) -> dict[str, Any]:
+        # One hop to the thread pool, where the save waits for its group commit. (A plain `def`
+        # endpoint with a return annotation makes two: FastAPI validates its reply there too.)
+        return await run_in_threadpool(room.save_answers, attempt_id,
+                                       [e.model_dump() for e in body.entries])
+
+    @api.post(f"{API}/attempt/submit")
+    def submit(body: SubmitRequest, attempt_id: AttemptId) -> dict[str, Any]:
+        return room.submit(attempt_id, body.last_seq)
+
+    @api.get(f"{API}/attempt/state")
+    async def attempt_state(attempt_id: AttemptId) -> dict[str, Any]:
+        # The kiosk's heartbeat: from memory on the event loop, no thread hop (room/memory.py).
+        if room.in_memory(attempt_id=attempt_id):
+            return room.attempt_state(attempt_id)
+        return await run_in_threadpool(room.attempt_state, attempt_id)
+
+    # --- the anonymous survey (§25) -----------------------------------------------------------
+
+    @api.get(f"{API}/survey")
+    def survey_questions() -> dict[str, Any]:
+        return {"questionnaire": survey.QUESTIONNAIRE, "questions": survey.questions()}
+
+    @api.post(f"{API}/attempt/survey")
+    def survey_answers(body: SurveyAnswers, attempt_id: AttemptId) -> dict[str, str]:
+        return survey.record(room, attempt_id, body.answers)
+
+    return api

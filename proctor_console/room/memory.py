@@ -1,0 +1,126 @@
+"""What every kiosk request reads, kept in memory by the room (docs/BENCHMARKS.md, "Room server
+under 500 kiosks").
+
+A heartbeat and an answer save each need the kiosk's session, its sitting (status, deadline,
+variant), whether the student is out of the room, and which answer seqs the room holds. Read from
+SQLite on every request, that was four ORM round trips; here it is four dictionary look-ups.
+
+The database stays the truth. An entry is filled from it on a miss, and every committed write that
+changes a row behind an entry drops the entry (the room's store, store.py, collects the changed
+rows in its session's ``before_flush`` and hands them to `changed` right after the commit, while
+it still holds the room's write lock), so a revocation, a void, a time extension or a leave is
+seen by the next request. Saved answers add their seqs instead of dropping them.
+
+A fill reads the database without the write lock, so a write may commit between its read and its
+store; `fill` therefore stores only if nothing changed since `epoch()` was taken before the read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from common.storage.room_models import Answer, Attempt, AttemptStatus, Incident, SessionToken
+
+AWAY_KINDS = ("left", "returned")
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """The fields of an `Attempt` a kiosk request needs (duck-types it for `assignment.variant_of`)."""
+
+    id: str
+    student_id: int
+    status: AttemptStatus
+    deadline_at: dt.datetime
+    exam_id: str | None
+
+    @classmethod
+    def of(cls, attempt: Attempt) -> "Sitting":
+        return cls(attempt.id, attempt.student_id, attempt.status, attempt.deadline_at,
+                   attempt.exam_id)
+
+
+@dataclass(frozen=True)
+class Seqs:
+    """The answer seqs an attempt has stored, and the highest seq with every one before it."""
+
+    have: frozenset[int] = frozenset()
+    acked: int = 0
+
+    @classmethod
+    def of(cls, seqs: Iterable[int]) -> "Seqs":
+        return cls().plus(seqs)
+
+    def plus(self, seqs: Iterable[int]) -> "Seqs":
+        have = self.have.union(seqs)
+        acked = self.acked
+        while acked + 1 in have:
+            acked += 1
+        return Seqs(have, acked)
+
+
+# A change noted during a transaction: ("drop", table, key) forgets an entry; ("seqs", attempt
+# id, seqs) adds stored seqs to the attempt's entry, if it has one.
+Change = tuple[str, str, Any]
+
+
+class RoomMemory:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._epoch = 0
+        self.sessions: dict[str, tuple[str, str | None]] = {}  # token sha256 → (attempt, workstation)
+        self.sittings: dict[str, Sitting] = {}  # attempt id → sitting
+        self.away: dict[int, dt.datetime | None] = {}  # student id → when they left, or None
+        self.seqs: dict[str, Seqs] = {}  # attempt id → stored seqs
+
+    def epoch(self) -> int:
+        return self._epoch
+
+    def fill(self, table: dict[Any, Any], key: Any, value: Any, epoch: int) -> None:
+        with self._lock:
+            if self._epoch == epoch:
+                table[key] = value
+
+    def changed(self, changes: list[Change]) -> None:
+        """Apply what a committed transaction changed."""
+        if not changes:
+            return
+        with self._lock:
+            self._epoch += 1
+            for what, a, b in changes:
+                if what == "seqs":
+                    if a in self.seqs:
+                        self.seqs[a] = self.seqs[a].plus(b)
+                else:
+                    getattr(self, a).pop(b, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._epoch += 1
+            for table in (self.sessions, self.sittings, self.away, self.seqs):
+                table.clear()
+
+
+def changes_in(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[Any]) -> list[Change]:
+    """The entries a flush makes stale (called from the session's before_flush)."""
+    out: list[Change] = []
+    for obj in (*dirty, *deleted):
+        if isinstance(obj, SessionToken):
+            out.append(("drop", "sessions", obj.token_sha256))
+        elif isinstance(obj, Attempt):
+            out.append(("drop", "sittings", obj.id))
+        elif isinstance(obj, Incident):
+            out.append(("drop", "away", obj.student_id))
+        elif isinstance(obj, Answer):
+            out.append(("drop", "seqs", obj.attempt_id))
+    for obj in new:
+        if isinstance(obj, Incident) and obj.kind in AWAY_KINDS:
+            out.append(("drop", "away", obj.student_id))
+        elif isinstance(obj, Answer):
+            out.append(("seqs", obj.attempt_id, (obj.seq,)))
+        elif isinstance(obj, Attempt):
+            out.append(("drop", "sittings", obj.id))
+    return out
