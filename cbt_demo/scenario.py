@@ -207,14 +207,18 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
 
     # 5. Seal, upload, and let the centre score.
     bundle = proctor.call("POST", "/proctor/bundle")
-    ingest = proctor.call("POST", "/proctor/bundle/upload", json={"central_url": central_url})
+    queued = proctor.call("POST", "/proctor/bundle/upload", json={"central_url": central_url})
+    ingest = _ingested(central_url, bundle["sha256"], centre_tls)  # a worker beside the server takes it in
     room_view = proctor.call("GET", "/proctor/room")
     staff = {"Authorization": f"Bearer {centre['staff_token']}"}  # the centre's own staff
     central = httpx.get(f"{central_url}/api/v1/results/{ORGANISATION['code']}", timeout=60,
                         verify=centre_tls, headers=staff).json()["results"]
-    report = httpx.post(f"{central_url}/api/v1/reports/{ORGANISATION['code']}", verify=centre_tls,
-                        params={"lang": "kk", "name": ORGANISATION["name"]}, timeout=60,
-                        headers=staff).json()["path"]
+    report_path = work / "report-kk.pdf"
+    run_json([*central_cli, "report", "--organisation", ORGANISATION["code"], "--year",
+              str(central[0]["year"]), "--grade", str(central[0]["grade"]), "--lang", "kk",
+              "--name", ORGANISATION["name"], "--sign", "--out", str(report_path)])
+    report = str(report_path)
+    assert queued["status"] in ("queued", "stored"), queued
 
     summary = _summary(opts, kiosks, by_number, confirmed, acked, outcome, acts, resumed_logins,
                        bundle, ingest, room_view, central, report)
@@ -222,6 +226,18 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
     if opts.before_stop:
         opts.before_stop(summary)
     return summary
+
+
+def _ingested(central_url: str, sha256: str, tls: Any, timeout: float = 120) -> dict[str, Any]:
+    """The centre's ingest outcome of an uploaded bundle, once a worker has taken it in."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = httpx.get(f"{central_url}/api/v1/uploads/{sha256}", verify=tls, timeout=30).json()
+        if state.get("ingest") not in (None, "queued", "running"):
+            return state.get("outcome", state)
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the centre did not ingest the bundle in {timeout:.0f} s: {state}")
+        time.sleep(0.2)
 
 
 def _restarted(children: list[Child], name: str) -> bool:

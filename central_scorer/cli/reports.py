@@ -23,11 +23,13 @@ def _refuse(code: str, message: str, exit_code: int = 2) -> int:
 
 
 def _report(args: argparse.Namespace, centre) -> int:
-    from central_scorer.reports.organisation import NoResults, report_pdf
+    from central_scorer.reports.organisation import NoResults, build_report
+    from common.documents.report import render_organisation_report
     from common.durable import write_durably
 
     try:
-        pdf = report_pdf(centre, args.organisation, args.year, args.grade, args.lang)
+        pdf = render_organisation_report(build_report(centre, args.organisation, args.year, args.grade,
+                                                      organisation_name=args.name), args.lang)
     except NoResults as exc:
         return _refuse("no_results", str(exc))
     if args.sign:
@@ -140,6 +142,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     rep.add_argument("--organisation", required=True)
     _cohort(rep)
     rep.add_argument("--lang", choices=("kk", "ru", "en"), default="kk")
+    rep.add_argument("--name", help="the organisation's name as printed (default: the campaign's record)")
     rep.add_argument("--out", type=Path, required=True)
     rep.add_argument("--sign", action="store_true", help="sign it with the centre's document key (PAdES)")
     rep.set_defaults(handler=_report)
