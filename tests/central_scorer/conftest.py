@@ -14,7 +14,7 @@ def centre(request, tmp_path):
 
     url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
     c = Centre(tmp_path / "central", url)
-    c.init("KZ-NTC-TEST")
+    c.test_staff_token = c.init("KZ-NTC-TEST")["staff_token"]  # shown once, as to the centre's staff
     yield c
     c.engine.dispose()
 
