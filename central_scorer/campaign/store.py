@@ -233,8 +233,11 @@ def participation(centre: Centre, year: int, grade: str) -> dict[str, Any]:
     """
     plan = summary(centre, year, grade)
     with centre.read() as s:
-        codes = [o["code"] for o in plan["organisations"]]
-        results = list(s.scalars(select(Result).where(Result.organisation_code.in_(codes))))
+        selected = select(CampaignOrganisation.code).where(
+            CampaignOrganisation.campaign_id == _find(s, year, grade).id)
+        # the campaign's own results: its year and grade (a school's other grades are not counted)
+        results = list(s.scalars(select(Result).where(Result.organisation_code.in_(selected),
+                                                      Result.year == year, Result.grade == grade)))
     by_org: dict[str, list[Result]] = {}
     for r in results:
         by_org.setdefault(r.organisation_code, []).append(r)

@@ -98,7 +98,7 @@ def _analyse(args: argparse.Namespace, centre) -> int:
 
     options = AnalysisOptions(model=args.model, bounds=bounds, min_irt_students=args.min_irt_students)
     try:
-        report = build_analysis(centre, grade=args.grade, direction=args.direction, region=args.region,
+        report = build_analysis(centre, grade=args.grade, year=args.year, direction=args.direction, region=args.region,
                                 language=args.language, regions=regions, options=options)
     except ContentError as exc:
         print(f"analyse: {exc}", file=sys.stderr)
@@ -130,6 +130,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="report language (repeat for more; default kk and ru)")
     ana.add_argument("--model", choices=MODELS, default="2pl")
     ana.add_argument("--grade")
+    ana.add_argument("--year", type=int, help="one year's results (read from the database for that year only)")
     ana.add_argument("--direction", help="e.g. reading_literacy")
     ana.add_argument("--region")
     ana.add_argument("--language", choices=("kk", "ru"), help="language of instruction")

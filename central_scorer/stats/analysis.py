@@ -150,21 +150,21 @@ def _irt(unit: UnitData, right: np.ndarray, options: AnalysisOptions,
                       excluded=excluded), None, {}
 
 
-def build_analysis(centre, *, grade: str | None = None, direction: str | None = None,
+def build_analysis(centre, *, grade: str | None = None, year: int | None = None, direction: str | None = None,
                    region: str | None = None, language: str | None = None,
                    regions: dict[str, str] | None = None,
                    options: AnalysisOptions = AnalysisOptions()) -> AnalysisReport:
     """The analysis of the stored results, restricted to the given grade, direction, region and
     language of instruction (each optional)."""
-    students, n_results = read_students(centre, regions)
+    students, n_results = read_students(centre, regions, year=year, grade=grade)
     if region is not None:
         students = [s for s in students if s.region == region]
     if language is not None:
         students = [s for s in students if s.content.language == language]
     units = [u for u in build_units(students)
              if (grade is None or u.grade == grade) and (direction is None or u.direction == direction)]
-    scope = {k: v for k, v in (("grade", grade), ("direction", direction), ("region", region),
-                               ("language", language)) if v}
+    scope = {k: v for k, v in (("year", str(year) if year else None), ("grade", grade), ("direction", direction),
+                               ("region", region), ("language", language)) if v}
     return AnalysisReport(generated_at=utcnow(), scope=scope, n_results=len(students) if scope else n_results,
                           units=tuple(analyse_unit(u, options) for u in units))
 
@@ -172,7 +172,7 @@ def build_analysis(centre, *, grade: str | None = None, direction: str | None = 
 def write_analysis(centre, report: AnalysisReport, langs: tuple[str, ...], out_dir: Path | None = None) -> list[Path]:
     """Render ``report`` in each language and write the PDFs durably; returns their paths."""
     out_dir = out_dir or centre.root / "reports"
-    tag = "-".join(report.scope[k] for k in ("grade", "direction", "region", "language") if k in report.scope)
+    tag = "-".join(report.scope[k] for k in ("year", "grade", "direction", "region", "language") if k in report.scope)
     paths = []
     for lang in langs:
         name = f"analysis-{tag}-{lang}.pdf" if tag else f"analysis-{lang}.pdf"

@@ -131,8 +131,10 @@ def campaign_regions(centre) -> dict[str, str]:
     return out
 
 
-def read_students(centre, regions: dict[str, str] | None = None) -> tuple[list[Student], int]:
-    """Every scored result with a known package, and the number of scored results read."""
+def read_students(centre, regions: dict[str, str] | None = None, year: int | None = None,
+                  grade: str | None = None) -> tuple[list[Student], int]:
+    """Every scored result with a known package (of one year and grade when given: filtered in the
+    database, not after reading), and the number of scored results read."""
     region_of = {**campaign_regions(centre), **(regions or {})}
     payloads: dict[str, ExamPayload] = {}
     students: list[Student] = []
@@ -142,11 +144,16 @@ def read_students(centre, regions: dict[str, str] | None = None) -> tuple[list[S
                 payloads[package.package_id] = payload_from_dict(json.loads(package.content_json))
             except (ContentError, ValueError) as exc:
                 raise ContentError(f"package {package.package_id}: {exc}") from exc
+        scope = [Result.status == "scored"]
+        if year is not None:
+            scope.append(Result.year == year)
+        if grade is not None:
+            scope.append(Result.grade == grade)
         results = list(s.execute(select(Result.id, Result.organisation_code, Result.package_id, Result.exam_id)
-                                 .where(Result.status == "scored").order_by(Result.id)))
+                                 .where(*scope).order_by(Result.id)))
         changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
         query = (select(Response.result_id, Response.seq, Response.item_id, Response.answer_json)
-                 .join(Result, Result.id == Response.result_id).where(Result.status == "scored"))
+                 .join(Result, Result.id == Response.result_id).where(*scope))
         for r in s.execute(query).yield_per(20_000):
             changes[r.result_id].append({"seq": r.seq, "item_id": r.item_id, "answer": json.loads(r.answer_json)})
     for rid, org, pid, exam_id in results:
