@@ -47,6 +47,8 @@ def _reports(args: argparse.Namespace, centre) -> int:
     if not args.due:
         return _refuse("usage", "say which reports: --due (every organisation due or overdue)")
     tasks = due_tasks(centre, year=args.year, grade=args.grade, remake=args.remake)
+    if args.limit is not None:
+        tasks = tasks[:args.limit]
 
     def progress(done: int, total: int, outcome: dict) -> None:
         print(json.dumps({"progress": f"{done}/{total}", "organisation": outcome["organisation"],
@@ -152,6 +154,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     batch.add_argument("--jobs", type=int, default=1, help="worker processes")
     _cohort(batch, required=False)
     batch.add_argument("--remake", action="store_true", help="make again those already made")
+    batch.add_argument("--limit", type=int, help="at most this many organisations (the most urgent first)")
     batch.set_defaults(handler=_reports)
 
     exp = sub.add_parser("export", help="the analysts' export of a year and grade: long or wide, CSV/XLSX/SAV")

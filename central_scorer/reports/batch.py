@@ -25,7 +25,7 @@ from central_scorer.centre import Centre
 from central_scorer.reports.exports import organisation_table, write_table
 from central_scorer.reports.organisation import (
     Comparisons, build_report, surname_key)
-from central_scorer.reports.signing import DocumentSigner
+from central_scorer.reports.signing import DocumentSigner, ensure_document_key
 
 Task = tuple[str, int, str]  # organisation, year, grade
 
@@ -125,6 +125,7 @@ def make_reports(centre: Centre, tasks: list[Task], jobs: int = 1,
             if progress:
                 progress(len(outcomes), len(tasks), outcomes[-1])
     else:
+        ensure_document_key(centre.root / "keys", centre.centre_id)  # once, before the workers start
         url = centre.engine.url.render_as_string(hide_password=False)
         chunks = [tasks[i:i + 25] for i in range(0, len(tasks), 25)]
         with multiprocessing.get_context("spawn").Pool(jobs) as pool:

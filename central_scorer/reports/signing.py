@@ -40,6 +40,17 @@ def ensure_document_key(keys_dir: Path, centre_id: str) -> tuple[Path, Path]:
     key_path, cert_path = keys_dir / KEY_FILE, keys_dir / CERT_FILE
     if key_path.exists() and cert_path.exists():
         return key_path, cert_path
+    import fcntl
+
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    with open(keys_dir / ".documents.lock", "w") as lock:  # two batch workers starting at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (key_path.exists() and cert_path.exists()):
+            _make_document_key(key_path, cert_path, centre_id)
+    return key_path, cert_path
+
+
+def _make_document_key(key_path: Path, cert_path: Path, centre_id: str) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
@@ -59,7 +70,6 @@ def ensure_document_key(keys_dir: Path, centre_id: str) -> tuple[Path, Path]:
     write_secret(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                              serialization.NoEncryption()))
     write_durably(cert_path, cert.public_bytes(serialization.Encoding.PEM))
-    return key_path, cert_path
 
 
 class DocumentSigner:

@@ -58,6 +58,7 @@ class Result(CentralBase):
         UniqueConstraint("organisation_code", "year", "individual_code"),
         Index("ix_results_year_grade_status", "year", "grade", "status"),
         Index("ix_results_organisation_year_grade", "organisation_code", "year", "grade"),
+        Index("ix_results_bundle_pk", "bundle_pk"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     bundle_pk: Mapped[int] = mapped_column(ForeignKey("bundles.id"))
