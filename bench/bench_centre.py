@@ -452,7 +452,7 @@ def main() -> None:
     parser.add_argument("--attempts", type=int)
     parser.add_argument("--ingest-sample", type=int, help="attempts in real bundles (default 20,000; quick 2,000)")
     parser.add_argument("--report-sample", type=int, help="organisations of the report batch (default 300)")
-    parser.add_argument("--analyse-timeout", type=float, default=1800)
+    parser.add_argument("--analyse-timeout", type=float, default=900)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     n = args.attempts or (30_000 if args.quick else 1_000_000)
