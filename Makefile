@@ -36,7 +36,7 @@ screenshots: $(TSTAMP)
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/proctor-console screenshots --out docs/screenshots
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots
 	@QT_QPA_PLATFORM=offscreen CBT_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
-		tests/central_scorer/test_public_page.py -k "chromium and sqlite"
+		tests/central_scorer/test_public_page.py tests/central_scorer/test_portal.py -k "chromium and sqlite or clerk"
 
 # The exam content's JSON Schema for bank authors, generated from the model (a test keeps it current).
 content-schema: $(STAMP)

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import uvicorn
 from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -75,13 +76,14 @@ def create_app(centre: Centre) -> FastAPI:
             if len(body) > CHUNK_LIMIT:
                 raise too_large
         uploads.check_name(sha256)
-        state = queue.job_state(centre, sha256)
+        # disk and database work off the event loop: other uploads and readers are not held up
+        state = await run_in_threadpool(queue.job_state, centre, sha256)
         if state is not None:  # already here: a re-send changes nothing
             return {"received": total, "status": state["ingest"], **state}
-        complete = uploads.append(sha256, offset, total, bytes(body))
+        complete = await run_in_threadpool(uploads.append, sha256, offset, total, bytes(body))
         if complete is None:
             return {"received": uploads.received(sha256)}
-        job = queue.enqueue(centre, sha256, complete)
+        job = await run_in_threadpool(queue.enqueue, centre, sha256, complete)
         return {"received": total, "status": "queued", "job_id": job.id, "ingest": "queued"}
 
     # --- the public page: files made by `publish`, served as they are ----------------------

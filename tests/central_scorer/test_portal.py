@@ -6,7 +6,9 @@ code gets nothing of it."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+from pathlib import Path
 import ssl
 
 import httpx
@@ -97,6 +99,10 @@ def test_a_clerk_downloads_the_report_and_the_dashboard_shows_it_delivered(two_s
 
     verify = ssl.create_default_context(cadata=ca)
     assert httpx.get(f"{url}/portal/files/1", verify=verify).status_code == 404  # no session: nothing
+    target = os.environ.get("CBT_SCREENSHOTS_DIR")
+    if target:  # `make screenshots` keeps them in docs/screenshots/
+        for name in ("portal-kk.png", "portal-ru.png", "dashboard-ru.png"):
+            shutil.copy(tmp_path / name, Path(target) / name)
     for saved in saved_reports:  # what the clerk saved is the centre's signed report (outside
         assert verify_pdf(saved.read_bytes(), centre.root / "keys" / CERT_FILE).kind == "pdf"  # the browser's loop)
 
