@@ -7,12 +7,11 @@ Not a test. Run from the repository root::
 
 Which figures are of what (docs/scaling.md says the same):
 
-* **Set-up (generated, not ingested).** Sealing and ingesting a million bundles' attempts would
-  take hours, so the national rows are generated inside PostgreSQL (INSERT … SELECT over
-  generate_series): organisations of 20 regions with a realistic territory / type / language mix in
-  six campaigns (years × grades 4 and 9), results with their dimensions (3 % absent, 1 % exempt,
-  0.5 % voided), one raw response, one item score per item shown, direction scores summed from
-  them — the shape ingest stores.
+* **Set-up (generated, not ingested).** Sealing a million attempts' bundles would take hours: the
+  rows are generated inside PostgreSQL (INSERT … SELECT over generate_series) in the shape ingest
+  stores — organisations of 20 regions (territory / type / language mix) in six campaigns (years ×
+  grades 4, 9), results with dimensions (3 % absent, 1 % exempt, 0.5 % voided), a raw response and
+  an item score per item shown, direction scores summed from them.
 * **Ingest (real).** A sample of real sealed bundles (made as bench_ingest.py makes them: signed,
   HPKE-sealed, ~66 raw responses per attempt) is uploaded into the queue and taken in by two
   `central-scorer worker` processes, into the full database. Baseline: the raw COPY of the same
@@ -218,10 +217,9 @@ def measure_ingest(centre, url: str, data_dir: Path, work: Path, sample_attempts
 
     import bench_ingest
     from central_scorer.ingest.queue import enqueue
-
-    content = benchlib.synthetic_content(60)
     from common.domain.exam import content_from_dict
 
+    content = benchlib.synthetic_content(60)
     package = centre.make_package(content_from_dict(content), "600000", work / "ingest.cbtpkg",
                                   kdf_memory_kib=benchlib.PACKAGE_KDF_KIB)
     bundles = max(2, sample_attempts // per_bundle)
@@ -456,7 +454,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     n = args.attempts or (30_000 if args.quick else 1_000_000)
-    scratch = bench_ingest_scratch()
+    import bench_ingest
+
+    scratch = bench_ingest.scratch_postgres()
     if scratch is None:
         benchlib.write_rows(args.json, [{"id": "centre-setup", "what": "centre at national size",
                                          "workload": f"{n:,} attempts", "figure": "skipped", "met": None,
@@ -491,20 +491,12 @@ def main() -> None:
             print("analyse", json.dumps(results["analyse"]), flush=True)
             centre.engine.dispose()
     finally:
-        import bench_ingest
-
         bench_ingest.drop_postgres(name)
     rows = rows_of(results, n)
     for row in rows:
         row["data"] = {**row.get("data", {}), "raw": results}
         print(f"{row['what']}: {row['figure']}  [{row.get('baseline', '')}]")
     benchlib.write_rows(args.json, rows)
-
-
-def bench_ingest_scratch():
-    import bench_ingest
-
-    return bench_ingest.scratch_postgres()
 
 
 if __name__ == "__main__":
