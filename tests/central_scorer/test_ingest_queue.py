@@ -63,3 +63,42 @@ def test_a_worker_in_process_empties_the_queue_and_publishes(day, centre):
     with centre.read() as s:
         assert s.get(IngestJob, job.id).status == "stored"
     assert (centre.root / "public" / "current" / "version.json").exists()
+
+
+@pytest.mark.parametrize("centre", ["sqlite"], indirect=True)
+def test_the_web_front_needs_no_private_key(day, centre, tmp_path):
+    """The front stores and queues uploads and serves the public files and the portal without the
+    centre's sealing or signing keys; only the worker needs them."""
+    import shutil
+    import ssl
+
+    import httpx
+
+    from central_scorer.centre import Centre
+    from central_scorer.web.server import create_app
+    from common.crypto.tls import make_self_signed
+    from tls_server import serve_tls
+
+    front_dir = tmp_path / "front"
+    shutil.copytree(centre.root, front_dir)
+    for secret in ("centre-signing.key", "centre-recipient.key"):
+        (front_dir / "keys" / secret).unlink()
+    front = Centre(front_dir, centre.engine.url.render_as_string(hide_password=False))
+    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
+    make_self_signed(cert, key, ["127.0.0.1"])
+    sealed = sealing.seal(day.room, "rep")
+    data = Path(sealed["path"]).read_bytes()
+    with serve_tls(create_app(front), cert, key) as port:
+        url = f"https://127.0.0.1:{port}"
+        tls = ssl.create_default_context(cafile=str(cert))
+        reply = httpx.put(f"{url}/api/v1/uploads/{sealed['sha256']}", params={"offset": 0, "total": len(data)},
+                          content=data, verify=tls)
+        assert reply.json()["status"] == "queued"
+        assert httpx.get(f"{url}/results/kk/", verify=tls).status_code == 200
+        assert httpx.get(f"{url}/portal?lang=ru", verify=tls).status_code == 200
+    assert not [p.name for p in (front_dir / "keys").iterdir() if p.suffix == ".key"]
+    # the worker, with the keys, takes the job in from the queue the front filled (the inbox is
+    # shared storage between hosts; here, the same disk)
+    assert work(centre, once=True, publish=False) == 1
+    with centre.read() as s:
+        assert s.scalar(select(IngestJob.status)) == "stored"

@@ -98,3 +98,19 @@ def test_the_page_is_served_from_files_without_the_database(published, central_s
                    "/results/..%2fcentral.sqlite3"):
         assert httpx.get(url + escape, verify=verify).status_code == 404, escape
     assert json.loads((centre.root / "public" / "current" / "version.json").read_text())["data"]["bundle_count"] == 3
+
+
+def test_years_are_never_pooled(published, centre):
+    from sqlalchemy import update
+
+    from common.storage.central_models import Result
+
+    with centre.tx() as s:  # the grade-4 Russian-medium school sat a year earlier
+        s.execute(update(Result).where(Result.organisation_code == "300400").values(year=YEAR - 1))
+    publish(centre)
+    this_year, last_year = cohort(centre, YEAR, "4"), cohort(centre, YEAR - 1, "4")
+    assert this_year["overall"]["students"] == 12
+    assert last_year["overall"] == {"key": "all", "suppressed": True}  # 3 students: nothing published
+    page = (centre.root / "public" / "current" / "ru" / str(YEAR) / "4.html").read_text("utf-8")
+    assert f'href="../{YEAR - 1}/4.html"' in page  # the year selector offers the other year
+    assert "<b>12</b>" in page and "<b>15</b>" not in page
