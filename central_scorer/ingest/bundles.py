@@ -158,11 +158,9 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
     attempts = {a["individual_code"]: a for a in parts["attempts"]}
     day = monitoring_day(m, parts["attempts"])
     room_grade = next((c.grade for c in contents.values()), None)
-    with centre.tx() as s:  # the items' numbers, committed on their own (harmless if unused)
-        numbers = item_numbers(s, contents.values())
-
     with centre.tx() as s:
         _serialise(s, org, m, opened.sha256)
+        numbers = item_numbers(s, contents.values())  # in this transaction: a refusal stores none
         bundle = ReceivedBundle(bundle_id=m["bundle_id"], sha256=opened.sha256, room_id=m["room_id"],
                                 organisation_code=org, sequence=m["sequence"],
                                 manifest_json=json.dumps(m, sort_keys=True))

@@ -118,8 +118,9 @@ def item_numbers(session: Session, contents: Iterable[ExamContent]) -> dict[str,
         return {}
     known = dict(session.execute(select(ScoredItem.item_id, ScoredItem.id)
                                  .where(ScoredItem.item_id.in_(list(wanted)))).all())
+    # sorted: concurrent ingests registering overlapping new items lock them in one order
     missing = [dict(item_id=k, direction=d, points=p, type=t)
-               for k, (d, p, t) in wanted.items() if k not in known]
+               for k, (d, p, t) in sorted(wanted.items()) if k not in known]
     if missing:
         dialect = session.get_bind().dialect.name
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ScoredItem)
