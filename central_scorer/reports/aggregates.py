@@ -20,17 +20,23 @@ UNKNOWN = "unknown"
 TABLES = ("region", "territory", "type", "language")
 
 
-def _groups(session, year: int, grade: str, by: str | None) -> dict[str, dict[str, Any]]:
-    groups: dict[str, dict[str, Any]] = defaultdict(lambda: {"students": 0, "sum": 0.0, "directions": {}})
-    for key, students, total in read.percent_sums(session, year, grade, by):
-        g = groups[UNKNOWN if key is None else str(key)]
+def _empty() -> dict[str, Any]:
+    return {"students": 0, "sum": 0.0, "directions": {}}
+
+
+def _collect(overall: list[tuple], by_direction: list[tuple]) -> dict[tuple[int, str], dict[str | None, dict]]:
+    """(year, grade) → table (None: the total) → group key → students, sum, directions."""
+    out: dict[tuple[int, str], dict[str | None, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(_empty)))
+    for year, grade, table, key, students, total in overall:
+        g = out[(int(year), str(grade))][table][UNKNOWN if key is None else str(key)]
         g["students"] += students
         g["sum"] += total
-    for key, direction, students, total in read.direction_sums(session, year, grade, by):
-        d = groups[UNKNOWN if key is None else str(key)]["directions"].setdefault(direction, [0, 0.0])
+    for year, grade, table, key, direction, students, total in by_direction:
+        g = out[(int(year), str(grade))][table][UNKNOWN if key is None else str(key)]
+        d = g["directions"].setdefault(direction, [0, 0.0])
         d[0] += students
         d[1] += total
-    return groups
+    return out
 
 
 def _public(key: str, g: dict[str, Any]) -> dict[str, Any]:
@@ -39,11 +45,9 @@ def _public(key: str, g: dict[str, Any]) -> dict[str, Any]:
             "directions": {d: round(total / n, 1) for d, (n, total) in sorted(g["directions"].items()) if n}}
 
 
-def cohort(centre: Centre, year: int, grade: str, min_group: int = MIN_GROUP) -> dict[str, Any]:
+def _cohort(year: int, grade: str, tables: dict[str | None, dict], min_group: int) -> dict[str, Any]:
     """One year and grade as published: the total, and each table with its withheld groups."""
-    with centre.read() as s:
-        overall = _groups(s, year, grade, None).get("*")
-        tables = {by: _groups(s, year, grade, by) for by in TABLES}
+    overall = tables.get(None, {}).get("*")
     out: dict[str, Any] = {"year": year, "grade": grade, "min_group": min_group}
     if overall is None or overall["students"] < min_group:
         out.update(overall={"key": "all", "suppressed": True}, by={})
@@ -51,7 +55,8 @@ def cohort(centre: Centre, year: int, grade: str, min_group: int = MIN_GROUP) ->
     out["overall"] = _public("all", overall)
     out["directions"] = sorted(overall["directions"])
     out["by"] = {}
-    for by, groups in tables.items():
+    for by in TABLES:
+        groups = tables.get(by, {})
         counts = {(k,): g["students"] for k, g in groups.items()}
         counts[(TOTAL,)] = overall["students"]
         hidden = suppress(counts, min_group)
@@ -61,10 +66,17 @@ def cohort(centre: Centre, year: int, grade: str, min_group: int = MIN_GROUP) ->
 
 
 def publication(centre: Centre, min_group: int = MIN_GROUP) -> list[dict[str, Any]]:
-    """Every year and grade with scored results, each on its own."""
+    """Every year and grade with scored results, each on its own (two scans on PostgreSQL)."""
     with centre.read() as s:
-        found = read.cohorts(s)
-    return [cohort(centre, year, grade, min_group) for year, grade, _ in found]
+        found = _collect(*read.cohort_tables(s, TABLES))
+    return [_cohort(year, grade, found[(year, grade)], min_group) for year, grade in sorted(found)]
+
+
+def cohort(centre: Centre, year: int, grade: str, min_group: int = MIN_GROUP) -> dict[str, Any]:
+    """One year and grade as published."""
+    return next((c for c in publication(centre, min_group) if (c["year"], c["grade"]) == (year, grade)),
+                {"year": year, "grade": grade, "min_group": min_group,
+                 "overall": {"key": "all", "suppressed": True}, "by": {}})
 
 
 def organisation_facts(centre: Centre) -> dict[str, dict[str, str]]:

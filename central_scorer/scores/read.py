@@ -151,3 +151,56 @@ def organisation_rows(session: Session, organisation_code: str, year: int, grade
     """Every result (scored, absent, voided) of one organisation's grade in one year."""
     yield from session.scalars(select(Result).where(
         Result.organisation_code == organisation_code, Result.year == year, Result.grade == grade))
+
+
+def cohort_tables(session: Session, dimensions: tuple[str, ...]) -> tuple[list[tuple], list[tuple]]:
+    """Every year and grade at once, overall and by each of `dimensions`:
+
+    * (year, grade, dimension or None, key, students, sum of percents)
+    * (year, grade, dimension or None, key, direction, students, sum of percents in the direction)
+
+    On PostgreSQL one scan of each table (GROUPING SETS); elsewhere one query per dimension. This
+    is what the public page is built from: a handful of scans, not a query per year, grade and table.
+    """
+    columns = [DIMENSIONS[d] for d in dimensions]
+    percent = 100.0 * Result.score / Result.max_score
+    in_direction = 100.0 * DirectionScore.score / DirectionScore.max_score
+    scored = (SCORED, Result.max_score > 0, Result.year.is_not(None), Result.grade.is_not(None))
+    if session.get_bind().dialect.name == "postgresql":
+        return (_grouping_sets(session, columns, dimensions, [func.count(), func.sum(percent)], [], scored),
+                _grouping_sets(session, columns, dimensions, [func.count(), func.sum(in_direction)],
+                               [DirectionScore.direction], (*scored, DirectionScore.max_score > 0)))
+    overall, by_direction = [], []
+    for name, column in [(None, literal("*")), *zip(dimensions, columns)]:
+        for row in session.execute(select(Result.year, Result.grade, column, func.count(), func.sum(percent))
+                                   .where(*scored).group_by(Result.year, Result.grade, column)):
+            overall.append((row[0], row[1], name, row[2], int(row[3]), float(row[4] or 0)))
+        for row in session.execute(
+                select(Result.year, Result.grade, column, DirectionScore.direction, func.count(),
+                       func.sum(in_direction)).join(Result, Result.id == DirectionScore.result_id)
+                .where(*scored, DirectionScore.max_score > 0)
+                .group_by(Result.year, Result.grade, column, DirectionScore.direction)):
+            by_direction.append((row[0], row[1], name, row[2], row[3], int(row[4]), float(row[5] or 0)))
+    return overall, by_direction
+
+
+def _grouping_sets(session: Session, columns: list, dimensions: tuple[str, ...], measures: list,
+                   extra: list, where: tuple) -> list[tuple]:
+    from sqlalchemy import tuple_
+
+    base = [Result.year, Result.grade, *extra]
+    sets = [tuple_(*base)] + [tuple_(*base, c) for c in columns]
+    flags = [func.grouping(c) for c in columns]  # 0: grouped by this column in the row's set
+    query = select(*base, *columns, *flags, *measures).where(*where).group_by(func.grouping_sets(*sets))
+    if extra:
+        query = query.join(Result, Result.id == DirectionScore.result_id)
+    out = []
+    width = len(columns)
+    for row in session.execute(query):
+        head = row[:len(base)]
+        keys, grouped = row[len(base):len(base) + width], row[len(base) + width:len(base) + 2 * width]
+        n, total = row[-2], row[-1]
+        which = next((i for i, g in enumerate(grouped) if g == 0), None)
+        name, key = (None, "*") if which is None else (dimensions[which], keys[which])
+        out.append((head[0], head[1], name, key, *head[2:], int(n), float(total or 0)))
+    return out
