@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import benchlib  # noqa: E402
+from centre_rows import rows_of  # noqa: E402
 from benchlib import PY, REPO  # noqa: E402
 
 YEARS, GRADES = (2024, 2025, 2026), ("4", "9")
@@ -49,7 +51,6 @@ REGIONS = ("Абай облысы", "Ақмола облысы", "Ақтөбе �
            "Қостанай облысы", "Қызылорда облысы", "Маңғыстау облысы", "Павлодар облысы",
            "Солтүстік Қазақстан облысы", "Түркістан облысы", "Ұлытау облысы",
            "Шығыс Қазақстан облысы", "Астана қаласы", "Алматы қаласы", "Шымкент қаласы")
-MEMORY_MB = 1024.0
 
 
 def cli(data_dir: Path, url: str, *args: str) -> list[str]:
@@ -373,77 +374,6 @@ def measure_analyse(centre, url: str, data_dir: Path, work: Path, timeout: float
         return {"error": str(exc)[-300:], "students": students, "group_by_s": group_by}
 
 
-# --- rows ------------------------------------------------------------------------------------------
-
-
-def rows_of(r: dict[str, Any], n: int) -> list[dict[str, Any]]:
-    g = r["generated"]
-    size = f"{n:,} attempts × 60 items (3 years × grades 4, 9) on PostgreSQL"
-    out = [{
-        "id": "centre-setup", "what": "centre: national rows (set-up)", "workload": size,
-        "figure": f"{g['seconds']:.0f} s, database {g['size']}", "target": "—", "met": None,
-        "notes": ["generated inside PostgreSQL (INSERT … SELECT), not ingested: "
-                  + ", ".join(f"{k} {v:,}" for k, v in g["counts"].items())],
-    }]
-    i = r["ingest"]
-    out.append({
-        "id": "centre-ingest", "what": "centre ingest into the national database (queue, 2 workers)",
-        "workload": f"{i['attempts']:,} attempts in {i['bundles']} real sealed bundles, into {size}",
-        "figure": f"{i['rate']:,.0f} attempts/s ({i['seconds']:.1f} s)", "target": "≥ 2,000 attempts/s",
-        "met": i["rate"] >= 2000, "baseline": f"raw COPY of the same rows: {i['copy_rate']:,.0f} attempts/s",
-        "ratio": benchlib.ratio(i["rate"], i["copy_rate"]) + " of the raw COPY rate",
-        "notes": [f"{i['stored_jobs']} jobs stored; measured on real bundles (verify, HPKE open, score, store)"],
-    })
-    p = r["public"]
-    out.append({
-        "id": "centre-publish", "what": "public page rebuilt (publish)", "workload": f"every year and grade, kk/ru/en, from {size}",
-        "figure": f"{p['seconds']:.1f} s, peak {p['peak_mb']:.0f} MB, {p['files']} files",
-        "target": "≤ 60 s, ≤ 1 GB", "met": p["seconds"] <= 60 and p["peak_mb"] <= MEMORY_MB,
-        "baseline": f"bare GROUP BY year, grade, region: {p['group_by_s']:.2f} s",
-        "ratio": benchlib.ratio(p["seconds"], p["group_by_s"]),
-    })
-    out.append({
-        "id": "centre-serve", "what": "public page served (files)", "workload": f"GET one cohort's page ×300 ({p['page_bytes'] / 1024:.0f} KiB), HTTP loopback",
-        "figure": f"p50 {benchlib.ms(p['get_p50'])}, p99 {benchlib.ms(p['get_p99'])}", "target": "≤ 50 ms",
-        "met": p["get_p99"] <= 0.05, "baseline": f"reading the file from disk: p50 {benchlib.ms(p['read_p50'])}",
-        "ratio": benchlib.ratio(p["get_p50"], p["read_p50"]) + " (p50 / p50)",
-    })
-    rp = r["reports"]
-    days = rp["all_s"] / 86400
-    out.append({
-        "id": "centre-reports", "what": "reports due for one cycle (--jobs 2)",
-        "workload": f"{rp['sample']} of {rp['due']:,} organisations × grade of {rp['year']}: signed PDF(s), CSV, XLSX each",
-        "figure": f"{rp['per_org_s']:.2f} s per organisation → all {rp['due']:,} in {rp['all_s'] / 3600:.1f} h "
-                  f"(extrapolated); peak {rp['peak_mb']:.0f} MB per process",
-        "target": "within 3 working days with room to spare; ≤ 1 GB", "met": days < 1 and rp["peak_mb"] <= MEMORY_MB,
-        "baseline": f"bare GROUP BY organisation, grade, direction: {rp['group_by_s']:.2f} s",
-        "notes": [f"measured on {rp['sample']} organisations in {rp['seconds']:.0f} s, then scaled to the cycle"],
-    })
-    e = r["export"]
-    out.append({
-        "id": "centre-export", "what": "analysts' export (one year and grade)",
-        "workload": f"wide CSV {e['wide']['rows']:,} students; long CSV {e['long']['rows']:,} responses",
-        "figure": f"wide {e['wide']['seconds']:.1f} s ({e['wide']['mb']:.0f} MiB, peak {e['wide']['peak_mb']:.0f} MB); "
-                  f"long {e['long']['seconds']:.1f} s ({e['long']['mb']:.0f} MiB, peak {e['long']['peak_mb']:.0f} MB)",
-        "target": "≤ 1 GB", "met": max(e["wide"]["peak_mb"], e["long"]["peak_mb"]) <= MEMORY_MB,
-        "baseline": f"COPY TO of the cohort's item scores: {e['copy_s']:.1f} s",
-        "ratio": benchlib.ratio(e["wide"]["seconds"], e["copy_s"]) + " (wide / COPY)",
-    })
-    a = r["analyse"]
-    if "seconds" in a:
-        figure, met = f"{a['seconds']:.1f} s, peak {a['peak_mb']:.0f} MB", a["peak_mb"] <= MEMORY_MB
-    else:
-        figure, met = (f"did not finish in {a['timeout']:.0f} s" if "timeout" in a else f"failed: {a['error']}"), False
-    out.append({
-        "id": "centre-analyse", "what": "analyse one grade and year", "workload": f"{a['students']:,} students × 60 items",
-        "figure": figure, "target": "≤ 1 GB", "met": met,
-        "baseline": f"bare GROUP BY item over the item scores: {a['group_by_s']:.2f} s",
-        "notes": ["stats/dataset.py still re-scores from the raw responses in Python (issue 19 moves it onto "
-                  "scores.read.item_matrix)"],
-    })
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="30,000 attempts, small samples")
@@ -451,12 +381,17 @@ def main() -> None:
     parser.add_argument("--ingest-sample", type=int, help="attempts in real bundles (default 20,000; quick 2,000)")
     parser.add_argument("--report-sample", type=int, help="organisations of the report batch (default 300)")
     parser.add_argument("--analyse-timeout", type=float, default=900)
+    parser.add_argument("--skip", default="", help="comma-separated: ingest,public,reports,export,analyse")
+    parser.add_argument("--keep-db", action="store_true", help="keep the generated database (print its name)")
+    parser.add_argument("--reuse-db", help="measure on a database an earlier --keep-db run left (no set-up)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
     n = args.attempts or (30_000 if args.quick else 1_000_000)
     import bench_ingest
 
-    scratch = bench_ingest.scratch_postgres()
+    scratch = ((args.reuse_db, f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.reuse_db}")
+               if args.reuse_db else bench_ingest.scratch_postgres())
     if scratch is None:
         benchlib.write_rows(args.json, [{"id": "centre-setup", "what": "centre at national size",
                                          "workload": f"{n:,} attempts", "figure": "skipped", "met": None,
@@ -472,26 +407,34 @@ def main() -> None:
             data_dir = work / "centre"
             from central_scorer.centre import Centre
 
+            if args.reuse_db:  # the keys are the database's: keep them beside it
+                data_dir = base / f"keep-{args.reuse_db}"
             centre = Centre(data_dir, url)
             centre.init("KZ-NTC-BENCH")
-            print(f"generating {n:,} attempts in PostgreSQL …", flush=True)
-            results["generated"] = generate(centre, n)
-            print(json.dumps(results["generated"], default=str), flush=True)
-            results["ingest"] = measure_ingest(centre, url, data_dir, work,
-                                               args.ingest_sample or (2_000 if args.quick else 20_000),
-                                               500 if args.quick else 1000)
-            print("ingest", json.dumps(results["ingest"]), flush=True)
-            results["public"] = measure_public(centre, url, data_dir)
-            print("public", json.dumps(results["public"]), flush=True)
-            results["reports"] = measure_reports(centre, url, data_dir, args.report_sample or (40 if args.quick else 300))
-            print("reports", json.dumps(results["reports"]), flush=True)
-            results["export"] = measure_export(centre, url, data_dir, work)
-            print("export", json.dumps(results["export"]), flush=True)
-            results["analyse"] = measure_analyse(centre, url, data_dir, work, args.analyse_timeout)
-            print("analyse", json.dumps(results["analyse"]), flush=True)
+            if not args.reuse_db:
+                print(f"generating {n:,} attempts in PostgreSQL …", flush=True)
+                results["generated"] = generate(centre, n)
+                print(json.dumps(results["generated"], default=str), flush=True)
+            steps = {
+                "ingest": lambda: measure_ingest(centre, url, data_dir, work,
+                                                 args.ingest_sample or (2_000 if args.quick else 20_000),
+                                                 500 if args.quick else 1000),
+                "public": lambda: measure_public(centre, url, data_dir),
+                "reports": lambda: measure_reports(centre, url, data_dir,
+                                                   args.report_sample or (40 if args.quick else 300)),
+                "export": lambda: measure_export(centre, url, data_dir, work),
+                "analyse": lambda: measure_analyse(centre, url, data_dir, work, args.analyse_timeout)}
+            for step, measure in steps.items():
+                if step not in skip:
+                    results[step] = measure()
+                    print(step, json.dumps(results[step]), flush=True)
             centre.engine.dispose()
+            if args.keep_db and not args.reuse_db:
+                shutil.copytree(data_dir, base / f"keep-{name}")
+                print(f"kept: --reuse-db {name}", flush=True)
     finally:
-        bench_ingest.drop_postgres(name)
+        if not (args.keep_db or args.reuse_db):
+            bench_ingest.drop_postgres(name)
     rows = rows_of(results, n)
     for row in rows:
         row["data"] = {**row.get("data", {}), "raw": results}
