@@ -29,7 +29,6 @@ ROWS = (
 REPORT = OrganisationReport(
     organisation_code="0631-017",
     organisation_name="№ 17 «ЖАҢА ҒАСЫР» мектеп-гимназиясы",
-    test_title="Кешенді тестілеу: оқу сауаттылығы, математикалық сауаттылық, жаратылыстану-ғылыми сауаттылық",
     grade="4",
     language_of_instruction="kk",
     monitoring_date=date(2026, 4, 14),
@@ -92,6 +91,22 @@ def test_report_summary_counts(tmp_path: Path) -> None:
     assert f"{t('report.summary.scored', 'en')} 2" in text
     assert "14 April 2026" in text and "17 April 2026" in text
     assert "15 April 2026, 09:00" in text  # generated 04:00 UTC, printed in Kazakhstan time
+
+
+@pytest.mark.parametrize("lang, name, grade", [("kk", "Кешенді тестілеу", "4-сынып"),
+                                               ("ru", "Комплексное тестирование", "4 класс"),
+                                               ("en", "Complex testing", "Grade 4")])
+def test_the_tests_name_and_grade_are_in_the_reports_language(lang, name, grade, tmp_path: Path) -> None:
+    text = text_of(read_back(render_organisation_report(REPORT, lang), tmp_path, f"{lang}.pdf"))
+    assert name in text and grade in text
+    assert words(t("report.issuer", lang))[:40] in text
+
+
+def test_exempt_students_are_not_counted_absent(tmp_path: Path) -> None:
+    rows = (*ROWS, ReportRow("ТЖК-2026-00423", "Әлиев Дәулет", "absent", None, None, absence_reason="home_schooling"))
+    text = text_of(read_back(render_organisation_report(replace(REPORT, rows=rows), "en"), tmp_path, "ex.pdf"))
+    assert f"{t('report.summary.absent', 'en')} 2" in text  # illness and competition only
+    assert f"{words(t('report.summary.exempt', 'en'))} 1" in text and t("status.exempt", "en") in text
 
 
 def test_same_report_gives_same_bytes() -> None:
