@@ -37,8 +37,10 @@ def _rescore(args: argparse.Namespace, centre) -> int:
         content = json.loads(args.content.read_text("utf-8"))
         print_json(rescore(centre, args.package, content, args.reason, args.actor or getpass.getuser()))
     except (RescoreRefused, ValueError, OSError) as exc:
-        print(json.dumps({"error": "rescore_refused", "message": str(exc)}, ensure_ascii=False), file=sys.stderr)
-        return 2
+        from common.cli import errors
+        from common.cli.errors import CliError
+
+        raise CliError("message", errors.USAGE, code="rescore_refused", text=str(exc)) from None
     return 0
 
 

@@ -106,10 +106,11 @@ def _level(args: argparse.Namespace) -> int:
     return logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
 
 
-def say_error(prog: str, code: str, message: str, exit_code: int, as_json: bool) -> None:
+def say_error(prog: str, code: str, message: str, exit_code: int, as_json: bool,
+              details: dict[str, Any] | None = None) -> None:
     message = " ".join(message.split())  # one line, whatever the cause held
     if as_json:
-        line = json.dumps({"error": code, "message": message, "exit_code": exit_code},
+        line = json.dumps({"error": code, "message": message, "exit_code": exit_code, **(details or {})},
                           ensure_ascii=False)
     else:
         line = f"{prog}: {message}"
@@ -166,7 +167,7 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None, *,
                                detail=str(exc)[:200],
                                log=str(where) if where else "(no log file)")
     log.info("exit %s (%s)", failure.exit_code, failure.code, extra={"file_only": True})
-    say_error(prog, failure.code, message_of(failure, lang), failure.exit_code, as_json)
+    say_error(prog, failure.code, message_of(failure, lang), failure.exit_code, as_json, failure.details)
     return failure.exit_code
 
 
