@@ -154,3 +154,12 @@ def test_an_internal_fault_is_one_line_and_its_traceback_is_in_the_log(sandbox, 
     assert code == errors.INTERNAL and err.count("\n") == 1 and "ZeroDivisionError" in err
     log = (sandbox / "c" / "logs" / "centre.log").read_text("utf-8")
     assert "Traceback" in log and "ZeroDivisionError" in log and str(logs.log_file()) in err
+
+
+def test_the_room_configuration_schema_in_docs_is_current() -> None:
+    import json
+
+    from common.room_kit import json_schema
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "schemas" / "room-config.schema.json"
+    assert json.loads(path.read_text("utf-8")) == json_schema(), "regenerate docs/schemas/room-config.schema.json"

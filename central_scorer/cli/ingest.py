@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from pathlib import Path
+
+log = logging.getLogger("centre.ingest")
 
 
 def _ingest(args: argparse.Namespace, centre) -> int:
@@ -13,6 +16,8 @@ def _ingest(args: argparse.Namespace, centre) -> int:
     exit_code = 0
     for path, (result, code) in ingest_files(centre, args.files, args.jobs):
         exit_code = exit_code or code  # the first refusal, in the order given, decides the exit code
+        log.info("ingest %s: %s", path, result.get("status") or result.get("error"),
+                                            extra={"file": str(path), "outcome": result})
         print(json.dumps({"file": str(path), **result}, ensure_ascii=False), flush=True)
     return exit_code
 

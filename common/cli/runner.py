@@ -142,7 +142,11 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None, *,
     try:
         args = parser.parse_args(argv)
         as_json = bool(getattr(args, "json", False)) or as_json
-        logs.setup(_level(args), json_stderr=bool(json_stderr and json_stderr(args)))
+        service = bool(json_stderr and json_stderr(args))  # a service logs its requests at info
+        level = _level(args)
+        if service and not (getattr(args, "verbose", 0) or getattr(args, "log_level", None)):
+            level = logging.INFO
+        logs.setup(level, json_stderr=service)
         where = log_dir(args) if log_dir else None
         if where:
             logs.attach_file(*where)
