@@ -150,7 +150,7 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None, *,
         where = log_dir(args) if log_dir else None
         if where:
             logs.attach_file(*where)
-        log.info("%s %s", prog, " ".join(_redacted(argv)))
+        log.info("%s %s", prog, " ".join(_redacted(argv)), extra={"file_only": True})
         code = args.handler(args)
         return int(code or 0)
     except CliError as exc:
