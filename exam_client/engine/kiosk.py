@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from common.durable import make_dirs_durably
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.journal import AnswerJournal
 from exam_client.engine.link import KioskError, Offline, Removed, RoomLink
@@ -50,7 +51,7 @@ class KioskEngine:
 
     def __init__(self, config: KioskConfig):
         self.config = config
-        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        make_dirs_durably(self.config.data_dir)  # its name survives a power cut
         self.link = RoomLink(config)
 
     def close(self) -> None:
