@@ -49,7 +49,7 @@ The journal fsyncs every append before the screen says "saved"; after a power cu
 the last synced record may be missing, a torn prefix of the append under way, or garbage. Opening
 the journal cuts such a tail (no authentic record follows it, so it was never synced and never
 confirmed) and keeps every synced record; bytes that fail *before* an authentic record are damage
-to confirmed answers and are refused and named (`exam_client/engine/journal_format.py`).
+to confirmed answers and are refused and named (`common/journal_format.py`).
 
 ## When the room PC dies
 

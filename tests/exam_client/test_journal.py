@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exam_client.engine import journal as journal_mod
-from exam_client.engine import journal_format
+from common import journal_format
 from exam_client.engine.journal import AnswerJournal
-from exam_client.engine.journal_format import (
+from common.journal_format import (
     JournalCorrupt,
     JournalEntry,
     JournalError,
