@@ -37,6 +37,8 @@ class Mutant:
     old: str
     new: str
     tests: tuple[str, ...]
+    # Kill-only tests run too (quick counts), to show that they cannot tell this mutant apart.
+    contrast: tuple[str, ...] = ()
 
     def apply(self, root: Path) -> None:
         """Break the copy under `root`; ValueError when the code is not there exactly once."""
@@ -55,7 +57,7 @@ MUTANTS = (
            "                # After a failed fsync",
            "            try:\n                pass\n            except OSError as exc:\n"
            "                # After a failed fsync",
-           (KIOSK_CUTS,)),
+           (KIOSK_CUTS,), ("tests/chaos/test_chaos_kiosk_crash.py",)),
     Mutant("journal-no-dir-fsync", "a new journal's name is not fsynced in its folder",
            "exam_client/engine/journal.py",
            "            _fsync(fd)\n            _fsync_dir(path.parent)\n        except BaseException:",
@@ -70,7 +72,7 @@ MUTANTS = (
            "common/storage/base.py",
            'cur.execute("PRAGMA synchronous=FULL")',
            'cur.execute("PRAGMA synchronous=OFF")',
-           (ROOM_CUTS,)),
+           (ROOM_CUTS,), ("tests/chaos/test_chaos_room_crash.py",)),
     Mutant("ack-before-commit", "the room acknowledges answers before their transaction commits",
            "proctor_console/room/answers.py",
            "    return room.group_commit(_write_saves, _Save(attempt_id, entries, payload))\n",
@@ -103,6 +105,12 @@ def run_mutant(mutant: Mutant) -> dict:
                "QT_QPA_PLATFORM": "offscreen"}
         env.pop("CHAOS_REPORT", None)
         started = time.monotonic()
+        contrast = {}
+        for test in mutant.contrast:  # quick counts: what a kill-only test says of this mutant
+            done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+                                   "-o", "addopts=", test], cwd=root, env={**env, "CHAOS_FULL": "0"},
+                                  capture_output=True, text=True, timeout=1800)
+            contrast[test] = "passed (cannot tell)" if done.returncode == 0 else "failed"
         for test in mutant.tests:
             done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                                    "-o", "addopts=", test], cwd=root, env=env,
@@ -114,9 +122,9 @@ def run_mutant(mutant: Mutant) -> dict:
                         "seconds": round(time.monotonic() - started)}
             if done.returncode != 0:
                 return {"killed": True, "by": test, "message": _last(out, "E   ") or _last(out, "FAILED"),
-                        "seconds": round(time.monotonic() - started)}
+                        "seconds": round(time.monotonic() - started), "kill_only": contrast}
         return {"killed": False, "by": ", ".join(mutant.tests), "message": "every test passed",
-                "seconds": round(time.monotonic() - started)}
+                "seconds": round(time.monotonic() - started), "kill_only": contrast}
 
 
 def _last(text: str, marker: str) -> str:
@@ -143,6 +151,8 @@ def main(argv: list[str]) -> int:
         verdict = "killed" if outcome["killed"] else "SURVIVED"
         print(f"{mutant.name:26} {verdict:8} by {outcome['by']} ({outcome['seconds']} s): "
               f"{outcome['message']}", flush=True)
+        for test, said in outcome.get("kill_only", {}).items():
+            print(f"{'':26} kill-only {test}: {said}", flush=True)
         if args.report:
             with open(args.report, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"record": "mutant", "name": mutant.name, "what": mutant.what,

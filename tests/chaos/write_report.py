@@ -107,11 +107,13 @@ def render(records: list[dict], seconds: float | None = None) -> str:
         out.append("\n## Mutants of the durability code\n")
         out.append("Each is the working tree with one piece of durability code broken, run "
                    "against the power-cut tests (`tests/chaos/mutants.py`).\n")
-        out.append("| mutant | what is broken | outcome | killed by | message |\n|---|---|---|---|---|")
+        out.append("| mutant | what is broken | outcome | killed by | message | the kill-only test "
+                   "on the same mutant |\n|---|---|---|---|---|---|")
         for m in mutants:
             verdict = "killed" if m["killed"] else "**SURVIVED**"
+            contrast = "; ".join(f"`{Path(t).name}` {said}" for t, said in m.get("kill_only", {}).items())
             out.append(f"| `{m['name']}` | {m['what']} | {verdict} | `{m['by']}` | "
-                       f"{_cell(m['message'])} |")
+                       f"{_cell(m['message'])} | {contrast or '—'} |")
 
     by_area: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
