@@ -86,8 +86,13 @@ MUTANTS = (
 
 def copy_tree(dst: Path) -> None:
     """The working tree's files (tracked and new, not ignored), as they are now."""
-    listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, check=True).stdout.split(b"\0")
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=REPO,
+                                capture_output=True, check=True).stdout.split(b"\0")
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout: every source file
+        skip = {".venv", "var", ".git", "__pycache__", "dist", "build"}
+        listed = [os.fsencode(p.relative_to(REPO)) for p in REPO.rglob("*")
+                  if p.is_file() and not skip & set(p.relative_to(REPO).parts)]
     for name in filter(None, listed):
         src = REPO / os.fsdecode(name)
         if src.is_file():

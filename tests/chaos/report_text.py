@@ -53,11 +53,34 @@ to confirmed answers and are refused and named (`common/journal_format.py`).
 
 ## When the room PC dies
 
-Each kiosk journal's key is also sealed (HPKE) to the centre's public key in the journal's folder,
-so `exam-client export-journal --out USB` carries the journal to the centre and
-`central-scorer ingest-journal FILE` scores it as a recovered attempt, without the room's
-database; a bundle of the same attempt that arrives later is not scored twice (see
-`docs/RELIABILITY.md` below, "room PC dies", and `tests/central_scorer/test_journal_recovery.py`).
+At login the room gives each kiosk, with the journal key, a *grant*: the attempt's facts and the
+journal key sealed (HPKE) to the centre's public key and signed by the room's key. The kiosk keeps
+it durably beside its journal. If the room PC is lost before its bundle reaches the centre,
+`exam-client export-journal --config kiosk.json --out USB` writes one encrypted file per candidate,
+and `central-scorer ingest-journal FILE...` verifies the room's signature (a room the centre
+trusts), opens the key with the centre's private key, reads the journal as the kiosk does and
+scores the attempt with the centre's copy of the package, marked *recovered* (its bundle row's room
+id is `journal:<attempt>`). A bundle of the same room that arrives later replaces the recovered
+result (scored once); a journal that arrives after the bundle changes nothing. Refusals have stable
+exit codes (10 not an export, 11 bad signature, 12 unknown room, 13 not sealed to this centre,
+14 damaged journal, 18 unknown package). `tests/central_scorer/test_journal_recovery.py` deletes
+the room's data folder mid-test and checks that every confirmed answer is scored at the centre
+(SQLite and PostgreSQL); it is a `make test` test, not a row below.
+
+Trust: the grant proves which room issued the key for which attempt; the records are authenticated
+by that key, which the kiosk also holds in memory during the sitting. A kiosk PC taken over by an
+attacker could therefore write its own journal: the same trust the room gives the answers a kiosk
+sends. The kiosk's own enrolment key (issue "Trust boundaries") is not used yet.
+
+## Limits of these figures
+
+- The power-cut filesystem enforces the POSIX contract (what was fsynced survives; nothing else is
+  promised), as LazyFS does. It does not model a drive that acknowledges a flush it has not done,
+  nor a filesystem that loses synced data; on such hardware no software guarantee holds.
+- Each kiosk has its own power-cut filesystem, and a cut loses one PC's unsynced writes; the room
+  server's cuts lose its own. A cut of the whole room at once is not run.
+- Kiosks here are Linux processes; the Windows kiosk's durability path (no directory fsync) and
+  macOS's `F_FULLFSYNC` are not exercised by these tests.
 
 Repeat: `make chaos` (full counts, then the mutation check) or `make test` (quick counts).
 """

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(unavailable() is not None, reason=str(unavailabl
 
 @pytest.fixture
 def room_setup(tmp_path, centre, chaos):
-    return configure_room(tmp_path, centre, students=chaos.times(3, 12))
+    return configure_room(tmp_path, centre, students=chaos.times(3, 16))
 
 
 def journal_losses(kiosk: Kiosk, room, disk: PowerCutMount) -> tuple[list[dict], str]:
