@@ -34,7 +34,7 @@ case "$what" in
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
     # libfuse3 for the power-cut filesystem of tests/powercut (skipped with a reason without it)
-    ldconfig -p 2>/dev/null | grep -q libfuse3.so.3 || need+=(libfuse3-3 fuse3) ;;
+    ldconfig -p 2>/dev/null | grep libfuse3.so.3 >/dev/null || need+=(libfuse3-3 fuse3) ;;
   dist)
     command -v objdump >/dev/null 2>&1 || need+=(binutils)
     command -v cage >/dev/null 2>&1 || need+=(cage)

@@ -66,7 +66,8 @@ def render(records: list[dict], seconds: float | None = None) -> str:
     rows = [r for r in records if r.get("record", "row") == "row"]
     tests = [r for r in records if r.get("record") == "test"]
     problems = problems_in(records)
-    out = [INTRO]
+    title, _, body = INTRO.partition("\n")
+    out = [title + "\n"]
     out.append(f"Run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'} "
                f"({platform.machine()}, Python {platform.python_version()})"
                + (f", {seconds:.0f} s" if seconds else "") + "; "
@@ -79,6 +80,7 @@ def render(records: list[dict], seconds: float | None = None) -> str:
     else:
         out.append("\n**No failure**: every test passed, no answer was lost, every mutant was "
                    "killed, and every test's records are complete.\n")
+    out.append(body)
     outcome = Counter(t["outcome"] for t in tests)
     out.append(f"\nTests: {outcome['passed']} passed, {outcome['failed']} failed, "
                f"{outcome['skipped']} skipped.")
