@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from common.bounded_json import read_bounded
 from common.canonical import canonical_bytes, sha256_hex
 from common.crypto.sealing import RecipientKey, RecipientPublicKey, SealOpenError
 from common.crypto.signing import SignatureInvalid, SigningKey, VerifyKey
@@ -173,7 +174,15 @@ def open_bundle(
     plain = _bounded_decompress(compressed)
     try:
         parts = json.loads(plain)
-    except (ValueError, RecursionError) as exc:
+        hashes = None
+    except RecursionError:
+        # Nesting deeper than the parser's stack (a list ~1000 deep in one answer): read it with
+        # every too-deep value cut off, so that the attempt holding it is refused on its own.
+        try:
+            parts, hashes = read_bounded(plain)
+        except ValueError as exc:
+            raise PayloadUnreadable("the payload is not JSON") from exc
+    except ValueError as exc:
         raise PayloadUnreadable("the payload is not JSON") from exc
     if not isinstance(parts, dict):
         raise PayloadMismatch("the payload is not a set of named parts")
@@ -183,7 +192,8 @@ def open_bundle(
         if (
             not isinstance(actual, list)
             or len(actual) != declared["count"]
-            or sha256_hex(canonical_bytes(actual)) != declared["sha256"]
+            or (hashes[name] if hashes is not None and name in hashes
+                else sha256_hex(canonical_bytes(actual))) != declared["sha256"]
         ):
             raise PayloadMismatch(f"part {name!r} does not match the manifest")
     return OpenedBundle(manifest=manifest, parts=parts, sha256=sha256_hex(raw))

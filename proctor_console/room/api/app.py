@@ -20,6 +20,7 @@ from common.domain.roster import RosterInvalid
 from common.package import PackageError
 from common.protocol import invalid_request
 from proctor_console.room.api import documents, kiosk, proctor
+from proctor_console.room.api.limits import BodyLimit
 from proctor_console.room.errors import Forbidden, RoomError
 from proctor_console.room.room import Room
 
@@ -34,6 +35,7 @@ async def _bearer(authorization: Annotated[str | None, Header()] = None) -> str 
 
 def create_app(room: Room) -> FastAPI:
     app = FastAPI(title="BBZhM room server", version="1")
+    app.add_middleware(BodyLimit)  # bodies counted before any handler reads them (limits.py)
     app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(RoomError)
