@@ -56,6 +56,12 @@ class WrongRecipient(BundleError):
     code = "wrong_recipient"
 
 
+class WrongOrganisation(BundleError):
+    """A room's bundle names an organisation other than the one the centre trusted it for."""
+
+    code = "wrong_organisation"
+
+
 class PayloadMismatch(BundleError):
     code = "payload_mismatch"
 
@@ -162,6 +168,9 @@ def open_bundle(
     manifest = _signed_manifest(manifest_bytes)
     if manifest.get("room_id") != room.room_id:
         raise BadSignature(f"room {room.room_id}'s key signed a manifest for {manifest.get('room_id')}")
+    if manifest["organisation_code"] != room.organisation_code:
+        raise WrongOrganisation(f"room {room.room_id} is trusted for organisation {room.organisation_code}, "
+                                f"its bundle names {manifest['organisation_code']}")
     if manifest.get("centre_id") != centre_id or manifest.get("recipient_key_id") != centre_key.public.key_id:
         raise WrongRecipient("the bundle is addressed to another centre or another centre key")
     if manifest["payload"]["size"] != len(sealed) or manifest["payload"]["sha256"] != sha256_hex(sealed):

@@ -29,7 +29,7 @@ from central_scorer.scores.store import dimensions, item_numbers, monitoring_day
 EXIT_CODES = {
     "malformed": 10, "bad_signature": 11, "unknown_signer": 12, "wrong_recipient": 13,
     "payload_mismatch": 14, "payload_unreadable": 15, "too_large": 16, "replayed_old": 17,
-    "unknown_package": 18, "bundle_id_reused": 19, "conflict": 20,
+    "unknown_package": 18, "bundle_id_reused": 19, "conflict": 20, "wrong_organisation": 21,
 }
 
 
@@ -121,6 +121,10 @@ def _contents(centre: Centre, opened: OpenedBundle) -> dict[str, ExamContent]:
             payload = centre.package_payload(pid)
             if payload is None:
                 raise IngestRefused("unknown_package", f"package {pid} was not made by this centre")
+            made_for = centre.package_organisation(pid)
+            if made_for != opened.manifest["organisation_code"]:  # another school's package
+                raise IngestRefused("wrong_organisation", f"package {pid} was made for organisation "
+                                    f"{made_for}, not {opened.manifest['organisation_code']}")
             payloads[pid] = payload
         try:
             content = payloads[pid].by_exam_id(attempt["exam_id"])
