@@ -19,7 +19,7 @@ from sqlalchemy import select
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Incident, Student
 from proctor_console.room import audit
-from proctor_console.room.errors import RoomError
+from proctor_console.room.errors import Forbidden, RoomError
 from proctor_console.room.seat_locks import away_since
 from proctor_console.room.store import RoomStore
 
@@ -56,6 +56,8 @@ def report(room: RoomStore, body: IntegrityReport, attempt_id: str | None) -> di
     with room.tx() as s:
         student = s.scalar(select(Student).where(Student.seat == body.workstation_id))
         attempt = s.get(Attempt, attempt_id) if attempt_id else None
+        if attempt is not None and attempt.workstation_id != body.workstation_id:
+            raise Forbidden("a kiosk reports for its own seat only")
         details = {"event": body.event, "detail": body.detail, "seat": body.workstation_id,
                    "attempt_id": attempt_id, "signed": attempt_id is not None}
         s.add(Incident(kind="integrity", student_id=student.id if student else None, at=now,
