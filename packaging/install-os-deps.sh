@@ -3,7 +3,8 @@
 #   venv     - Python's venv module (Debian splits it out)
 #   runtime  - the shared libraries Qt needs even on the offscreen platform
 #   display  - the X11 (xcb) libraries Qt needs to open real windows on a display
-#   test     - poppler-utils (pdftoppm, pdftotext) to render and read back our PDFs, and
+#   test     - poppler-utils (pdftoppm, pdftotext) to render and read back our PDFs, espeak-ng
+#              (the kiosk's read-aloud), and
 #              Chromium for the public results page (driven by Playwright, no browser download)
 #   dist     - binutils (objdump: PyInstaller reads the libraries' dependencies), and for the
 #              check of the Linux kiosk session: cage (with Xwayland, which Debian's cage needs)
@@ -31,6 +32,8 @@ case "$what" in
     fi ;;
   test)
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+    # espeak-ng: the kiosk's offline read-aloud (Kazakh, Russian, English voices)
+    command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
     command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
   dist)
     command -v objdump >/dev/null 2>&1 || need+=(binutils)
