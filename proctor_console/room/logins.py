@@ -34,6 +34,7 @@ from proctor_console.room.errors import (
     WorkstationLockedOut,
     WrongSeat,
 )
+from proctor_console.room.journal_grants import grant_for
 from proctor_console.room.package import payload as opened_payload
 from proctor_console.room.roster import accommodations_of, full_name
 from proctor_console.room.seat_locks import away_since
@@ -114,10 +115,12 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
                      individual_code=student.individual_code, attempt_id=attempt.id)
         answers = answers_of(s, attempt.id)
         view = assignment.view_of(payload, attempt)
+        grant = grant_for(room, attempt, row)
     return {
         "token": token,
         "attempt_id": attempt.id,
         "journal_key": base64.b64encode(attempt.journal_key).decode(),
+        "journal_grant": grant,  # the key sealed to the centre, signed by the room
         "resumed": resumed,
         "student": {"full_name": full_name(student), "individual_code": student.individual_code,
                     "seat": student.seat, "language": student.language,
