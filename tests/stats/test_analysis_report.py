@@ -243,3 +243,16 @@ def test_unreadable_package_is_named(centre, capsys) -> None:
     assert main(["--data-dir", str(centre.root), "analyse"]) == 2
     err = capsys.readouterr().err
     assert "package PKG-BAD" in err and "sections" in err
+
+
+def test_terms_are_the_same_in_headers_and_flags() -> None:
+    """One word per idea in each language: the slope column and the low-discrimination flag say
+    the same term; the error of b is a standard error, named in full (issue 19)."""
+    discrimination = {"kk": "ажырату қабілеті", "ru": "различающая способность", "en": "discrimination"}
+    standard_error = {"kk": "стандартты қате", "ru": "стандартная ошибка", "en": "standard error"}
+    for lang in ("kk", "ru", "en"):
+        assert discrimination[lang] in t("analysis.col.a", lang).lower()
+        assert discrimination[lang] in t("analysis.flag.rpbis_low", lang).lower()
+        assert standard_error[lang] in t("analysis.col.se_b", lang).lower()
+    assert "Дискриминатив" not in t("analysis.col.a", "ru")
+    assert t("analysis.col.se_b", "kk") != "Қателік (b)"
