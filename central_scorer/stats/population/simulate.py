@@ -42,6 +42,10 @@ class Country:
     type: np.ndarray
     language: np.ndarray
 
+    @property
+    def by_code(self) -> dict[str, Organisation]:
+        return {o.code: o for o in self.organisations}
+
     def true_means(self, by: np.ndarray, keys) -> np.ndarray:
         inside = ~self.exempt
         return np.array([self.theta[inside & (by == k)].mean() for k in keys])
