@@ -33,16 +33,20 @@ class CohortEstimates:
 
 def estimate_cohort(data: CohortData, scale: Scale | None = None, *, cuts: tuple[float, ...] | None = None,
                     count: int = 5, model: str = "2pl", seed: int = 19) -> CohortEstimates:
-    """``scale`` None: this year is the base year and its scale is made here."""
-    try:
-        fit = calibrate(ResponseMatrix.from_array(data.right, data.item_ids), model)
-    except CalibrationError as exc:
-        raise ScaleError(f"grade {data.grade}, {data.direction}, {data.year}: the calibration failed: {exc}") from None
-    items = {i.id: (float(i.a), float(i.b)) for i in fit.items}
-    link = None
-    if scale is not None:
-        link = link_year(scale, items)
-        items = link.link.items(items)
+    """``scale`` None: this year is the base year and its scale is made here; the base year again:
+    its stored item parameters; another year: its own calibration linked to the base year."""
+    link, converged = None, True
+    if scale is not None and scale.base_year == data.year:
+        items = dict(scale.items)
+    else:
+        try:
+            fit = calibrate(ResponseMatrix.from_array(data.right, data.item_ids), model)
+        except CalibrationError as exc:
+            raise ScaleError(f"grade {data.grade}, {data.direction}, {data.year}: the calibration failed: {exc}") from None
+        items, converged = {i.id: (float(i.a), float(i.b)) for i in fit.items}, bool(fit.converged)
+        if scale is not None:
+            link = link_year(scale, items)
+            items = link.link.items(items)
     known = [j for j, i in enumerate(data.item_ids) if i in items]
     a = np.array([items[data.item_ids[j]][0] for j in known])
     b = np.array([items[data.item_ids[j]][1] for j in known])
@@ -59,4 +63,4 @@ def estimate_cohort(data: CohortData, scale: Scale | None = None, *, cuts: tuple
     elif cuts:
         scale.cuts = tuple(cuts)
     scores = scale.score(theta)
-    return CohortEstimates(data, scale, scores, scale.level(scores), link, regression, bool(fit.converged))
+    return CohortEstimates(data, scale, scores, scale.level(scores), link, regression, converged)
