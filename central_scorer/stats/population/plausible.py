@@ -64,12 +64,29 @@ def log_likelihood(right: np.ndarray, a: np.ndarray, d: np.ndarray, grid: np.nda
     return out
 
 
+CHUNK = 20_000  # students per block: the temporaries stay a few MB whatever the cohort's size
+
+
 def _posterior(loglik: np.ndarray, mean: np.ndarray, sigma: float, grid: np.ndarray) -> np.ndarray:
-    z = loglik - 0.5 * ((grid[None, :] - mean[:, None]) / sigma) ** 2
+    z = (grid[None, :] - mean[:, None]) / sigma
+    z *= z
+    z *= -0.5
+    z += loglik
     z -= z.max(axis=1, keepdims=True)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
     return z
+
+
+def _moments(loglik: np.ndarray, mean: np.ndarray, sigma: float, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior mean and variance of every student, block by block."""
+    mu, var = np.empty(len(loglik)), np.empty(len(loglik))
+    for start in range(0, len(loglik), CHUNK):
+        end = start + CHUNK
+        post = _posterior(loglik[start:end], mean[start:end], sigma, grid)
+        mu[start:end] = post @ grid
+        var[start:end] = post @ grid ** 2 - mu[start:end] ** 2
+    return mu, var
 
 
 def fit_regression(loglik: np.ndarray, z: np.ndarray, names: list[str], weight: np.ndarray | None = None,
@@ -79,9 +96,7 @@ def fit_regression(loglik: np.ndarray, z: np.ndarray, names: list[str], weight: 
     gram = np.linalg.pinv(z.T @ zw)
     beta, sigma = np.zeros(z.shape[1]), 1.0
     for iteration in range(1, max_iterations + 1):
-        post = _posterior(loglik, z @ beta, sigma, grid)
-        mu = post @ grid
-        var = post @ grid ** 2 - mu ** 2
+        mu, var = _moments(loglik, z @ beta, sigma, grid)
         new_beta = gram @ (zw.T @ mu)
         resid = mu - z @ new_beta
         new_sigma = float(np.sqrt(np.sum(w * (var + resid ** 2)) / w.sum()))
@@ -89,10 +104,7 @@ def fit_regression(loglik: np.ndarray, z: np.ndarray, names: list[str], weight: 
         beta, sigma = new_beta, new_sigma
         if moved < tolerance:
             break
-    # β's sampling covariance: the regression on the posterior means, inflated for the posterior spread
-    post = _posterior(loglik, z @ beta, sigma, grid)
-    mu = post @ grid
-    resid = mu - z @ beta
+    # β's sampling covariance: least squares with the residual σ, for the weights' effective size
     n_eff = w.sum() ** 2 / np.sum(w ** 2)
     covariance = gram * (sigma ** 2) * (len(z) / n_eff)
     return LatentRegression(beta, sigma, names, iteration, covariance)
@@ -106,11 +118,14 @@ def draw(loglik: np.ndarray, z: np.ndarray, model: LatentRegression, count: int 
     out = np.empty((len(loglik), count))
     for m in range(count):
         beta = rng.multivariate_normal(model.beta, model.covariance, method="eigh")
-        post = _posterior(loglik, z @ beta, model.sigma, grid)
-        cdf = np.cumsum(post, axis=1)
-        u = rng.random(len(loglik))[:, None]
-        node = np.minimum((cdf < u).sum(axis=1), len(grid) - 1)
-        out[:, m] = grid[node] + (rng.random(len(loglik)) - 0.5) * step
+        mean = z @ beta
+        u = rng.random(len(loglik))
+        jitter = rng.random(len(loglik)) - 0.5
+        for start in range(0, len(loglik), CHUNK):
+            end = start + CHUNK
+            cdf = np.cumsum(_posterior(loglik[start:end], mean[start:end], model.sigma, grid), axis=1)
+            node = np.minimum((cdf < u[start:end, None]).sum(axis=1), len(grid) - 1)
+            out[start:end, m] = grid[node] + jitter[start:end] * step
     return out
 
 
