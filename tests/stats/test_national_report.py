@@ -111,3 +111,24 @@ def test_a_year_without_a_campaign_is_one_line_and_nothing_written(two_years, ca
     assert before == after
     code, _, err = _run(centre, capsys, "--year", "2026", "--grade", "4", "--cuts", "500,400")
     assert code == 2 and "400,475,550,625" in err
+
+
+@pytest.mark.postgres
+def test_the_same_on_postgresql(postgres_url, tmp_path, capsys) -> None:
+    """The centre's national database is PostgreSQL: the loader's queries and the report run there."""
+    centre = Centre(tmp_path / "central", postgres_url)
+    centre.init("KZ-NTC-TEST")
+    try:
+        rng = np.random.default_rng(7)
+        country = make_country(rng, 2, 0.5)
+        a, d = rng.uniform(0.7, 1.8, 16), rng.uniform(-1.5, 1.5, 16)
+        stored = store_year(centre, country, rng, year=2026, item_ids=[f"m{j:02d}" for j in range(16)], a=a, d=d)
+        code = main(["--data-dir", str(centre.root), "--database-url", postgres_url, "national", "--year", "2026",
+                     "--grade", "4", "--lang", "kk"])
+        out = capsys.readouterr()
+        assert code == 0, out.err
+        report = json.loads(out.out)["reports"][0]
+        assert report["students"] == stored["scored"] and report["mean"] == pytest.approx(500, abs=0.01)
+        assert all(Path(p).stat().st_size > 0 for p in report["files"])
+    finally:
+        centre.engine.dispose()
