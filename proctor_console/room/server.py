@@ -58,6 +58,7 @@ def serve(room: Room, host: str, port: int,
           on_ready: Callable[[int, str], None] | None = None) -> None:
     """Serve until stopped. `on_ready(port, fingerprint)` runs once the socket listens."""
     fingerprint = ensure_certificate(room, [host, "localhost"])
+    room.fill_memory()  # what every kiosk request reads, in a few queries (room/memory.py)
     sock = _listen(host, port)
     server = _uvicorn(room)
     if on_ready:
@@ -70,6 +71,7 @@ class ServerThread:
 
     def __init__(self, room: Room, host: str, port: int):
         self.fingerprint = ensure_certificate(room, [host, "localhost", "127.0.0.1", lan_address()])
+        room.fill_memory()
         self.sock = _listen(host, port)
         self.port = self.sock.getsockname()[1]
         self.server = _uvicorn(room)

@@ -20,6 +20,7 @@ from common.domain.roster import RosterInvalid
 from common.package import PackageError
 from common.protocol import invalid_request
 from proctor_console.room.api import documents, kiosk, proctor
+from proctor_console.room.api.hot import HotPaths
 from proctor_console.room.errors import Forbidden, RoomError
 from proctor_console.room.room import Room
 
@@ -77,4 +78,6 @@ def create_app(room: Room) -> FastAPI:
     app.include_router(kiosk.router(room, attempt, optional_attempt))
     app.include_router(proctor.router(room, signed_in_proctor))
     app.include_router(documents.router(room, signed_in_proctor))
+    # The kiosk's heartbeat and save are answered here, before the routing (api/hot.py).
+    app.add_middleware(HotPaths, room=room)
     return app
