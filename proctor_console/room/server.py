@@ -12,7 +12,7 @@ from typing import Callable
 import uvicorn
 
 from common.crypto.tls import fingerprint_of_pem, make_self_signed
-from proctor_console.room.api.app import create_app
+from proctor_console.room.api.app import asgi_app
 from proctor_console.room.room import Room
 
 
@@ -50,8 +50,10 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def _uvicorn(room: Room) -> uvicorn.Server:
     return uvicorn.Server(uvicorn.Config(
-        create_app(room), ssl_certfile=str(room.paths.tls_cert),
-        ssl_keyfile=str(room.paths.tls_key), log_level="warning", timeout_keep_alive=30))
+        asgi_app(room), ssl_certfile=str(room.paths.tls_cert),
+        ssl_keyfile=str(room.paths.tls_key), log_level="warning", timeout_keep_alive=30,
+        # No proxy in front of a room server; no headers a kiosk does not read.
+        proxy_headers=False, server_header=False, date_header=False))
 
 
 def serve(room: Room, host: str, port: int,

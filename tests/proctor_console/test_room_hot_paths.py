@@ -112,7 +112,7 @@ def test_a_body_that_does_not_fit_is_refused_as_the_framework_refuses_it(room_se
     with _client(room_setup, room_server) as http:
         s = _login(http, _open(room_setup, 1)[0])
         lean = http.post(f"{API}/attempt/answers", headers=s["headers"], content=body)
-    with serve_tls(_without_hot_paths(room), room.paths.tls_cert, room.paths.tls_key) as port:
+    with serve_tls(create_app(room), room.paths.tls_cert, room.paths.tls_key) as port:
         with _client(room_setup, type(room_server)(port, "")) as http:
             framework = http.post(f"{API}/attempt/answers", headers=s["headers"], content=body)
     assert lean.status_code == framework.status_code == 422
@@ -163,10 +163,3 @@ def test_after_the_opening_a_login_storm_reads_nothing_per_kiosk(room_setup, roo
                               json={"entries": [_entry(seq, s["items"][seq])]})
                 assert r.json() == {"acked_seq": seq}
     assert reads == []
-
-
-def _without_hot_paths(room):
-    """The application as the framework alone serves it (the routes behind the middleware)."""
-    app = create_app(room)
-    app.user_middleware = [m for m in app.user_middleware if m.cls.__name__ != "HotPaths"]
-    return app

@@ -78,6 +78,10 @@ def create_app(room: Room) -> FastAPI:
     app.include_router(kiosk.router(room, attempt, optional_attempt))
     app.include_router(proctor.router(room, signed_in_proctor))
     app.include_router(documents.router(room, signed_in_proctor))
-    # The kiosk's heartbeat and save are answered here, before the routing (api/hot.py).
-    app.add_middleware(HotPaths, room=room)
     return app
+
+
+def asgi_app(room: Room) -> HotPaths:
+    """What the room server serves: the kiosk's heartbeat and save answered first, outside the
+    framework's middleware (api/hot.py), everything else by the application."""
+    return HotPaths(create_app(room), room)
