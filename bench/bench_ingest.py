@@ -229,7 +229,8 @@ def crypto_alone(centre_dir: Path, bundles: list[Path]) -> float:
         verify = rooms[envelope["key_id"]].verify_key
         t0 = time.perf_counter()
         verify.verify(signature, manifest_bytes)
-        key.open(sealed, _info(manifest["bundle_id"], manifest["recipient_key_id"]))
+        key.open(sealed, _info(envelope["format"], manifest["bundle_id"],
+                               manifest["recipient_key_id"]))
         total += time.perf_counter() - t0
     centre.engine.dispose()
     return total
