@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common.domain.answer_checks import AnswerInvalid, check_answer
 from common.durable import write_durably
 from exam_client.engine.journal import AnswerJournal
 from exam_client.engine.journal_format import JournalEntry
@@ -88,8 +89,13 @@ class Sitting:
         """Durable on return: the screen may show it as saved. Replication is attempted after."""
         if self.result is not None:
             raise KioskError("attempt_closed", "the test is already submitted")
-        if item_id not in {item["id"] for item in self.items}:
+        item = next((i for i in self.items if i["id"] == item_id), None)
+        if item is None:
             raise KeyError(item_id)
+        try:  # the room refuses such an answer: say so now, before it is journalled
+            check_answer(item, value)
+        except AnswerInvalid as exc:
+            raise KioskError("answer_invalid", str(exc)) from None
         if self.remaining_seconds() <= 0:
             raise KioskError("time_over", "time is over")
         if self.paused is not None:

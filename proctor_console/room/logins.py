@@ -24,8 +24,9 @@ from common.crypto import passwords
 from common.domain.exam import content_to_dict
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Attendance, Setting, Student
-from proctor_console.room import assignment, audit, deadlines
+from proctor_console.room import assignment, audit, deadlines, submission
 from proctor_console.room.errors import (
+    AttemptClosed,
     LockedOut,
     NotAdmitted,
     SeatLocked,
@@ -37,7 +38,7 @@ from proctor_console.room.package import payload as opened_payload
 from proctor_console.room.roster import accommodations_of, full_name
 from proctor_console.room.seat_locks import away_since
 from proctor_console.room.sessions import end_sessions, open_session
-from proctor_console.room.sittings import answers_of, ensure_open
+from proctor_console.room.sittings import answers_of, ensure_open, is_over
 from proctor_console.room.store import RoomStore
 
 MAX_FAILED_LOGINS = 5  # wrong passwords for one login, then it is locked until the representative unlocks
@@ -75,6 +76,15 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
     with room.read() as s:
         if away_since(s, student.id) is not None:
             raise SeatLocked("the student is out of the room: the representative unlocks the seat")
+        earlier = s.scalar(select(Attempt).where(Attempt.student_id == student.id))
+    if earlier is not None and earlier.status is not AttemptStatus.VOIDED:
+        # After the deadline (the server's clock) a login shows the result, never the test.
+        if earlier.status is AttemptStatus.IN_PROGRESS and is_over(earlier):
+            submission.submit(room, earlier.id, 0, reason="time_over")
+        if earlier.status is AttemptStatus.SUBMITTED or is_over(earlier):
+            with room.read() as s:
+                done = s.get(Attempt, earlier.id)
+            raise AttemptClosed("the test is over", result=submission.result(done))
 
     now = utcnow()
     with room.tx() as s:
