@@ -106,6 +106,12 @@ class KioskEngine:
             raise Offline("the room server did not answer")
         return state
 
+    def report_integrity(self, event: str, detail: str = "") -> dict[str, Any]:
+        """Tell the room at once what this PC measured about itself (focus lost, a second
+        screen, ...): an incident at this seat on the representative's map."""
+        return self.link.call("POST", "/kiosk/integrity", {
+            "workstation_id": self.config.workstation_id, "event": event, "detail": detail[:200]})
+
     # --- the teachers' survey (§25), after the students, with a one-time code -------------------
 
     def teacher_survey_questions(self) -> dict[str, Any]:
