@@ -39,7 +39,8 @@ from proctor_console.room.package import payload as opened_payload
 from proctor_console.room.roster import accommodations_of, full_name
 from proctor_console.room.seat_locks import away_since
 from proctor_console.room.sessions import end_sessions, open_session
-from proctor_console.room.sittings import answers_of, ensure_open, is_over
+from proctor_console.room.deadlines import is_over
+from proctor_console.room.sittings import answers_of, ensure_open
 from proctor_console.room.store import RoomStore
 
 MAX_FAILED_LOGINS = 5  # wrong passwords for one login, then it is locked until the representative unlocks

@@ -16,7 +16,11 @@ from proctor_console.room.room import Room
 class SurveyAnswers(BaseModel):
     # question id -> 1..5, or null for a question the student left out; the values are checked
     # by `survey.record`, so that a wrong one is refused with the field's name (and True is not 1)
-    answers: dict[str, Any] = Field(max_length=len(survey.QUESTIONS))
+    answers: dict[str, Any] = Field(max_length=survey.MAX_QUESTIONS)
+
+
+class TeacherSurveyAnswers(SurveyAnswers):
+    code: str = Field(min_length=4, max_length=32)  # the one-time code the representative gave
 
 
 def router(room: Room, attempt: Callable[..., Any],
@@ -71,8 +75,20 @@ def router(room: Room, attempt: Callable[..., Any],
     # --- the anonymous survey (§25) -----------------------------------------------------------
 
     @api.get(f"{API}/survey")
-    def survey_questions() -> dict[str, Any]:
-        return {"questionnaire": survey.QUESTIONNAIRE, "questions": survey.questions()}
+    def survey_questions(attempt_id: MaybeAttempt) -> dict[str, Any]:
+        # the students' questionnaire of the attempt's level (school or college)
+        return survey.questions(room, attempt_id)
+
+    @api.get(f"{API}/survey/teacher")
+    def teacher_questions() -> dict[str, Any]:
+        q = survey.teacher_questionnaire(room)
+        return {"questionnaire": q.id, "questions": q.for_kiosk()}
+
+    @api.post(f"{API}/survey/teacher")
+    def teacher_answers(body: TeacherSurveyAnswers) -> dict[str, str]:
+        # No session: a teacher has no attempt. The one-time code is the only key, and it is
+        # struck out, not linked to the response (room/survey.py).
+        return survey.record_teacher(room, body.code, body.answers)
 
     @api.post(f"{API}/attempt/survey")
     def survey_answers(body: SurveyAnswers, attempt_id: AttemptId) -> dict[str, str]:

@@ -79,6 +79,10 @@ class MessageIn(BaseModel):
     individual_code: str | None = None  # None: to the whole room
 
 
+class TeacherCodesIn(BaseModel):
+    count: int = Field(ge=1, le=survey.MAX_TEACHER_CODES)
+
+
 class PolicyIn(BaseModel):
     policy: str = Field(pattern="^(" + "|".join(integrity.POLICIES) + ")$")
     on: bool
@@ -214,6 +218,10 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     @api.get(f"{API}/proctor/survey")
     def survey_summary(who: Proctor) -> dict[str, Any]:
         return survey.summary(room)
+
+    @api.post(f"{API}/proctor/survey/teacher-codes")
+    def teacher_codes(body: TeacherCodesIn, who: Proctor) -> dict[str, Any]:
+        return survey.issue_teacher_codes(room, body.count, who)
 
     @api.get(f"{API}/proctor/audit/verify")
     def audit_verify(who: Proctor) -> dict[str, Any]:
