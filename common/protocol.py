@@ -48,8 +48,8 @@ class SubmitRequest(BaseModel):
 
 
 class ProctorSignin(BaseModel):
-    login: str
-    pin: str
+    login: str = Field(max_length=64)
+    pin: str = Field(max_length=64)
 
 
 class AttendanceMark(BaseModel):
