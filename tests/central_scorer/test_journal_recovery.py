@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from central_scorer.ingest.bundles import ingest
 from central_scorer.ingest.journals import RECOVERED_PREFIX, ingest_journal_file
 from common.journal_grant import export_bytes, read_export
 from common.storage.central_models import ReceivedBundle, Response, Result
+from exam_client.engine.headless import choose
 from proctor_console.room import sealing
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,10 +40,9 @@ def start_day(room_setup):
 
 def answer_some(sitting, n: int, offset: int = 0) -> list:
     entries = []
-    for item in sitting.items[offset:offset + n]:
-        options = [o["id"] for o in item.get("options", [])]
-        value = options[0] if item["type"] == "single_choice" and options else "42"
-        entries.append(sitting.answer(item["id"], value))  # confirmed: on disk when it returns
+    rng = random.Random(f"{sitting.attempt_id}:{offset}")
+    for item in sitting.items[offset:offset + n]:  # an answer that fits the item
+        entries.append(sitting.answer(item["id"], choose(item, rng)))  # confirmed: on disk
     return entries
 
 
