@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from common.bounded_json import read_bounded
 from common.canonical import canonical_bytes, sha256_hex
 from common.crypto.sealing import RecipientKey, RecipientPublicKey, SealOpenError
 from common.crypto.signing import SignatureInvalid, SigningKey, VerifyKey
@@ -53,6 +54,12 @@ class BadSignature(BundleError):
 
 class WrongRecipient(BundleError):
     code = "wrong_recipient"
+
+
+class WrongOrganisation(BundleError):
+    """A room's bundle names an organisation other than the one the centre trusted it for."""
+
+    code = "wrong_organisation"
 
 
 class PayloadMismatch(BundleError):
@@ -161,6 +168,9 @@ def open_bundle(
     manifest = _signed_manifest(manifest_bytes)
     if manifest.get("room_id") != room.room_id:
         raise BadSignature(f"room {room.room_id}'s key signed a manifest for {manifest.get('room_id')}")
+    if manifest["organisation_code"] != room.organisation_code:
+        raise WrongOrganisation(f"room {room.room_id} is trusted for organisation {room.organisation_code}, "
+                                f"its bundle names {manifest['organisation_code']}")
     if manifest.get("centre_id") != centre_id or manifest.get("recipient_key_id") != centre_key.public.key_id:
         raise WrongRecipient("the bundle is addressed to another centre or another centre key")
     if manifest["payload"]["size"] != len(sealed) or manifest["payload"]["sha256"] != sha256_hex(sealed):
@@ -173,7 +183,15 @@ def open_bundle(
     plain = _bounded_decompress(compressed)
     try:
         parts = json.loads(plain)
-    except (ValueError, RecursionError) as exc:
+        hashes = None
+    except RecursionError:
+        # Nesting deeper than the parser's stack (a list ~1000 deep in one answer): read it with
+        # every too-deep value cut off, so that the attempt holding it is refused on its own.
+        try:
+            parts, hashes = read_bounded(plain)
+        except ValueError as exc:
+            raise PayloadUnreadable("the payload is not JSON") from exc
+    except ValueError as exc:
         raise PayloadUnreadable("the payload is not JSON") from exc
     if not isinstance(parts, dict):
         raise PayloadMismatch("the payload is not a set of named parts")
@@ -183,7 +201,8 @@ def open_bundle(
         if (
             not isinstance(actual, list)
             or len(actual) != declared["count"]
-            or sha256_hex(canonical_bytes(actual)) != declared["sha256"]
+            or (hashes[name] if hashes is not None and name in hashes
+                else sha256_hex(canonical_bytes(actual))) != declared["sha256"]
         ):
             raise PayloadMismatch(f"part {name!r} does not match the manifest")
     return OpenedBundle(manifest=manifest, parts=parts, sha256=sha256_hex(raw))
