@@ -42,6 +42,9 @@ def build_parser() -> Parser:
     parser.add_argument("--headless", action="store_true", help="no screen: a scripted student")
     parser.add_argument("--login")
     parser.add_argument("--password", help=f"the scripted student's password (better: ${PASSWORD_ENV})")
+    parser.add_argument("--credentials", type=Path,
+                        help="a rehearsal: the credentials file of `proctor-console day roster`; the "
+                             "scripted student is the one seated at this PC's workstation")
     parser.add_argument("--seed", type=int, default=0, help="the scripted student's choices")
     parser.add_argument("--think-ms", type=int, default=50, help="pause before each answer")
     parser.add_argument("--windowed", action="store_true",
@@ -76,6 +79,8 @@ def kiosk(args: argparse.Namespace) -> int:
              "headless" if args.headless else "window")
     if args.headless:
         password = args.password or os.environ.get(PASSWORD_ENV, "")
+        if args.credentials is not None:
+            args.login, password = _seated(args.credentials, config.workstation_id)
         if not (args.login and password):
             raise CliError("usage", errors.USAGE, prog="exam-client",
                            detail=f"--headless needs --login and a password (${PASSWORD_ENV})")
@@ -87,6 +92,16 @@ def kiosk(args: argparse.Namespace) -> int:
     from exam_client.ui.app import run_kiosk
 
     return run_kiosk(config, kiosk_mode=not args.windowed)
+
+
+def _seated(path: Path, workstation: str) -> tuple[str, str]:
+    import json
+
+    for row in json.loads(path.read_text("utf-8")):
+        if isinstance(row, dict) and row.get("seat") == workstation:
+            return str(row["login"]), str(row["password"])
+    raise CliError("not_found", errors.NOT_FOUND, code="no_student",
+                   what=f"a student seated at {workstation} in {path}")
 
 
 def export_journal(argv: list[str]) -> int:

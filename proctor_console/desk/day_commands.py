@@ -59,7 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     for parser in (roster, mark, start, status, finish):
         parser.add_argument("--data-dir", type=Path, default=None,
                             help=f"the room's folder ({describe_default('proctor-console')})")
-        parser.add_argument("--port", type=int, default=8443, help="the port `serve` listens on")
+        parser.add_argument("--port", type=int, default=None,
+                            help="the port `serve` listens on (default: what it wrote when it started)")
         parser.add_argument("--login", default="rep", help="the representative's login")
     roster.set_defaults(handler=_roster)
     mark.set_defaults(handler=_attendance)
@@ -78,6 +79,13 @@ def _client(args: argparse.Namespace):
     if not paths.tls_cert.is_file():
         raise CliError("message", errors.NOT_INITIALISED, code="not_served",
                        text=f"the room server has never run in {paths.root}: start `proctor-console serve`")
+    if args.port is None:
+        from proctor_console.room.commands import SERVER_FILE
+
+        try:
+            args.port = int(json.loads((paths.root / SERVER_FILE).read_text("utf-8"))["port"])
+        except (OSError, ValueError, KeyError):
+            args.port = 8443
     client = DeskClient(ServerAddress("127.0.0.1", args.port, fingerprint_of_pem(paths.tls_cert.read_bytes())))
     client.sign_in(args.login, os.environ.get(PIN_ENV, ""))
     return client

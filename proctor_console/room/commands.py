@@ -28,6 +28,7 @@ PROGRAM = "proctor-console"
 MARKER = "keys/room-signing.key"  # written by `init`: a folder without it was never set up
 COSTS = {"default": passwords.DEFAULT, "fast": passwords.FAST}
 PIN_ENV = "CBT_PROCTOR_PIN"
+SERVER_FILE = "server.json"  # where `serve` listens, written when it is ready
 log = logging.getLogger("room")
 
 
@@ -172,7 +173,12 @@ def serve_room(args: argparse.Namespace) -> int:
     room = Room(room_dir(args), password_params=COSTS[args.password_cost])
 
     def ready(port: int, fingerprint: str) -> None:
+        from common.durable import write_durably
+
         log.info("room server ready on %s:%s, certificate %s", args.host, port, fingerprint)
+        # Where it listens, for `proctor-console day …` on this PC (the port may be chosen by the OS).
+        write_durably(room.paths.root / SERVER_FILE, json.dumps(
+            {"host": args.host, "port": port, "fingerprint": fingerprint}).encode())
         print(json.dumps({"event": "ready", "port": port, "fingerprint": fingerprint}), flush=True)
 
     serve(room, args.host, args.port, on_ready=ready)
