@@ -30,7 +30,9 @@ def programs() -> dict[str, tuple]:
     return {"central-scorer": (central.build_parser, central.main),
             "proctor-console": (proctor.build_parser, proctor.main),
             "cbt-kiosk-setup": (kiosk_setup.build_parser, kiosk_setup.main),
-            "exam-client": (kiosk.build_parser, kiosk.main)}
+            "exam-client": (kiosk.build_parser, kiosk.main),
+            "exam-client export-journal": (kiosk.build_export_parser,
+                                           lambda argv: kiosk.main(["export-journal", *argv]))}
 
 
 def commands() -> list[tuple[str, tuple[str, ...]]]:

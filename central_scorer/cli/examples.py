@@ -36,5 +36,7 @@ EXAMPLES: dict[str, list[str]] = {
                       "--organisation 190745 --out 190745.cbtpkg"],
     "calibrate": ["central-scorer calibrate responses.csv --model 2pl --json > calibration.json"],
     "link": ["central-scorer link calibration-2025.json calibration-2026.json"],
+    "ingest-journal": ["central-scorer ingest-journal /media/usb/journal-05.json"],
+    "national": ["central-scorer national --year 2026 --grade 4 --lang kk --lang ru"],
     "analyse": ["central-scorer analyse --year 2026 --grade 4 --lang kk --out analysis-2026-4.pdf"],
 }

@@ -19,7 +19,7 @@ from common.cli.runner import Parser, leaf_parsers, prepare, run
 # Areas that add sub-commands: each module has register(sub). Add one line per area.
 AREAS = ("central_scorer.cli.centre", "central_scorer.cli.ingest", "central_scorer.cli.reports",
          "central_scorer.cli.web", "central_scorer.cli.campaign", "central_scorer.cli.content",
-         "central_scorer.cli.stats", "central_scorer.cli.kits")
+         "central_scorer.cli.stats", "central_scorer.cli.population", "central_scorer.cli.kits")
 PROGRAM, MARKER = "central-scorer", "centre.json"
 SETTINGS = ("data_dir", "database_url", "listen")
 SERVICES = ("serve", "worker")  # their logs are JSON lines on stderr, for the centre's collector

@@ -14,6 +14,11 @@ class RoomError(Exception):
         self.details = details
 
 
+class RequestTooLarge(RoomError):
+    status = 413
+    code = "request_too_large"
+
+
 class NotFound(RoomError):
     status = 404
     code = "not_found"
@@ -54,6 +59,14 @@ class RoomNotOpen(RoomError):
 class AttemptClosed(RoomError):
     status = 409
     code = "attempt_closed"
+
+
+class AnswerRefused(RoomError):
+    """An answer the item could not have been given (common/domain/answer_checks.py): nothing of
+    the save is stored."""
+
+    status = 422
+    code = "answer_invalid"
 
 
 class AttemptVoided(RoomError):

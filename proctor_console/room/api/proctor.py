@@ -21,7 +21,18 @@ from common.protocol import (
     StartRequest,
     UploadRequest,
 )
-from proctor_console.room import acts, audit, incidents, readiness, revocation, sealing, survey
+from proctor_console.room import (
+    acts,
+    audit,
+    incidents,
+    integrity,
+    messages,
+    readiness,
+    revocation,
+    room_pause,
+    sealing,
+    survey,
+)
 from proctor_console.room.room import Room
 
 
@@ -58,6 +69,25 @@ class HeadVisit(BaseModel):
     direction: str = Field(pattern="^(entered|left)$")
 
 
+class PauseIn(BaseModel):
+    reason: str = Field(pattern="^(" + "|".join(room_pause.REASONS) + ")$")
+    note: str = Field(default="", max_length=room_pause.MAX_NOTE)
+
+
+class MessageIn(BaseModel):
+    text: str = Field(min_length=1, max_length=messages.MAX_TEXT)
+    individual_code: str | None = None  # None: to the whole room
+
+
+class TeacherCodesIn(BaseModel):
+    count: int = Field(ge=1, le=survey.MAX_TEACHER_CODES)
+
+
+class PolicyIn(BaseModel):
+    policy: str = Field(pattern="^(" + "|".join(integrity.POLICIES) + ")$")
+    on: bool
+
+
 def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     """`proctor` is the server's dependency that signs the representative in."""
     api = APIRouter()
@@ -68,6 +98,11 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     @api.post(f"{API}/proctor/signin")
     def signin(body: ProctorSignin) -> dict[str, str]:
         return {"token": room.proctor_signin(body.login, body.pin)}
+
+    @api.post(f"{API}/proctor/signout")
+    def signout(who: Proctor, authorization: Annotated[str | None, Header()] = None) -> dict[str, str]:
+        room.proctor_signout(authorization[7:].strip() if authorization else None)
+        return {"status": "signed_out"}
 
     @api.get(f"{API}/proctor/me")
     def me(who: Proctor) -> dict[str, Any]:
@@ -157,6 +192,22 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
         incidents.unlock_login(room, body.individual_code, who)
         return {"status": "unlocked"}
 
+    @api.post(f"{API}/proctor/pause")
+    def pause(body: PauseIn, who: Proctor) -> dict[str, Any]:
+        return room_pause.pause(room, body.reason, body.note, who)
+
+    @api.post(f"{API}/proctor/resume")
+    def resume(who: Proctor) -> dict[str, Any]:
+        return room_pause.resume(room, who)
+
+    @api.post(f"{API}/proctor/message")
+    def message(body: MessageIn, who: Proctor) -> dict[str, Any]:
+        return messages.send(room, body.text, body.individual_code, who)
+
+    @api.post(f"{API}/proctor/policy")
+    def set_policy(body: PolicyIn, who: Proctor) -> dict[str, bool]:
+        return integrity.set_policy(room, body.policy, body.on, who)
+
     @api.post(f"{API}/proctor/acts/confiscation")
     def confiscation(body: ConfiscationIn, who: Proctor) -> dict[str, Any]:
         return acts.draw_up_confiscation(room, body.individual_code,
@@ -172,6 +223,10 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     @api.get(f"{API}/proctor/survey")
     def survey_summary(who: Proctor) -> dict[str, Any]:
         return survey.summary(room)
+
+    @api.post(f"{API}/proctor/survey/teacher-codes")
+    def teacher_codes(body: TeacherCodesIn, who: Proctor) -> dict[str, Any]:
+        return survey.issue_teacher_codes(room, body.count, who)
 
     @api.get(f"{API}/proctor/audit/verify")
     def audit_verify(who: Proctor) -> dict[str, Any]:
