@@ -152,6 +152,7 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None, *,
             logs.attach_file(*where)
         log.info("%s %s", prog, " ".join(_redacted(argv)), extra={"file_only": True})
         code = args.handler(args)
+        logs.close_file()
         return int(code or 0)
     except CliError as exc:
         failure = exc
@@ -172,6 +173,7 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None, *,
                                log=str(where) if where else "(no log file)")
     log.info("exit %s (%s)", failure.exit_code, failure.code, extra={"file_only": True})
     say_error(prog, failure.code, message_of(failure, lang), failure.exit_code, as_json, failure.details)
+    logs.close_file()
     return failure.exit_code
 
 
