@@ -218,16 +218,17 @@ def _choices(s, unit: UnitData, parts) -> None:
     last: tuple[int, str] | None = None
     answer_json = None
 
-    def apply(key, raw) -> None:
+    def apply(key, raw: str) -> None:
         r = row_of.get(key[0])
         if r is None:
             return
-        for option in _chosen(json.loads(raw)):
+        simple = raw.startswith('"') and raw.endswith('"') and "\\" not in raw  # a plain option id
+        for option in ({raw[1:-1]} if simple else _chosen(json.loads(raw))):
             k = option_index[key[1]].get(option)
             if k is not None:
                 unit.chosen[key[1]][r, k] = True
 
-    for rid, item_id, raw in s.execute(query).yield_per(50_000):
+    for rid, item_id, raw in s.connection().execute(query.execution_options(yield_per=50_000)):  # server-side
         key = (rid, item_id)
         if last is not None and key != last:
             apply(last, answer_json)

@@ -132,3 +132,18 @@ def test_the_same_on_postgresql(postgres_url, tmp_path, capsys) -> None:
         assert all(p.stat().st_size > 0 for p in done.files)
     finally:
         centre.engine.dispose()
+
+
+def test_item_matrix_is_the_same_whatever_the_stream_partition(two_years) -> None:
+    """item_matrix scatters the stream a partition at a time; a student's rows split across two
+    partitions must land in one row (batch 7 splits nearly every student)."""
+    from central_scorer.scores.read import item_matrix
+
+    centre, _ = two_years
+    with centre.read() as s:
+        whole = item_matrix(s, 2026, "4", "mathematical_literacy")
+        split = item_matrix(s, 2026, "4", "mathematical_literacy", batch=7)
+    assert whole.result_ids == split.result_ids and whole.students == split.students
+    assert np.array_equal(whole.scores, split.scores, equal_nan=True)
+    assert np.array_equal(whole.status, split.status)
+    assert whole.scores.shape == (len(set(whole.result_ids)), 20) and not np.isnan(whole.scores).all(axis=1).any()
