@@ -147,3 +147,25 @@ def test_item_matrix_is_the_same_whatever_the_stream_partition(two_years) -> Non
     assert np.array_equal(whole.scores, split.scores, equal_nan=True)
     assert np.array_equal(whole.status, split.status)
     assert whole.scores.shape == (len(set(whole.result_ids)), 20) and not np.isnan(whole.scores).all(axis=1).any()
+
+
+def test_the_selection_records_each_organisations_inclusion_probability(two_years) -> None:
+    """`campaign open` stores π = drawn / organisations of the stratum beside each selected
+    organisation (migration 0007_i19); the published selection says the same."""
+    from sqlalchemy import select
+
+    from common.storage.central_models import Campaign, CampaignOrganisation
+
+    centre, _ = two_years
+    with centre.read() as s:
+        campaign = s.scalar(select(Campaign).where(Campaign.year == 2026, Campaign.grade == "4"))
+        strata = {x["stratum"]: x for x in json.loads(campaign.selection_json)["strata"]}
+        rows = s.scalars(select(CampaignOrganisation).where(CampaignOrganisation.campaign_id == campaign.id)).all()
+    assert rows and all(r.inclusion_probability is not None for r in rows)
+    for r in rows:
+        published = strata[r.stratum]
+        assert r.inclusion_probability == pytest.approx(published["drawn"] / published["organisations"])
+    # the pilot year's exclusions make the city strata's probability lower than the villages'
+    city = [r.inclusion_probability for r in rows if r.territory == "city" and r.type == "school"]
+    village = [r.inclusion_probability for r in rows if r.territory == "village" and r.type == "school"]
+    assert max(city) < min(village)
