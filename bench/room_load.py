@@ -112,7 +112,7 @@ async def kiosk(cred: dict[str, str], plan: dict[str, Any], ctx: ssl.SSLContext,
         return
     stats.add(sent, "login", time.perf_counter() - start)
     reply = json.loads(data)
-    items = [i["id"] for section in reply["content"]["sections"] for i in section["items"]]
+    items = [i for section in reply["content"]["sections"] for i in section["items"]]
     attempt_id, acked = reply["attempt_id"], int(reply["acked_seq"])
     auth = (f"Authorization: Bearer {reply['token']}\r\nX-Workstation: {cred['seat']}\r\n"
             "Content-Type: application/json\r\n").encode()
@@ -130,7 +130,7 @@ async def kiosk(cred: dict[str, str], plan: dict[str, Any], ctx: ssl.SSLContext,
             back_at = stats.cut_at + plan["cut_s"]  # the network is cut: answers go to the journal only
             while next_save < back_at:
                 seq += 1
-                pending.append(_entry(seq, rng.choice(items)))
+                pending.append(_entry(seq, rng.choice(items), rng))
                 next_save += SAVE_S
             link.close()
             # Back on its next heartbeat: all kiosks within one heartbeat period (2 s).
@@ -140,7 +140,7 @@ async def kiosk(cred: dict[str, str], plan: dict[str, Any], ctx: ssl.SSLContext,
         await _sleep_until(t0 + at)
         if at == next_save:
             seq += 1
-            pending.append(_entry(seq, rng.choice(items)))
+            pending.append(_entry(seq, rng.choice(items), rng))
             kind, next_save = "save", next_save + SAVE_S
             method, path, body = "POST", f"{API}/attempt/answers", json.dumps({"entries": pending}).encode()
         else:
@@ -172,8 +172,17 @@ async def kiosk(cred: dict[str, str], plan: dict[str, Any], ctx: ssl.SSLContext,
     link.close()
 
 
-def _entry(seq: int, item: str) -> dict[str, Any]:
-    return {"seq": seq, "item_id": item, "answer": "b", "client_ts": time.time()}
+def _entry(seq: int, item: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """An answer change as a student makes it: the kiosk sees no keys, so one of the options (or
+    a number) — the room's answer checks take only answers of the item's shape."""
+    options = [o["id"] for o in item.get("options", [])]
+    if item["type"] == "single_choice":
+        answer: Any = rng.choice(options)
+    elif item["type"] == "multiple_choice":
+        answer = sorted(rng.sample(options, min(len(options), rng.randint(1, 2))))
+    else:
+        answer = str(rng.randint(0, 800))
+    return {"seq": seq, "item_id": item["id"], "answer": answer, "client_ts": time.time()}
 
 
 async def _sleep_until(when: float) -> None:

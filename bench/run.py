@@ -41,6 +41,7 @@ BENCHMARKS = [
     ("ingest-jobs", "bench_ingest.py", "central ingest, 2 worker processes", 1800,
      ["--jobs", "2", "--backends", "postgresql"]),
     ("calibration", "bench_calibration.py", "calibration", 1800, []),
+    ("population", "bench_population.py", "population estimates and recovery study", 1800, []),
     # the centre at national size: 1,000,000 attempts on PostgreSQL (docs/scaling.md)
     ("centre", "bench_centre.py", "centre at national size", 7200, []),
 ]

@@ -129,6 +129,12 @@ class Centre:
             row = s.get(CentralPackage, package_id)
         return None if row is None else payload_from_dict(json.loads(row.content_json))
 
+    def package_organisation(self, package_id: str) -> str | None:
+        """The organisation the centre made a package for (its records, not the bundle's word)."""
+        with self.read() as s:
+            row = s.get(CentralPackage, package_id)
+        return None if row is None else row.organisation_code
+
     def package_content(self, package_id: str) -> ExamContent | None:
         """A package's first variant (what all its variants share: sections, duration)."""
         payload = self.package_payload(package_id)

@@ -30,6 +30,7 @@ from typing import Any
 
 import orjson
 
+from common.bounded_json import read_bounded
 from common.canonical import canonical_bytes, sha256_hex
 from common.crypto.sealing import RecipientKey, RecipientPublicKey, SealOpenError
 from common.crypto.signing import SignatureInvalid, SigningKey, VerifyKey
@@ -62,6 +63,12 @@ class BadSignature(BundleError):
 
 class WrongRecipient(BundleError):
     code = "wrong_recipient"
+
+
+class WrongOrganisation(BundleError):
+    """A room's bundle names an organisation other than the one the centre trusted it for."""
+
+    code = "wrong_organisation"
 
 
 class PayloadMismatch(BundleError):
@@ -168,6 +175,9 @@ def open_bundle(
     manifest = _signed_manifest(manifest_bytes, version)
     if manifest.get("room_id") != room.room_id:
         raise BadSignature(f"room {room.room_id}'s key signed a manifest for {manifest.get('room_id')}")
+    if manifest["organisation_code"] != room.organisation_code:
+        raise WrongOrganisation(f"room {room.room_id} is trusted for organisation {room.organisation_code}, "
+                                f"its bundle names {manifest['organisation_code']}")
     if manifest.get("centre_id") != centre_id or manifest.get("recipient_key_id") != centre_key.public.key_id:
         raise WrongRecipient("the bundle is addressed to another centre or another centre key")
     if manifest["payload"]["size"] != len(sealed) or manifest["payload"]["sha256"] != sha256_hex(sealed):
@@ -180,9 +190,15 @@ def open_bundle(
         raise PayloadUnreadable(str(exc)) from exc
     plain = _bounded_decompress(compressed)
     try:  # orjson: a third of the time of json's parse of the ~50 MB of a thousand attempts
-        parts = orjson.loads(plain)
-    except (ValueError, RecursionError) as exc:
-        raise PayloadUnreadable("the payload is not JSON") from exc
+        parts, hashes = orjson.loads(plain), None
+    except ValueError:
+        # Not JSON, or nested deeper than the parser's stack (orjson stops at 1024 levels, json
+        # near 1000): read it with every too-deep value cut off, so that the attempt holding it is
+        # refused on its own.
+        try:
+            parts, hashes = read_bounded(plain)
+        except (ValueError, RecursionError) as exc:
+            raise PayloadUnreadable("the payload is not JSON") from exc
     if not isinstance(parts, dict):
         raise PayloadMismatch("the payload is not a set of named parts")
     for name in PARTS:
@@ -191,7 +207,9 @@ def open_bundle(
         if (
             not isinstance(actual, list)
             or len(actual) != declared["count"]
-            or (version == FORMAT_1 and sha256_hex(canonical_bytes(actual)) != declared["sha256"])
+            or (version == FORMAT_1
+                and (hashes[name] if hashes is not None and name in hashes
+                     else sha256_hex(canonical_bytes(actual))) != declared["sha256"])
         ):
             raise PayloadMismatch(f"part {name!r} does not match the manifest")
     return OpenedBundle(manifest=manifest, parts=parts, sha256=sha256_hex(raw))

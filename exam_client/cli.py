@@ -10,6 +10,9 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["export-journal"]:
+        return export_journal(argv[1:])
     parser = argparse.ArgumentParser(prog="exam-client", description=__doc__)
     from common.build_info import VersionAction  # version and build hash (packaging/)
 
@@ -52,6 +55,40 @@ def main(argv: list[str] | None = None) -> int:
     from exam_client.ui.app import run_kiosk
 
     return run_kiosk(config, kiosk_mode=not args.windowed)
+
+
+def export_journal(argv: list[str]) -> int:
+    """`exam-client export-journal --config kiosk.json --out DIR`: the journals for the centre.
+    Exit 0 written, 1 nothing to write, 2 the folder cannot take them; one line in the kiosk's
+    language (or --lang)."""
+    from common.i18n import t
+    from exam_client.engine.config import KioskConfig
+    from exam_client.engine.export import export_journals
+
+    parser = argparse.ArgumentParser(prog="exam-client export-journal",
+                                     description=export_journal.__doc__)
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="the USB stick's folder")
+    parser.add_argument("--lang", choices=("kk", "ru", "en"))
+    args = parser.parse_args(argv)
+    try:
+        config = KioskConfig.load(args.config)
+    except (OSError, ValueError) as exc:
+        parser.error(str(exc))
+    lang = args.lang or config.language
+    try:
+        result = export_journals(config, args.out)
+    except OSError as exc:
+        print(t("recovery.export.failed", lang, out=args.out, reason=exc.strerror or exc),
+              file=sys.stderr)
+        return 2
+    for name in result.without_grant:
+        print(t("recovery.export.no_grant", lang, name=name), file=sys.stderr)
+    if not result.written:
+        print(t("recovery.export.none", lang, data_dir=config.data_dir), file=sys.stderr)
+        return 1
+    print(t("recovery.export.done", lang, count=len(result.written), out=args.out))
+    return 0
 
 
 if __name__ == "__main__":

@@ -63,9 +63,9 @@ class RoomSetup:
 
 
 def configure_room(tmp_path: Path, centre, students: int = 6, room_id: str = "R-TEST-1",
-                   organisation_code: str = "100200") -> RoomSetup:
+                   organisation_code: str = "100200", roster: str | None = None) -> RoomSetup:
     """A room (of organisation 100200 unless told) with the demo package imported and a demo
-    roster issued."""
+    roster issued (or `roster`, a CSV text)."""
     from proctor_console.room.room import Room
 
     room = Room(tmp_path / "room", password_params=passwords.FAST)
@@ -80,7 +80,7 @@ def configure_room(tmp_path: Path, centre, students: int = 6, room_id: str = "R-
     package = centre.make_package(content, organisation_code, tmp_path / "pkg.cbtpkg",
                                   kdf_memory_kib=FAST_KDF_KIB)
     room.import_package((tmp_path / "pkg.cbtpkg").read_bytes(), "rep")
-    credentials = room.import_roster(demo_roster_csv(students), "rep")
+    credentials = room.import_roster(roster or demo_roster_csv(students), "rep")
     return RoomSetup(room, centre, package, credentials, room.proctor_signin("rep", "1234"))
 
 

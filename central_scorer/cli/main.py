@@ -14,7 +14,8 @@ from pathlib import Path
 # Areas that add sub-commands: each module has register(sub). Add one line per area.
 AREAS = ("central_scorer.cli.centre", "central_scorer.cli.ingest", "central_scorer.cli.reports",
          "central_scorer.cli.web", "central_scorer.cli.campaign", "central_scorer.cli.content",
-         "central_scorer.cli.stats")
+         "central_scorer.cli.stats",
+         "central_scorer.cli.population")
 
 
 def main(argv: list[str] | None = None) -> int:

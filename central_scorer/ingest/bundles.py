@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from common.bundle import BundleError, OpenedBundle, open_bundle
 from common.content.payload import ExamPayload
 from common.content.variants import apply_permutation
+from common.domain.answer_checks import AnswerInvalid, check_answer
 from common.domain.exam import ExamContent
 from common.domain.scoring import latest_answers
 from common.storage.bulk import insert_rows
@@ -30,7 +31,7 @@ from central_scorer.scores.store import dimensions, item_numbers, monitoring_day
 EXIT_CODES = {
     "malformed": 10, "bad_signature": 11, "unknown_signer": 12, "wrong_recipient": 13,
     "payload_mismatch": 14, "payload_unreadable": 15, "too_large": 16, "replayed_old": 17,
-    "unknown_package": 18, "bundle_id_reused": 19, "conflict": 20,
+    "unknown_package": 18, "bundle_id_reused": 19, "conflict": 20, "wrong_organisation": 21,
 }
 
 
@@ -57,13 +58,16 @@ class IngestReport:
     absent: int = 0
     survey: int = 0
     score_mismatches: list[dict[str, Any]] = field(default_factory=list)
+    # attempts refused on their own (an answer its item could not have been given): stored as
+    # voided with void_reason "answers_invalid", each named here with why
+    refused: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "status": self.status, "bundle_id": self.bundle_id, "sequence": self.sequence,
             "organisation_code": self.organisation_code, "scored": self.scored,
             "voided": self.voided, "absent": self.absent, "survey": self.survey,
-            "score_mismatches": self.score_mismatches,
+            "score_mismatches": self.score_mismatches, "refused": self.refused,
         }
 
 
@@ -141,6 +145,10 @@ def _contents(centre: Centre, opened: OpenedBundle) -> dict[str, ExamContent]:
             payload = centre.package_payload(pid)
             if payload is None:
                 raise IngestRefused("unknown_package", f"package {pid} was not made by this centre")
+            made_for = centre.package_organisation(pid)
+            if made_for != opened.manifest["organisation_code"]:  # another school's package
+                raise IngestRefused("wrong_organisation", f"package {pid} was made for organisation "
+                                    f"{made_for}, not {opened.manifest['organisation_code']}")
             payloads[pid] = payload
         try:
             content = payloads[pid].by_exam_id(attempt["exam_id"])
@@ -221,9 +229,15 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
                 result["exam_id"] = content.exam_id
                 result["room_score"] = attempt["room_score"]
                 result["max_score"] = content.max_score
+                refusal = None if code in voids else answers_refusal(content, attempt["responses"])
                 if code in voids:
                     result["status"], result["void_reason"] = "voided", voids[code]
                     report.voided += 1
+                elif refusal is not None:
+                    result["status"], result["void_reason"] = "voided", "answers_invalid"
+                    report.voided += 1
+                    report.refused.append({"individual_code": code, "attempt_id": attempt["attempt_id"],
+                                           "reason": refusal})
                 else:
                     result["status"] = "scored"
                     scores = score_attempt_rows(content, latest_answers(attempt["responses"]))
@@ -234,7 +248,8 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
                         report.score_mismatches.append({"individual_code": code,
                                                         "room": attempt["room_score"],
                                                         "central": result["score"]})
-                logs.append((code, attempt["responses"]))
+                if refusal is None:  # a refused attempt's log is not stored: it may be anything
+                    logs.append((code, attempt["responses"]))
             else:
                 report.absent += 1
                 if code in voids:  # an impostor at entry would be here; keep the act's reason
@@ -270,6 +285,25 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
                      kind=act["kind"], individual_code=act["individual_code"],
                      data_json=_json(act["data"])) for act in parts["acts"]])
     return report
+
+
+def answers_refusal(content: ExamContent, responses: Any) -> str | None:
+    """Why an attempt's answer log is not one the room could have stored, or None when it is.
+
+    The room refuses such answers (common/domain/answer_checks.py); one found here came from a
+    room that did not, and refuses that attempt alone."""
+    if not isinstance(responses, list):
+        return "the answer log is not a list"
+    items = {item.id: item for item in content.items}
+    for n, r in enumerate(responses):
+        if (not isinstance(r, dict) or type(r.get("seq")) is not int
+                or not isinstance(r.get("client_ts"), (int, float)) or r.get("item_id") not in items):
+            return f"answer {n}: not a (seq, item of this test, answer, time) entry"
+        try:
+            check_answer(items[r["item_id"]], r.get("answer"))
+        except AnswerInvalid as exc:
+            return str(exc)[:300]
+    return None
 
 
 def store_scores(s, ids: dict[str, int], scored: dict[str, Any], numbers: dict[str, int]) -> None:

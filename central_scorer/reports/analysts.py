@@ -150,7 +150,7 @@ def _write_sav(rows: Iterator[list[Any]], out: Path, lang: str) -> int:
         "status": {c: t("status." + c, lang) for c in ("scored", "absent", "exempt", "voided")},
         "absence_reason": {c: t("absence." + c, lang) for c in
                            ("illness", "bereavement", "competition", "home_schooling", "sanatorium")},
-        "void_reason": {c: t("void." + c, lang) for c in ("confiscation", "impostor")},
+        "void_reason": {c: t("void." + c, lang) for c in ("confiscation", "impostor", "answers_invalid")},
         "test_language": {"kk": t("public.language.kk", lang), "ru": t("public.language.ru", lang)},
         "territory": {c: t("public.territory." + c, lang) for c in ("city", "village")},
         "org_type": {c: t("public.type." + c, lang) for c in

@@ -30,6 +30,7 @@ from central_scorer.stats.irt.abilities import abilities
 from central_scorer.stats.irt.calibration import calibrate
 from central_scorer.stats.irt.model import CalibrationError
 from central_scorer.stats.items import FlagBounds, analyse_items
+from central_scorer.stats.recommendations import recommendations
 from central_scorer.stats.responses import ResponseMatrix
 
 PERCENT_EDGES = tuple(float(x) for x in range(0, 101, 10))
@@ -119,7 +120,7 @@ def analyse_unit(unit: UnitData, options: AnalysisOptions = AnalysisOptions()) -
         sd_percent=sd, percent_edges=PERCENT_EDGES, percent_counts=counts,
         by_language=_groups(unit.language, percent), by_region=_groups(unit.region, percent),
         forms=tuple(forms), irt=irt, irt_note=note, irt_note_values=note_values,
-        dif=tuple(dif_rows), dif_note=None if dif_rows else dif_note)
+        dif=tuple(dif_rows), dif_note=None if dif_rows else dif_note, recommendations=recommendations(unit))
 
 
 def _irt(unit: UnitData, right: np.ndarray, options: AnalysisOptions,
@@ -157,6 +158,21 @@ def build_analysis(centre, *, grade: str | None = None, year: int | None = None,
     """The analysis of the stored results, restricted to the given grade, direction, region and
     language of instruction (each optional)."""
     students, n_results = read_students(centre, regions, year=year, grade=grade)
+    return _report(students, n_results, grade, year, direction, region, language, options)
+
+
+def build_region_analyses(centre, *, grade: str | None = None, year: int | None = None,
+                          direction: str | None = None, language: str | None = None,
+                          regions: dict[str, str] | None = None,
+                          options: AnalysisOptions = AnalysisOptions()) -> list[AnalysisReport]:
+    """One analysis per region (the three-month analysis sent to each region, §29), read once."""
+    students, n_results = read_students(centre, regions, year=year, grade=grade)
+    return [_report(students, n_results, grade, year, direction, name, language, options)
+            for name in sorted({s.region for s in students if s.region})]
+
+
+def _report(students, n_results: int, grade, year, direction, region, language,
+            options: AnalysisOptions) -> AnalysisReport:
     if region is not None:
         students = [s for s in students if s.region == region]
     if language is not None:

@@ -27,10 +27,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.domain import accommodations as acc
 from common.domain import iin as iin_rules
 
 COLUMNS = ("iin", "surname", "name", "patronymic", "grade", "class", "language")
-OPTIONAL = ("patronymic", "seat")
+OPTIONAL = ("patronymic", "seat", *acc.COLUMNS)
 # Header names as people write them, after `header_key` (lower case, Latin look-alikes made
 # Cyrillic only inside Cyrillic words, punctuation and repeated spaces dropped).
 ALIASES = {
@@ -67,6 +68,8 @@ ALIASES = {
     # seat (optional: otherwise seats are given in the list's order)
     "seat": "seat", "место": "seat", "орын": "seat", "номер места": "seat", "орын нөмірі": "seat",
     "seat no": "seat",
+    # accommodations set before the day (optional; common/domain/accommodations.py)
+    **acc.ALIASES,
 }
 GRADES = ("4", "9", "college-2", "college-3")
 LANGUAGES = ("kk", "ru")
@@ -86,6 +89,7 @@ class RosterRow:
     class_name: str
     language: str
     seat: str | None = None
+    accommodations: acc.Accommodations = acc.Accommodations()
 
 
 @dataclass(frozen=True)
@@ -374,16 +378,32 @@ def parse_rows(source: Iterable[tuple[int, list[str]]]) -> list[RosterRow]:
                 problems.append(RosterProblem(line, "seat", f"also given on line {seen_seat[seat]}"))
             seen_seat.setdefault(seat, line)
 
+        accommodations = _accommodations(record, line, problems)
         if len(problems) == before:
             result.append(RosterRow(
                 line=line, iin=iin or "", surname=record["surname"], name=record["name"],
                 patronymic=record.get("patronymic") or None, grade=grade or "",
-                class_name=class_name, language=language, seat=seat))
+                class_name=class_name, language=language, seat=seat,
+                accommodations=accommodations))
     if problems:
         raise RosterInvalid(problems)
     if not result:
         raise RosterInvalid([RosterProblem(header_line + 1, "rows", "the list has no students")])
     return result
+
+
+def _accommodations(record: dict[str, str], line: int,
+                    problems: list[RosterProblem]) -> acc.Accommodations:
+    values: dict[str, object] = {}
+    for column in acc.COLUMNS:
+        try:
+            if column == "extra_time":
+                values["extra_time_factor"] = acc.factor(record.get(column, ""))
+            else:
+                values[column] = acc.flag(record.get(column, ""))
+        except acc.AccommodationInvalid as exc:
+            problems.append(RosterProblem(line, column, str(exc)))
+    return acc.Accommodations(**values)  # type: ignore[arg-type]
 
 
 _SPACES = re.compile(r"\s+")

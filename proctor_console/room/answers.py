@@ -19,14 +19,15 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from common.content.payload import ExamPayload
+from common.domain.answer_checks import AnswerInvalid, check_answer
 from common.storage.base import utcnow
 from common.storage.room_models import Answer
 from proctor_console.room import assignment
-from proctor_console.room.errors import AttemptClosed, RoomError, SeatLocked
+from proctor_console.room.errors import AnswerRefused, AttemptClosed, RoomError, SeatLocked
 from proctor_console.room.memory import Seqs
 from proctor_console.room.package import payload as opened_payload
 from proctor_console.room.seat_locks import away
-from proctor_console.room.sittings import LATE_ANSWER_GRACE, ensure_open, sitting, stored_seqs
+from proctor_console.room.sittings import ensure_open, is_over, sitting, stored_seqs
 from proctor_console.room.store import RoomStore, Waiting, note_changes
 
 
@@ -82,18 +83,23 @@ def _answer_rows(room: RoomStore, s: Session, save: _Save, seqs: Seqs,
     ensure_open(current)
     if save.entries and away(room, current.student_id, s) is not None:
         raise SeatLocked("the seat is locked while the student is out of the room")
-    known = {item.id for item in assignment.variant_of(save.payload, current).items}
-    late_limit = (current.deadline_at + LATE_ANSWER_GRACE).timestamp()
+    known = {item.id: item for item in assignment.variant_of(save.payload, current).items}
+    # The server's clock decides (sittings.is_over); the kiosk's client_ts is kept, never trusted.
+    if any(int(e["seq"]) not in seqs.have for e in save.entries) and is_over(current, now):
+        raise AttemptClosed("time is over: answers after the end are not accepted")
     rows: list[dict[str, Any]] = []
     have = set(seqs.have)
     for e in save.entries:
         seq = int(e["seq"])
         if seq in have:
             continue
-        if e["item_id"] not in known:
+        item = known.get(e["item_id"])
+        if item is None:
             raise RoomError(f"no item {e['item_id']!r} in this test")
-        if float(e["client_ts"]) > late_limit or now.timestamp() > late_limit + 600:
-            raise AttemptClosed("time is over: answers after the end are not accepted")
+        try:
+            check_answer(item, e["answer"])
+        except AnswerInvalid as exc:  # the whole save is refused: the kiosk shows it
+            raise AnswerRefused(str(exc), item_id=exc.item_id, seq=seq) from None
         rows.append({"attempt_id": save.attempt_id, "seq": seq, "item_id": str(e["item_id"]),
                      "answer_json": json.dumps(e["answer"], ensure_ascii=False),
                      "client_ts": float(e["client_ts"]), "received_at": now})

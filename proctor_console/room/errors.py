@@ -56,6 +56,14 @@ class AttemptClosed(RoomError):
     code = "attempt_closed"
 
 
+class AnswerRefused(RoomError):
+    """An answer the item could not have been given (common/domain/answer_checks.py): nothing of
+    the save is stored."""
+
+    status = 422
+    code = "answer_invalid"
+
+
 class AttemptVoided(RoomError):
     status = 410
     code = "attempt_voided"

@@ -35,10 +35,15 @@ from common.storage.room_models import (
     AttemptStatus,
     Incident,
     SessionToken,
+    Setting,
     Student,
 )
 
 AWAY_KINDS = ("left", "returned")
+# Room-wide state every kiosk's request reads: the room's pause (a setting) and the proctor's
+# messages (incidents), kept under these keys of `RoomMemory.room`.
+ROOM_SETTINGS = {"room_pause": "pause"}
+ROOM_INCIDENTS = {"message": "messages"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class RoomMemory:
         self.sittings: dict[str, Sitting] = {}  # attempt id → sitting
         self.away: dict[int, dt.datetime | None] = {}  # student id → when they left, or None
         self.seqs: dict[str, Seqs] = {}  # attempt id → stored seqs
+        self.room: dict[str, Any] = {}  # "pause" → the room's pause; "messages" → the messages
 
     def epoch(self) -> int:
         return self._epoch
@@ -140,7 +146,7 @@ class RoomMemory:
     def clear(self) -> None:
         with self._lock:
             self._epoch += 1
-            for table in (self.sessions, self.sittings, self.away, self.seqs):
+            for table in (self.sessions, self.sittings, self.away, self.seqs, self.room):
                 table.clear()
 
 
@@ -156,7 +162,13 @@ def changes_in(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[Any])
             out.append(("drop", "away", obj.student_id))
         elif isinstance(obj, Answer):
             out.append(("drop", "seqs", obj.attempt_id))
+        elif isinstance(obj, Setting) and obj.name in ROOM_SETTINGS:
+            out.append(("drop", "room", ROOM_SETTINGS[obj.name]))
     for obj in new:
+        if isinstance(obj, Setting) and obj.name in ROOM_SETTINGS:
+            out.append(("drop", "room", ROOM_SETTINGS[obj.name]))
+        if isinstance(obj, Incident) and obj.kind in ROOM_INCIDENTS:
+            out.append(("drop", "room", ROOM_INCIDENTS[obj.kind]))
         if isinstance(obj, Incident) and obj.kind in AWAY_KINDS:
             out.append(("drop", "away", obj.student_id))
         elif isinstance(obj, Answer):

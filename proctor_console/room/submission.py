@@ -13,7 +13,8 @@ from common.storage.room_models import Attempt, AttemptStatus
 from proctor_console.room import audit
 from proctor_console.room.errors import Conflict, RoomError
 from proctor_console.room.package import attempt_content, payload
-from proctor_console.room.sittings import LATE_ANSWER_GRACE, answers_of, contiguous, ensure_open
+from proctor_console.room.room_pause import pause_state
+from proctor_console.room.sittings import LATE_ANSWER_GRACE, answers_of, contiguous, ensure_open, is_over
 from proctor_console.room.store import RoomStore
 
 
@@ -46,11 +47,16 @@ def result(attempt: Attempt) -> dict[str, Any]:
 
 
 def close_expired(room: RoomStore) -> int:
-    """Submit every sitting whose time (plus the network grace) is over; returns how many."""
-    limit = utcnow() - LATE_ANSWER_GRACE
+    """Submit every sitting whose time (plus the network grace) is over by the server's clock;
+    returns how many. The room server runs this by itself every few seconds (api/app.py).
+    While the room is paused no clock runs, so nothing is closed."""
+    if pause_state(room) is not None:
+        return 0
+    now = utcnow()
     with room.read() as s:
-        expired = list(s.scalars(select(Attempt.id).where(
-            Attempt.status == AttemptStatus.IN_PROGRESS, Attempt.deadline_at < limit)))
+        expired = [a.id for a in s.scalars(select(Attempt).where(
+            Attempt.status == AttemptStatus.IN_PROGRESS, Attempt.deadline_at < now - LATE_ANSWER_GRACE))
+            if is_over(a, now)]
     for attempt_id in expired:
         try:
             submit(room, attempt_id, 0, reason="time_over")

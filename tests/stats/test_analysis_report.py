@@ -27,7 +27,8 @@ DIF_ITEM = "r3"  # harder for Russian-medium students
 
 def item(item_id: str) -> dict:
     return {"id": item_id, "type": "single_choice", "points": 1, "prompt": f"Сұрақ {item_id}",
-            "options": [{"id": o, "text": o.upper()} for o in "abcd"], "correct": ["b"]}
+            "options": [{"id": o, "text": o.upper()} for o in "abcd"], "correct": ["b"],
+            "metadata": {"content_area": "Сандар" if int(item_id[1:]) % 2 else "Өлшемдер"}}
 
 
 def content(language: str, variant: str, reading: list[str], maths: list[str]) -> dict:
@@ -243,3 +244,38 @@ def test_unreadable_package_is_named(centre, capsys) -> None:
     assert main(["--data-dir", str(centre.root), "analyse"]) == 2
     err = capsys.readouterr().err
     assert "package PKG-BAD" in err and "sections" in err
+
+
+def test_terms_are_the_same_in_headers_and_flags() -> None:
+    """One word per idea in each language: the slope column and the low-discrimination flag say
+    the same term; the error of b is a standard error, named in full (issue 19)."""
+    discrimination = {"kk": "ажырату қабілеті", "ru": "различающая способность", "en": "discrimination"}
+    standard_error = {"kk": "стандартты қате", "ru": "стандартная ошибка", "en": "standard error"}
+    for lang in ("kk", "ru", "en"):
+        assert discrimination[lang] in t("analysis.col.a", lang).lower()
+        assert discrimination[lang] in t("analysis.flag.rpbis_low", lang).lower()
+        assert standard_error[lang] in t("analysis.col.se_b", lang).lower()
+    assert "Дискриминатив" not in t("analysis.col.a", "ru")
+    assert t("analysis.col.se_b", "kk") != "Қателік (b)"
+
+
+def test_each_region_gets_its_report_with_recommendations(centre, regions_csv, capsys) -> None:
+    """§29: the three-month analysis per region: the items most and least solved, content areas, the
+    wrong options that drew many students, and recommendations, in kk and ru."""
+    populate(centre)
+    code = main(["--data-dir", str(centre.root), "analyse", "--each-region", "--regions", str(regions_csv),
+                 "--lang", "kk", "--lang", "ru"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [r["region"] for r in out["regions"]] == ["Түркістан облысы", "Ұлытау облысы"]
+    for region in out["regions"]:
+        assert len(region["reports"]) == 2 and all(region["region"].split()[0] in Path(p).name
+                                                   for p in region["reports"])
+        for lang, raw in zip(("kk", "ru"), region["reports"]):
+            text = text_of(Path(raw))
+            for key in ("recommend.title", "recommend.least", "recommend.most", "recommend.advice"):
+                assert " ".join(t(key, lang).split()) in text, (key, lang)
+            assert region["region"] in text and "Сандар" in text and "Өлшемдер" in text
+    # the backwards item draws the stronger students to a wrong option: it is named with its option
+    ru = text_of(Path(out["regions"][0]["reports"][1]))
+    assert f"Задание {BACKWARDS}" in ru or BACKWARDS in ru

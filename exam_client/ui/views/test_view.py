@@ -26,6 +26,11 @@ from exam_client.ui.views.nav_strip import NavStrip
 from exam_client.ui.views.style import WARN_GLYPH, button, hbox, label, vbox
 from exam_client.ui.views.test_header import TestHeader
 
+# A passage and its items side by side need this many letters' heights of width each (about 45
+# characters of Kazakh text a line); narrower, they are stacked.
+PANE_EMS = 22
+PAGE_MARGIN = 14
+
 
 class TestView(QWidget):
     """The test screen.
@@ -58,6 +63,7 @@ class TestView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.boxes: list[ItemBox] = []
         self.context_view: ContextView | None = None
+        self._stacked = False
         self._shown_page: tuple[int, str] | None = None
         self._build()
         self._shortcuts()
@@ -106,7 +112,7 @@ class TestView(QWidget):
         footer.addWidget(self.review_button)
         footer.addWidget(self.next_button)
 
-        content = vbox(margins=14, spacing=10)
+        content = vbox(margins=PAGE_MARGIN, spacing=10)
         content.addWidget(self.notice_label)
         content.addWidget(self.body, 1)
         content.addWidget(self.nav)
@@ -214,20 +220,33 @@ class TestView(QWidget):
             box.show_state(model)
         self.nav.show_state(model)
 
+    def side_by_side(self) -> bool:
+        """Whether a passage and its items fit side by side: each half at least
+        `PANE_EMS` of the item text's letters wide; else they are stacked in one scroll."""
+        em = self.fontMetrics().height()  # the style sheet sets the text scale and screen
+        width = self.width() - 2 * PAGE_MARGIN  # the page's width (the page host's, once laid out)
+        return width >= 2 * PANE_EMS * em
+
     def _build_page(self, page: Page, lang: str) -> None:
         old = self.items_scroll.takeWidget()
         if old is not None:
+            old.hide()  # hidden now: deleted only when the event loop comes round
             old.deleteLater()
         if self.context_view is not None:
             self.page_layout.removeWidget(self.context_view)
+            self.context_view.hide()
             self.context_view.deleteLater()
             self.context_view = None
-        if page.context:
-            self.context_view = ContextView(page.context, lang)
-            self.page_layout.insertWidget(0, self.context_view, 1)
         host = QWidget()
         host.setObjectName("itemsHost")
         layout = vbox(host, spacing=14)
+        self._stacked = bool(page.context) and not self.side_by_side()
+        if page.context:
+            self.context_view = ContextView(page.context, lang, scrolls=not self._stacked)
+            if self._stacked:  # the passage above its items, all in the one scroll
+                layout.addWidget(self.context_view)
+            else:
+                self.page_layout.insertWidget(0, self.context_view, 1)
         self.boxes = []
         for number, item in zip(page.numbers, page.items):
             box = ItemBox(self.model.ref(str(item["id"])), lang)
@@ -242,6 +261,13 @@ class TestView(QWidget):
         # Tab order: the options of the items first, then the strip and the page buttons.
         if self.boxes and self.isVisible() and self.model.references is None:
             self.boxes[0].widget.focus_first()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        page = self.model.page
+        if page is not None and page.context and self._stacked == self.side_by_side():
+            self._shown_page = None  # the page fits the other way now
+            self._show_page()
 
     def box(self, item_id: str) -> ItemBox | None:
         return next((b for b in self.boxes if b.ref.id == item_id), None)

@@ -38,6 +38,7 @@ READINESS_LOOKS: dict[Readiness, StateLook] = {
 }
 AWAY_GLYPH = "⇥"
 HAND_GLYPH = "☝"
+INTEGRITY_GLYPH = "⚠"  # the kiosk reported something about itself (focus lost, a second screen...)
 BANNER_GLYPH = "⚠"
 OPEN_GLYPHS = {True: "●", False: "○"}
 FOCUS_EDGE = "#111111"

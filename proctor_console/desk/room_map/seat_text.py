@@ -5,7 +5,7 @@ full wording (for tooltips)."""
 from __future__ import annotations
 
 from common.i18n import t
-from proctor_console.desk.room_map.looks import AWAY_GLYPH, HAND_GLYPH
+from proctor_console.desk.room_map.looks import AWAY_GLYPH, HAND_GLYPH, INTEGRITY_GLYPH
 from proctor_console.desk.room_map.model import SeatInfo, SeatState, readiness_of
 
 
@@ -44,6 +44,12 @@ def flags_text(info: SeatInfo, lang: str) -> str:
         flags.append(t("room_view.flag.lag", lang, count=info.journal_lag))
     if info.extensions:
         flags.append(t("room_view.flag.extended", lang))
+    if info.integrity_last:
+        event = t(f"room_view.flag.integrity.{info.integrity_last}", lang)
+        if info.integrity_alarms > 1:
+            event = t("room_view.flag.integrity.count", lang, event=event,
+                      count=info.integrity_alarms)
+        flags.append(f"{INTEGRITY_GLYPH} {event}")
     return "\n".join(flags)
 
 

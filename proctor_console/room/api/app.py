@@ -9,7 +9,10 @@ beside it).
 
 # No `from __future__ import annotations`: FastAPI reads the dependencies' annotations at definition.
 
-from typing import Annotated
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from typing import Annotated, AsyncIterator
 
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,8 +24,11 @@ from common.package import PackageError
 from common.protocol import invalid_request
 from proctor_console.room.api import documents, kiosk, proctor
 from proctor_console.room.api.hot import HotPaths
+from proctor_console.room.api.limits import BodyLimit
 from proctor_console.room.errors import Forbidden, RoomError
 from proctor_console.room.room import Room
+
+log = logging.getLogger(__name__)
 
 
 async def _bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
@@ -33,8 +39,31 @@ async def _bearer(authorization: Annotated[str | None, Header()] = None) -> str 
     return None
 
 
+CLOSE_EVERY_S = 2.0  # how often the server closes sittings whose time is over, by itself
+
+
+async def _close_sittings(room: Room) -> None:
+    """Close every sitting whose deadline (server's clock) has passed, without waiting for its
+    kiosk or for sealing (room/submission.close_expired)."""
+    while True:
+        await asyncio.sleep(CLOSE_EVERY_S)
+        try:
+            await run_in_threadpool(room.close_expired)
+        except Exception:  # noqa: BLE001 - a full disk or the like: try again next round
+            log.warning("closing expired sittings failed", exc_info=True)
+
+
 def create_app(room: Room) -> FastAPI:
-    app = FastAPI(title="BBZhM room server", version="1")
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        closer = asyncio.create_task(_close_sittings(room))
+        try:
+            yield
+        finally:
+            closer.cancel()
+
+    app = FastAPI(title="BBZhM room server", version="1", lifespan=lifespan)
+    app.add_middleware(BodyLimit)  # bodies counted before any handler reads them (limits.py)
     app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(RoomError)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from common.protocol import API, AnswerBatch, KioskLogin, SubmitRequest
-from proctor_console.room import readiness, survey
+from proctor_console.room import integrity, readiness, survey
 from proctor_console.room.room import Room
 
 
@@ -41,6 +41,12 @@ def router(room: Room, attempt: Callable[..., Any],
     @api.post(f"{API}/kiosk/heartbeat")
     def kiosk_heartbeat(body: readiness.KioskReport, attempt_id: MaybeAttempt) -> dict[str, Any]:
         return readiness.report(room, body, attempt_id, register=False)
+
+    @api.post(f"{API}/kiosk/integrity")
+    def kiosk_integrity(body: integrity.IntegrityReport,
+                        attempt_id: MaybeAttempt) -> dict[str, Any]:
+        # Focus lost, a second screen, a virtual machine, ...: an incident at the seat at once.
+        return integrity.report(room, body, attempt_id)
 
     # --- the sitting --------------------------------------------------------------------------
 

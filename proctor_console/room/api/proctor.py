@@ -21,7 +21,18 @@ from common.protocol import (
     StartRequest,
     UploadRequest,
 )
-from proctor_console.room import acts, audit, incidents, readiness, revocation, sealing, survey
+from proctor_console.room import (
+    acts,
+    audit,
+    incidents,
+    integrity,
+    messages,
+    readiness,
+    revocation,
+    room_pause,
+    sealing,
+    survey,
+)
 from proctor_console.room.room import Room
 
 
@@ -56,6 +67,21 @@ class HeadVisit(BaseModel):
     login: str
     pin: str
     direction: str = Field(pattern="^(entered|left)$")
+
+
+class PauseIn(BaseModel):
+    reason: str = Field(pattern="^(" + "|".join(room_pause.REASONS) + ")$")
+    note: str = Field(default="", max_length=room_pause.MAX_NOTE)
+
+
+class MessageIn(BaseModel):
+    text: str = Field(min_length=1, max_length=messages.MAX_TEXT)
+    individual_code: str | None = None  # None: to the whole room
+
+
+class PolicyIn(BaseModel):
+    policy: str = Field(pattern="^(" + "|".join(integrity.POLICIES) + ")$")
+    on: bool
 
 
 def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
@@ -156,6 +182,22 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     def unlock(body: StudentRef, who: Proctor) -> dict[str, str]:
         incidents.unlock_login(room, body.individual_code, who)
         return {"status": "unlocked"}
+
+    @api.post(f"{API}/proctor/pause")
+    def pause(body: PauseIn, who: Proctor) -> dict[str, Any]:
+        return room_pause.pause(room, body.reason, body.note, who)
+
+    @api.post(f"{API}/proctor/resume")
+    def resume(who: Proctor) -> dict[str, Any]:
+        return room_pause.resume(room, who)
+
+    @api.post(f"{API}/proctor/message")
+    def message(body: MessageIn, who: Proctor) -> dict[str, Any]:
+        return messages.send(room, body.text, body.individual_code, who)
+
+    @api.post(f"{API}/proctor/policy")
+    def set_policy(body: PolicyIn, who: Proctor) -> dict[str, bool]:
+        return integrity.set_policy(room, body.policy, body.on, who)
 
     @api.post(f"{API}/proctor/acts/confiscation")
     def confiscation(body: ConfiscationIn, who: Proctor) -> dict[str, Any]:

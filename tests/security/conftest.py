@@ -1,0 +1,42 @@
+"""The attacker's tools (issue 15): a raw HTTPS client of the room server, not our client classes.
+
+An attacker on the school LAN does not pin the room's certificate and does not use the kiosk's
+code: it speaks HTTP to the port with httpx and whatever body it likes. `attacker` is that client;
+`open_room` is a room with every student admitted and the test started.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from common.protocol import API
+
+
+@pytest.fixture
+def open_room(room_setup):
+    for cred in room_setup.credentials:
+        room_setup.room.mark_attendance(cred["individual_code"], "present", None, "rep")
+    room_setup.room.start(room_setup.package["start_code"], "rep")
+    return room_setup
+
+
+@pytest.fixture
+def attacker(room_server):
+    """A plain HTTPS client of the room server (certificate not checked: an attacker's)."""
+    with httpx.Client(base_url=f"https://127.0.0.1:{room_server.port}{API}", verify=False,
+                      timeout=30) as client:
+        yield client
+
+
+def kiosk_login(client: httpx.Client, cred: dict) -> dict:
+    """A student's login as a kiosk at the student's own seat makes it; returns the reply."""
+    reply = client.post("/session/login", json={"login": cred["login"], "password": cred["password"],
+                                                "workstation_id": cred["seat"]})
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def bearer(login_reply: dict) -> dict:
+    return {"Authorization": f"Bearer {login_reply['token']}",
+            "X-Workstation": login_reply["student"]["seat"]}
