@@ -14,11 +14,6 @@ class RoomError(Exception):
         self.details = details
 
 
-class RequestTooLarge(RoomError):
-    status = 413
-    code = "request_too_large"
-
-
 class NotFound(RoomError):
     status = 404
     code = "not_found"

@@ -23,8 +23,8 @@ from common.domain.roster import RosterInvalid
 from common.package import PackageError
 from common.protocol import invalid_request
 from proctor_console.room.api import documents, kiosk, proctor
-from proctor_console.room.api.limits import BodyLimit
 from proctor_console.room.api.hot import HotPaths
+from proctor_console.room.api.limits import BodyLimit
 from proctor_console.room.errors import Forbidden, RoomError
 from proctor_console.room.room import Room
 
