@@ -103,11 +103,13 @@ async def _worker(args: argparse.Namespace) -> None:
 
     async def login(i: int) -> None:
         cred = creds[i]
-        body = KioskLogin(login=cred["login"], password=cred["password"], workstation_id=cred["seat"])
+        body = KioskLogin(login=cred["login"], password=cred["password"])
+        enrolled = {"X-Workstation-Key": cred["workstation_key"]}  # the PC at the student's seat
         async with gate:
             t0 = time.perf_counter()
             try:
-                r = await clients[i].post(f"{API}/session/login", json=body.model_dump())
+                r = await clients[i].post(f"{API}/session/login", json=body.model_dump(),
+                                          headers=enrolled)
             except httpx.HTTPError as exc:
                 error(f"login: {type(exc).__name__}")
                 return
@@ -118,7 +120,7 @@ async def _worker(args: argparse.Namespace) -> None:
         reply = r.json()
         items = [item for section in reply["content"]["sections"] for item in section["items"]]
         sessions[i] = {"headers": {"Authorization": f"Bearer {reply['token']}",
-                                   "X-Workstation": cred["seat"],
+                                   **enrolled,
                                    "Content-Type": "application/json"},
                        "attempt_id": reply["attempt_id"], "acked": int(reply["acked_seq"]),
                        "items": items, "pending": []}

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from common import audit_chain
 from common.bounded_json import read_bounded
 from common.canonical import canonical_bytes, sha256_hex
 from common.crypto.sealing import RecipientKey, RecipientPublicKey, SealOpenError
@@ -122,6 +123,8 @@ def seal_bundle(
             p: {"count": len(parts[p]), "sha256": sha256_hex(canonical_bytes(parts[p]))}
             for p in PARTS
         },
+        # the room's audit log as it stood, signed: the centre checks the next bundle still holds it
+        "audit_checkpoint": audit_chain.checkpoint(parts["audit"]),
     }
     manifest_bytes = canonical_bytes(manifest)
     return canonical_bytes(

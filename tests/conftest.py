@@ -107,8 +107,18 @@ def room_server(room_setup: RoomSetup):
         yield RunningServer(port, fingerprint)
 
 
+def enrolled(room, seat: str) -> str:
+    """The credential of the kiosk PC at `seat` (enrolled once per room and seat)."""
+    from proctor_console.room import enrolment
+
+    keys = room.__dict__.setdefault("_test_keys", {})
+    if seat not in keys:
+        keys[seat] = enrolment.enrol(room, seat, "rep")["workstation_key"]
+    return keys[seat]
+
+
 @pytest.fixture
-def kiosk(tmp_path, room_server):
+def kiosk(tmp_path, room_setup, room_server):
     """Make kiosk engines (the client's own) at seats against `room_server`; all closed afterwards."""
     from exam_client.engine.config import KioskConfig
     from exam_client.engine.kiosk import KioskEngine
@@ -118,7 +128,8 @@ def kiosk(tmp_path, room_server):
     def make(seat: str, fingerprint: str | None = None):
         engine = KioskEngine(KioskConfig("127.0.0.1", room_server.port,
                                          fingerprint or room_server.fingerprint, seat,
-                                         tmp_path / f"kiosk-{seat}-{len(made)}"))
+                                         tmp_path / f"kiosk-{seat}-{len(made)}",
+                                         workstation_key=enrolled(room_setup.room, seat)))
         made.append(engine)
         return engine
 

@@ -225,6 +225,7 @@ def _package_build(args: argparse.Namespace, centre: Any) -> int:
 
     from common.canonical import canonical_bytes
     from common.durable import write_durably
+    from common.crypto import passwords
     from common.package import build_package, new_start_code
     from common.storage.central_models import CentralPackage
 
@@ -240,7 +241,7 @@ def _package_build(args: argparse.Namespace, centre: Any) -> int:
     with centre.tx() as s:
         s.add(CentralPackage(package_id=package_id, organisation_code=args.organisation,
                              content_json=canonical_bytes(payload.to_dict()).decode("utf-8"),
-                             start_code=start_code))
+                             start_code=passwords.hash_password(start_code, passwords.FAST)))
     print_json({"package_id": package_id, "path": str(args.out), "start_code": start_code,
                  "variants": [v.exam_id for v in payload.variants]})
     return 0

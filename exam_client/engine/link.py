@@ -49,7 +49,9 @@ class RoomLink:
         return self._client
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        headers = {"X-Workstation": self.config.workstation_id}
+        headers: dict[str, str] = {}
+        if self.config.workstation_key:  # the PC's proof of its seat (room/enrolment.py)
+            headers["X-Workstation-Key"] = self.config.workstation_key
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         try:

@@ -5,6 +5,10 @@
 * ``seal --data-dir DIR --login LOGIN [--out PATH]`` — seal the results into a new bundle and copy
   it to a file (a USB stick); the PIN is read from ``$CBT_PROCTOR_PIN``.
 
+* ``enrol --data-dir DIR --login LOGIN --seat 05 [--revoke]`` — enrol a kiosk PC at a seat and
+  print its credential once (for ``cbt-kiosk-setup install --workstation-key``), or revoke it; the
+  PIN is read from ``$CBT_PROCTOR_PIN``. ``enrol --data-dir DIR --list`` lists the enrolments.
+
 For scripting and support (no server needed):
 
 * ``roster validate FILE [--json]`` — every problem of a CSV/XLSX roster, one per line; exit 1 if any.
@@ -48,6 +52,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     seal.add_argument("--login", required=True, help="the representative's login")
     seal.add_argument("--out", type=Path, help="where to copy the bundle, e.g. /media/usb/")
     seal.set_defaults(handler=seal_results)
+
+    enrol = sub.add_parser("enrol", help="enrol a kiosk PC at a seat (its credential, printed "
+                                         f"once), revoke it, or list; the PIN from ${PIN_ENV}")
+    enrol.add_argument("--data-dir", type=Path, required=True)
+    enrol.add_argument("--login", help="the representative's login")
+    enrol.add_argument("--seat", action="append", default=[], help="a seat; may be given again")
+    enrol.add_argument("--revoke", action="store_true", help="revoke the seats' enrolments")
+    enrol.add_argument("--list", action="store_true", help="list the enrolments")
+    enrol.set_defaults(handler=enrol_seats)
 
     roster = sub.add_parser("roster", help="the organisation's student list")
     roster_sub = roster.add_subparsers(dest="roster_command", required=True)
@@ -103,6 +116,31 @@ def serve_room(args: argparse.Namespace) -> int:
         print(json.dumps({"event": "ready", "port": port, "fingerprint": fingerprint}), flush=True)
 
     serve(room, args.host, args.port, on_ready=ready)
+    return EXIT_OK
+
+
+def enrol_seats(args: argparse.Namespace) -> int:
+    """Enrol (or revoke) kiosk PCs by seat; one JSON line per seat."""
+    from proctor_console.room import enrolment
+    from proctor_console.room.errors import RoomError
+    from proctor_console.room.room import Room
+
+    room = Room(args.data_dir)
+    if args.list:
+        for row in enrolment.enrolments(room):
+            print(json.dumps(row))
+        return EXIT_OK
+    if not args.login or not args.seat:
+        print(json.dumps({"error": "usage", "message": "--login and --seat are needed"}), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        room.proctor_signin(args.login, os.environ.get(PIN_ENV, ""))
+        for seat in args.seat:
+            done = (enrolment.revoke if args.revoke else enrolment.enrol)(room, seat, args.login)
+            print(json.dumps(done), flush=True)
+    except RoomError as exc:
+        print(json.dumps({"error": exc.code, "message": str(exc)}), file=sys.stderr)
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 

@@ -20,13 +20,15 @@ class SurveyAnswers(BaseModel):
     answers: dict[str, Any] = Field(max_length=len(survey.QUESTIONS))
 
 
-def router(room: Room, attempt: Callable[..., Any],
-           optional_attempt: Callable[..., Any]) -> APIRouter:
+def router(room: Room, attempt: Callable[..., Any], optional_attempt: Callable[..., Any],
+           workstation: Callable[..., Any]) -> APIRouter:
     """`attempt` and `optional_attempt` are the server's dependencies that find the sitting of a
-    kiosk's session (required, or only during a sitting)."""
+    kiosk's session (required, or only during a sitting); `workstation` the enrolled PC asking
+    (room/enrolment.py): every kiosk endpoint but the status and the survey's questions needs it."""
     api = APIRouter()
     AttemptId = Annotated[str, Depends(attempt)]
     MaybeAttempt = Annotated[str | None, Depends(optional_attempt)]
+    Enrolled = Annotated[str, Depends(workstation)]
 
     @api.get(f"{API}/status")
     def status() -> dict[str, Any]:
@@ -36,18 +38,20 @@ def router(room: Room, attempt: Callable[..., Any],
     # --- readiness and heartbeat --------------------------------------------------------------
 
     @api.post(f"{API}/kiosk/register")
-    def kiosk_register(body: readiness.KioskReport) -> dict[str, Any]:
-        return readiness.report(room, body, None, register=True)
+    def kiosk_register(body: readiness.KioskReport, workstation_id: Enrolled) -> dict[str, Any]:
+        return readiness.report(room, workstation_id, body, None, register=True)
 
     @api.post(f"{API}/kiosk/heartbeat")
-    def kiosk_heartbeat(body: readiness.KioskReport, attempt_id: MaybeAttempt) -> dict[str, Any]:
-        return readiness.report(room, body, attempt_id, register=False)
+    def kiosk_heartbeat(body: readiness.KioskReport, workstation_id: Enrolled,
+                        attempt_id: MaybeAttempt) -> dict[str, Any]:
+        return readiness.report(room, workstation_id, body, attempt_id, register=False)
 
     # --- the sitting --------------------------------------------------------------------------
 
     @api.post(f"{API}/session/login")
-    def login(body: KioskLogin) -> dict[str, Any]:
-        return room.login(body.login, body.password, body.workstation_id)
+    def login(body: KioskLogin, workstation_id: Enrolled) -> dict[str, Any]:
+        # The seat is the enrolled PC's, never the body's (room/enrolment.py).
+        return room.login(body.login, body.password, workstation_id)
 
     @api.post(f"{API}/attempt/answers")
     async def answers(body: AnswerBatch, attempt_id: AttemptId) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from common.protocol import (
     API,
@@ -21,7 +22,16 @@ from common.protocol import (
     StartRequest,
     UploadRequest,
 )
-from proctor_console.room import acts, audit, incidents, readiness, revocation, sealing, survey
+from proctor_console.room import (
+    acts,
+    audit,
+    enrolment,
+    incidents,
+    readiness,
+    revocation,
+    sealing,
+    survey,
+)
 from proctor_console.room.room import Room
 
 
@@ -50,6 +60,10 @@ class HeadIn(BaseModel):
     login: str = Field(min_length=1, max_length=64)
     full_name: str = Field(min_length=1, max_length=200)
     pin: str = Field(min_length=4, max_length=32)
+
+
+class EnrolIn(BaseModel):
+    workstation_id: str = Field(min_length=1, max_length=16)
 
 
 class HeadVisit(BaseModel):
@@ -81,11 +95,13 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
 
     @api.post(f"{API}/proctor/package")
     async def import_package(request: Request, who: Proctor) -> dict[str, Any]:
-        return room.import_package(await request.body(), who)
+        # Heavy work (the signature, the package's key derivation) off the event loop: the
+        # kiosks' requests go on meanwhile. The body's size is bounded by api/limits.py.
+        return await run_in_threadpool(room.import_package, await request.body(), who)
 
     @api.post(f"{API}/proctor/revocations")
     async def import_list(request: Request, who: Proctor) -> dict[str, Any]:
-        return revocation.import_revocation(room, await request.body(), who)
+        return await run_in_threadpool(revocation.import_revocation, room, await request.body(), who)
 
     @api.get(f"{API}/proctor/revocations")
     def list_revocations(who: Proctor) -> dict[str, Any]:
@@ -97,7 +113,9 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     async def import_roster(request: Request, who: Proctor,
                             x_filename: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         # The file as it is (CSV or XLSX); X-Filename (optional) names it, e.g. "4A.xlsx".
-        return {"credentials": room.import_roster(await request.body(), who, x_filename or "")}
+        # A spreadsheet is parsed off the event loop, within common/domain/roster.py's limits.
+        data = await request.body()
+        return {"credentials": await run_in_threadpool(room.import_roster, data, who, x_filename or "")}
 
     @api.post(f"{API}/proctor/attendance")
     def attendance(body: AttendanceMark, who: Proctor) -> dict[str, str]:
@@ -109,6 +127,19 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
         return room.start(body.start_code, who)
 
     # --- the room -----------------------------------------------------------------------------
+
+    @api.get(f"{API}/proctor/enrolments")
+    def list_enrolments(who: Proctor) -> dict[str, Any]:
+        return {"enrolments": enrolment.enrolments(room)}
+
+    @api.post(f"{API}/proctor/enrolments")
+    def enrol(body: EnrolIn, who: Proctor) -> dict[str, str]:
+        """Enrol a kiosk PC at a seat: its credential, shown this once (room/enrolment.py)."""
+        return enrolment.enrol(room, body.workstation_id, who)
+
+    @api.post(f"{API}/proctor/enrolments/{{workstation_id}}/revoke")
+    def revoke_enrolment(workstation_id: str, who: Proctor) -> dict[str, str]:
+        return enrolment.revoke(room, workstation_id, who)
 
     @api.get(f"{API}/proctor/room")
     def room_view(who: Proctor) -> dict[str, Any]:
