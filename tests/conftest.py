@@ -63,9 +63,9 @@ class RoomSetup:
 
 
 def configure_room(tmp_path: Path, centre, students: int = 6, room_id: str = "R-TEST-1",
-                   organisation_code: str = "100200") -> RoomSetup:
+                   organisation_code: str = "100200", roster: str | None = None) -> RoomSetup:
     """A room (of organisation 100200 unless told) with the demo package imported and a demo
-    roster issued."""
+    roster issued (or `roster`, a CSV text)."""
     from proctor_console.room.room import Room
 
     room = Room(tmp_path / "room", password_params=passwords.FAST)
@@ -80,7 +80,9 @@ def configure_room(tmp_path: Path, centre, students: int = 6, room_id: str = "R-
     package = centre.make_package(content, organisation_code, tmp_path / "pkg.cbtpkg",
                                   kdf_memory_kib=FAST_KDF_KIB)
     room.import_package((tmp_path / "pkg.cbtpkg").read_bytes(), "rep")
-    credentials = room.import_roster(demo_roster_csv(students), "rep")
+    credentials = room.import_roster(roster or demo_roster_csv(students), "rep")
+    for cred in credentials:  # each seat's kiosk PC enrolled, as the representative does at set-up
+        cred["workstation_key"] = enrolled(room, cred["seat"])
     return RoomSetup(room, centre, package, credentials, room.proctor_signin("rep", "1234"))
 
 
@@ -98,12 +100,12 @@ class RunningServer:
 @pytest.fixture
 def room_server(room_setup: RoomSetup):
     """The real room server app over TLS on 127.0.0.1, in a thread of this process."""
-    from proctor_console.room.api.app import create_app
+    from proctor_console.room.api.app import asgi_app
     from proctor_console.room.server import ensure_certificate
 
     room = room_setup.room
     fingerprint = ensure_certificate(room, ["127.0.0.1", "localhost"])
-    with serve_tls(create_app(room), room.paths.tls_cert, room.paths.tls_key) as port:
+    with serve_tls(asgi_app(room), room.paths.tls_cert, room.paths.tls_key) as port:
         yield RunningServer(port, fingerprint)
 
 

@@ -105,7 +105,8 @@ def render_confiscation_act(act: ConfiscationAct, lang: str | None = None) -> by
         ),
         _gap(2),
     ]
-    drawn_up_by = act.drawn_up_by or ("", "")
+    # The appendix has two lines for the persons who drew up the act; blank ones are signed by hand.
+    drawn_up_by = tuple(act.drawn_up_by) + ("",) * max(0, 2 - len(act.drawn_up_by))
     for i, name in enumerate(drawn_up_by):
         last = i == len(drawn_up_by) - 1
         story.append(signature_line(name, t("act1.caption.drawn_up_by", lang) if last else ""))
@@ -138,9 +139,7 @@ def render_impostor_act(act: ImpostorAct, lang: str | None = None) -> bytes:
         blank_line(t("act2.representative", lang), Blank(act.representative, t("act.caption.full_name", lang))),
         _gap(2),
         para(t("act2.stage.at_entry" if at_entry else "act2.stage.during_test", lang)),
-        blank_line("", Blank(subject, t("act2.caption.test_taker", lang))),
-        blank_line(t("act2.impostor", lang), Blank(act.impostor_full_name, t("act2.caption.impostor", lang))),
-        para(t("act2.fact_found", lang)),
+        *_who_came_instead(act, subject, lang),
         _gap(2),
         para(t("act2.decision.intro", lang)),
         blank_line(t("act2.decision.subject", lang), Blank(subject, t("act2.caption.subject", lang))),
@@ -156,6 +155,20 @@ def render_impostor_act(act: ImpostorAct, lang: str | None = None) -> bytes:
     ]
     return build_pdf(story, lang=lang, title=t("act2.title", lang),
                      footer_left=t("act.footer_id", lang, number=act.number))
+
+
+def _who_came_instead(act: ImpostorAct, subject: str, lang: str) -> list[Flowable]:
+    """The test-taker and the outside person in the order of the language's sentence: Kazakh
+    names the test-taker first («тестіленуші [X] орнына бөгде тұлға [Y] кіру фактісі
+    анықталды»); Russian and English the outside person («выявлен факт прохода постороннего
+    лица [Y] вместо тестируемого [X]»)."""
+    test_taker = Blank(subject, t("act2.caption.test_taker", lang))
+    impostor = Blank(act.impostor_full_name, t("act2.caption.impostor", lang))
+    if lang == "kk":
+        return [blank_line("", test_taker), blank_line(t("act2.impostor", lang), impostor),
+                para(t("act2.fact_found", lang))]
+    return [blank_line(t("act2.impostor", lang), impostor),
+            blank_line(t("act2.instead_of", lang), test_taker)]
 
 
 # --- pieces shared by both acts ---------------------------------------------------------------------

@@ -28,10 +28,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.domain import accommodations as acc
 from common.domain import iin as iin_rules
 
 COLUMNS = ("iin", "surname", "name", "patronymic", "grade", "class", "language")
-OPTIONAL = ("patronymic", "seat")
+OPTIONAL = ("patronymic", "seat", *acc.COLUMNS)
 # Header names as people write them, after `header_key` (lower case, Latin look-alikes made
 # Cyrillic only inside Cyrillic words, punctuation and repeated spaces dropped).
 ALIASES = {
@@ -68,6 +69,8 @@ ALIASES = {
     # seat (optional: otherwise seats are given in the list's order)
     "seat": "seat", "место": "seat", "орын": "seat", "номер места": "seat", "орын нөмірі": "seat",
     "seat no": "seat",
+    # accommodations set before the day (optional; common/domain/accommodations.py)
+    **acc.ALIASES,
 }
 GRADES = ("4", "9", "college-2", "college-3")
 LANGUAGES = ("kk", "ru")
@@ -87,6 +90,7 @@ class RosterRow:
     class_name: str
     language: str
     seat: str | None = None
+    accommodations: acc.Accommodations = acc.Accommodations()
 
 
 @dataclass(frozen=True)
@@ -236,35 +240,29 @@ def parse_xlsx(data: bytes) -> list[RosterRow]:
 
 # A roster is a class list: a crafted file must not hold the room server for minutes (issue 15,
 # finding 10: a 5 MB file took 88 s). Past these it is refused with a clear line.
-MAX_XLSX_UNPACKED = 32 * 1024 * 1024  # bytes inside the zip, all parts together
-MAX_XLSX_SHEETS = 10
-MAX_ROSTER_ROWS = 3000
-MAX_ROSTER_COLUMNS = 40
+MAX_XLSX_UNPACKED, MAX_XLSX_SHEETS = 32 * 1024 * 1024, 10  # bytes inside the zip; sheets read
+MAX_ROSTER_ROWS, MAX_ROSTER_COLUMNS = 3000, 40
 
 
 def _check_unpacked_size(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            parts = len(archive.infolist())
+            parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise RosterInvalid([RosterProblem(1, "file", f"is not a readable .xlsx file ({exc})")]) from exc
-    if unpacked > MAX_XLSX_UNPACKED or parts > 1000:
+    unpacked = sum(info.file_size for info in parts)
+    if unpacked > MAX_XLSX_UNPACKED or len(parts) > 1000:
         raise RosterInvalid([RosterProblem(1, "file", f"is too large for a class list ({unpacked} bytes "
                                            f"unpacked, at most {MAX_XLSX_UNPACKED})")])
 
 
 def _sheet_rows(sheet: Any) -> list[tuple[int, list[str]]]:
     declared = sheet.max_row  # the sheet's own <dimension>, when it has one: read nothing more
-    if isinstance(declared, int) and declared > MAX_ROSTER_ROWS:
-        raise RosterInvalid([RosterProblem(1, "file", f"has more than {MAX_ROSTER_ROWS} rows ({declared}): "
-                                           "a roster is one organisation's class lists")])
     rows = []
-    for index, values in enumerate(sheet.iter_rows(max_col=MAX_ROSTER_COLUMNS, values_only=True),
-                                   start=1):
-        if index > MAX_ROSTER_ROWS:
-            raise RosterInvalid([RosterProblem(index, "file", f"has more than {MAX_ROSTER_ROWS} "
-                                               "rows: a roster is one organisation's class lists")])
+    for index, values in enumerate(sheet.iter_rows(max_col=MAX_ROSTER_COLUMNS, values_only=True), 1):
+        if index > MAX_ROSTER_ROWS or (isinstance(declared, int) and declared > MAX_ROSTER_ROWS):
+            raise RosterInvalid([RosterProblem(1, "file", f"has more than {MAX_ROSTER_ROWS} rows: "
+                                               "a roster is one organisation's class lists")])
         rows.append((index, [_cell_text(v) for v in values]))
     return rows
 
@@ -409,16 +407,32 @@ def parse_rows(source: Iterable[tuple[int, list[str]]]) -> list[RosterRow]:
                 problems.append(RosterProblem(line, "seat", f"also given on line {seen_seat[seat]}"))
             seen_seat.setdefault(seat, line)
 
+        accommodations = _accommodations(record, line, problems)
         if len(problems) == before:
             result.append(RosterRow(
                 line=line, iin=iin or "", surname=record["surname"], name=record["name"],
                 patronymic=record.get("patronymic") or None, grade=grade or "",
-                class_name=class_name, language=language, seat=seat))
+                class_name=class_name, language=language, seat=seat,
+                accommodations=accommodations))
     if problems:
         raise RosterInvalid(problems)
     if not result:
         raise RosterInvalid([RosterProblem(header_line + 1, "rows", "the list has no students")])
     return result
+
+
+def _accommodations(record: dict[str, str], line: int,
+                    problems: list[RosterProblem]) -> acc.Accommodations:
+    values: dict[str, object] = {}
+    for column in acc.COLUMNS:
+        try:
+            if column == "extra_time":
+                values["extra_time_factor"] = acc.factor(record.get(column, ""))
+            else:
+                values[column] = acc.flag(record.get(column, ""))
+        except acc.AccommodationInvalid as exc:
+            problems.append(RosterProblem(line, column, str(exc)))
+    return acc.Accommodations(**values)  # type: ignore[arg-type]
 
 
 _SPACES = re.compile(r"\s+")

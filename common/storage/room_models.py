@@ -70,6 +70,10 @@ class Student(RoomBase):
     attendance: Mapped[Attendance] = mapped_column(_enum(Attendance), default=Attendance.EXPECTED)
     absence_reason: Mapped[str | None] = mapped_column(String(32))
     failed_logins: Mapped[int] = mapped_column(default=0)
+    # Accommodations set before the day on the roster (common/domain/accommodations.py): the
+    # factor of the specification's time, and the flags (large_print, high_contrast, read_aloud).
+    extra_time_factor: Mapped[float] = mapped_column(default=1.0, server_default="1.0")
+    accommodations: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class Attempt(RoomBase):

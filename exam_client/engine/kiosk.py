@@ -18,7 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from common.durable import make_dirs_durably
 from exam_client.engine.config import KioskConfig
+from exam_client.engine.export import save_grant
 from exam_client.engine.journal import AnswerJournal
 from exam_client.engine.link import KioskError, Offline, Removed, RoomLink
 from exam_client.engine.sitting import FINISHED_SUFFIX, Sitting
@@ -50,7 +52,7 @@ class KioskEngine:
 
     def __init__(self, config: KioskConfig):
         self.config = config
-        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        make_dirs_durably(self.config.data_dir)  # its name survives a power cut
         self.link = RoomLink(config)
 
     def close(self) -> None:
@@ -106,6 +108,22 @@ class KioskEngine:
             raise Offline("the room server did not answer")
         return state
 
+    def report_integrity(self, event: str, detail: str = "") -> dict[str, Any]:
+        """Tell the room at once what this PC measured about itself (focus lost, a second
+        screen, ...): an incident at this seat on the representative's map."""
+        return self.link.call("POST", "/kiosk/integrity", {"event": event, "detail": detail[:200]})
+
+    # --- the teachers' survey (§25), after the students, with a one-time code -------------------
+
+    def teacher_survey_questions(self) -> dict[str, Any]:
+        """The teachers' questionnaire of this room's level ({"questionnaire", "questions"})."""
+        return self.link.call("GET", "/survey/teacher")
+
+    def send_teacher_survey(self, code: str, answers: dict[str, int | None]) -> dict[str, Any]:
+        """A teacher's answers with the code the representative gave; no session, no seat: the
+        room keeps them like a student's, unlinked to the code."""
+        return self.link.call("POST", "/survey/teacher", {"code": code, "answers": answers})
+
     def interrupted_attempts(self) -> list[str]:
         """Attempts whose journal is on this PC but whose sitting never ended (a crash, a power
         cut): the screen locks until the student logs in again."""
@@ -126,6 +144,8 @@ class KioskEngine:
         key = base64.b64decode(reply["journal_key"])
         path = self.config.data_dir / f"journal-{reply['attempt_id']}.cbtj"
         try:
+            if reply.get("journal_grant"):  # the centre can open the journal without the room
+                save_grant(path, reply["journal_grant"])
             journal = AnswerJournal.open_or_create(path, key, reply["attempt_id"])
         except OSError as exc:
             if exc.errno not in DISK_ERRNOS:

@@ -13,7 +13,7 @@ from typing import Any
 from common.domain.answer_checks import AnswerInvalid, check_answer
 from common.durable import write_durably
 from exam_client.engine.journal import AnswerJournal
-from exam_client.engine.journal_format import JournalEntry
+from common.journal_format import JournalEntry
 from exam_client.engine.link import KioskError, Offline, RoomLink
 
 REPLICATE_BATCH = 200
@@ -50,6 +50,13 @@ class Sitting:
         self.online: bool = True  # did the last call to the room server get an answer?
         self.last_contact: float = time.monotonic()
         self.room_disk: str | None = None  # the room server's disk refused our answers (a code)
+        # The room's pause as the server last told it ({"since", "reason", "note"}), and the
+        # representative's messages to this seat or the room (each {"id", "at", "text", ...}).
+        self.paused: dict[str, Any] | None = None
+        self.messages: list[dict[str, Any]] = []
+        # Accommodations set before the day (extra-time factor, large print, ...): the room
+        # already counted the factor into the deadline; the screen applies the rest.
+        self.accommodations: dict[str, Any] = dict(self.student.get("accommodations") or {})
 
     # --- what the screen asks -----------------------------------------------------------------
 
@@ -65,7 +72,12 @@ class Sitting:
         return server_then + (time.monotonic() - mono_then)
 
     def remaining_seconds(self) -> float:
-        return max(0.0, self.deadline - self.server_now())
+        """The server's deadline less the server's time; while the room is paused the clock
+        stands at the pause."""
+        now = self.server_now()
+        if self.paused is not None:
+            now = min(now, dt.datetime.fromisoformat(self.paused["since"]).timestamp())
+        return max(0.0, self.deadline - now)
 
     @property
     def pending(self) -> int:
@@ -86,6 +98,8 @@ class Sitting:
             raise KioskError("answer_invalid", str(exc)) from None
         if self.remaining_seconds() <= 0:
             raise KioskError("time_over", "time is over")
+        if self.paused is not None:
+            raise KioskError("room_paused", "the room is paused")
         return self.journal.append(item_id, value, client_ts=self.server_now())
 
     def replicate(self) -> int | None:
@@ -130,6 +144,8 @@ class Sitting:
             self.clock_offset = server_time - (sent + received) / 2
             self._anchor = (server_time + (received - sent) / 2, time.monotonic())
             self.deadline = dt.datetime.fromisoformat(state["deadline"]).timestamp()
+            self.paused = state.get("paused") or None
+            self.messages = list(state.get("messages") or [])
             server_acked = int(state["acked_seq"])
             if server_acked < self.acked_seq:
                 self.acked_seq = server_acked

@@ -34,7 +34,7 @@ from exam_client.ui.views.message_view import MessageView
 from exam_client.ui.views.proctor_view import ProctorView
 from exam_client.ui.views.result_view import ResultView
 from exam_client.ui.views.review_view import ReviewView
-from exam_client.ui.views.style import WINDOW_SIZE, load_fonts, stylesheet, vbox
+from exam_client.ui.views.style import WINDOW_SIZE, load_fonts, screen_factor, stylesheet, vbox
 from exam_client.ui.views.survey_view import SurveyView
 from exam_client.ui.views.test_view import TestView
 from exam_client.ui.views.waiting_view import WaitingView
@@ -102,7 +102,7 @@ class KioskWindow(QWidget):
             Phase.REVIEW: self.review_view, Phase.SUBMITTING: self.message_view,
             Phase.RESULT: self.result_view, Phase.SURVEY: self.survey_view,
             Phase.DONE: self.message_view, Phase.REMOVED: self.message_view,
-            Phase.AWAY: self.message_view,
+            Phase.AWAY: self.message_view, Phase.PAUSED: self.message_view,
             Phase.PROCTOR: self.proctor_view,
         }
         for view in dict.fromkeys(self._views.values()):
@@ -139,7 +139,9 @@ class KioskWindow(QWidget):
             view.relabel()
 
     def _restyle(self) -> None:
-        self.setStyleSheet(stylesheet(self.model.text_scale, self.model.high_contrast))
+        self._screen = screen_factor(self.width(), self.height())
+        self.setStyleSheet(stylesheet(self.model.text_scale, self.model.high_contrast,
+                                      self._screen))
         self.test_view.set_look(self.model.high_contrast)
 
     def _retitle(self) -> None:
@@ -148,6 +150,12 @@ class KioskWindow(QWidget):
         self.setWindowTitle(t("kiosk.app.title", self.model.language))
 
     # --- guards -----------------------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        # Text follows the screen (style.screen_factor): restyle only when the factor changes.
+        if screen_factor(self.width(), self.height()) != getattr(self, "_screen", None):
+            self._restyle()
 
     def allow_close(self) -> None:
         self._may_close = True

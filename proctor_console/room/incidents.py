@@ -17,7 +17,6 @@ None of these is ever edited; a correction is a new incident.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -28,7 +27,7 @@ from common.crypto import passwords
 from common.domain.roster import SEAT_PATTERN
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Incident, Proctor, Student
-from proctor_console.room import audit
+from proctor_console.room import audit, deadlines
 from proctor_console.room.errors import Conflict, RoomError, Unauthorized
 from proctor_console.room.logins import clear_workstation_failures
 from proctor_console.room.proctors import check_pin
@@ -104,7 +103,7 @@ def extend_time(room: RoomStore, individual_code: str, minutes: int, reason: str
         student = student_by_code(s, individual_code)
         attempt = _sitting(s, student)
         before = attempt.deadline_at
-        attempt.deadline_at = before + dt.timedelta(minutes=minutes)
+        attempt.deadline_at = deadlines.extended(before, minutes)
         _add(s, "time_extended", actor, student, attempt_id=attempt.id, minutes=minutes,
              reason=reason, before=before.isoformat(), after=attempt.deadline_at.isoformat())
         audit.record(s, actor, "time_extended", individual_code=individual_code, minutes=minutes,

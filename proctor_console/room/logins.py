@@ -12,7 +12,6 @@ representative unlocks them (incidents.unlock_login).
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import os
 import uuid
@@ -25,7 +24,7 @@ from common.crypto import passwords
 from common.domain.exam import content_to_dict
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Attendance, Setting, Student
-from proctor_console.room import assignment, audit, submission
+from proctor_console.room import assignment, audit, deadlines, slow_lane, submission
 from proctor_console.room.errors import (
     AttemptClosed,
     LockedOut,
@@ -35,11 +34,13 @@ from proctor_console.room.errors import (
     WorkstationLockedOut,
     WrongSeat,
 )
+from proctor_console.room.journal_grants import grant_for
 from proctor_console.room.package import payload as opened_payload
-from proctor_console.room.roster import full_name
+from proctor_console.room.roster import accommodations_of, full_name
 from proctor_console.room.seat_locks import away_since
 from proctor_console.room.sessions import end_sessions, open_session
-from proctor_console.room.sittings import answers_of, ensure_open, is_over
+from proctor_console.room.deadlines import is_over
+from proctor_console.room.sittings import answers_of, ensure_open
 from proctor_console.room.store import RoomStore
 
 MAX_FAILED_LOGINS = 5  # wrong passwords for one login, then it is locked until the representative unlocks
@@ -65,7 +66,7 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
         raise Unauthorized("wrong login or password")
     if student.failed_logins >= MAX_FAILED_LOGINS:
         raise LockedOut("too many wrong passwords: ask the representative")
-    if not passwords.verify_password(password, student.password_hash):
+    if not slow_lane.run(passwords.verify_password, password, student.password_hash):
         _login_failed(room, workstation_id, student.id, login, "wrong_password")
         raise Unauthorized("wrong login or password")
     if student.attendance is not Attendance.PRESENT:
@@ -100,7 +101,8 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
                 id=str(uuid.uuid4()), student_id=student.id,
                 package_id=room.setting("package_id"), workstation_id=workstation_id,
                 journal_key=os.urandom(32), status=AttemptStatus.IN_PROGRESS, started_at=now,
-                deadline_at=now + dt.timedelta(minutes=variant.duration_minutes),
+                deadline_at=deadlines.first_deadline(now, variant.duration_minutes,
+                                                     row.extra_time_factor),
                 finished_at=None, score=None, max_score=None, void_reason=None,
                 exam_id=variant.exam_id, permutation_json=json.dumps(permutation, sort_keys=True))
             s.add(attempt)
@@ -114,13 +116,16 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
                      individual_code=student.individual_code, attempt_id=attempt.id)
         answers = answers_of(s, attempt.id)
         view = assignment.view_of(payload, attempt)
+        grant = grant_for(room, attempt, row)
     return {
         "token": token,
         "attempt_id": attempt.id,
         "journal_key": base64.b64encode(attempt.journal_key).decode(),
+        "journal_grant": grant,  # the key sealed to the centre, signed by the room
         "resumed": resumed,
         "student": {"full_name": full_name(student), "individual_code": student.individual_code,
-                    "seat": student.seat, "language": student.language},
+                    "seat": student.seat, "language": student.language,
+                    "accommodations": accommodations_of(student).to_dict()},
         "server_time": now.isoformat(),
         "deadline": attempt.deadline_at.isoformat(),
         "content": content_to_dict(view, with_keys=False),

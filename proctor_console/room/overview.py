@@ -22,7 +22,9 @@ from proctor_console.room.logins import (
     workstation_failures,
 )
 from proctor_console.room.readiness import workstation_views
-from proctor_console.room.roster import full_name
+from proctor_console.room import deadlines, integrity
+from proctor_console.room.room_pause import paused_at, pause_state
+from proctor_console.room.roster import accommodations_of, full_name
 from proctor_console.room.seat_locks import away_since
 from proctor_console.room.sittings import contiguous
 from proctor_console.room.store import RoomStore
@@ -48,6 +50,7 @@ def room_view(room: RoomStore) -> dict[str, Any]:
                                   .group_by(Incident.student_id)).all())
         away = {st.id: away_since(s, st.id) for st in students}
         failures = workstation_failures(s)
+        alarms = integrity.by_seat(s)
         codes = {st.id: st.individual_code for st in students}
         acts = [{"number": act.number, "kind": act.kind, "individual_code": codes.get(act.student_id),
                  "created_at": act.created_at.isoformat(), "pdf_sha256": act.pdf_sha256}
@@ -65,10 +68,12 @@ def room_view(room: RoomStore) -> dict[str, Any]:
             "away": away[st.id] is not None,
             "away_since": away[st.id].isoformat() if away[st.id] else None,
             "incidents": incidents.get(st.id, 0), "workstation": ws, "attempt": None,
+            "integrity": alarms.get(st.seat),
+            "accommodations": accommodations_of(st).to_dict(),
         }
         if a is not None:
             seat["attempt"] = _sitting_view(a, answer_rows.get(a.id, []), ws,
-                                            extended.get(st.id, 0), now)
+                                            extended.get(st.id, 0), now, paused_at(room))
         seats.append(seat)
     taken = {st.seat for st in students}
     return {"room_id": room.setting("room_id"), "room_no": room.setting("room_no"),
@@ -77,6 +82,7 @@ def room_view(room: RoomStore) -> dict[str, Any]:
             "open": room.setting("started_at") is not None,
             "started_at": room.setting("started_at"), "centre_url": room.setting("centre_url"),
             "server_time": now.isoformat(), "seats": seats, "acts": acts,
+            "paused": pause_state(room),
             "disk": room.disk_problem,
             "locked_workstations": sorted(w for w, n in failures.items()
                                           if n >= MAX_FAILED_LOGINS_PER_WORKSTATION),
@@ -84,7 +90,8 @@ def room_view(room: RoomStore) -> dict[str, Any]:
 
 
 def _sitting_view(a: Attempt, rows: list[dict[str, Any]], ws: dict[str, Any] | None,
-                  extensions: int, now: dt.datetime) -> dict[str, Any]:
+                  extensions: int, now: dt.datetime,
+                  paused: dt.datetime | None) -> dict[str, Any]:
     """A seat's sitting: progress, time left, how far the kiosk's journal is ahead of the room."""
     acked = contiguous({r["seq"] for r in rows})
     answered = sum(1 for v in latest_answers(rows).values() if v not in (None, "", [], {}))
@@ -96,7 +103,7 @@ def _sitting_view(a: Attempt, rows: list[dict[str, Any]], ws: dict[str, Any] | N
         "max_score": None if voided else a.max_score,
         "void_reason": a.void_reason, "logins": a.logins,
         "started_at": a.started_at.isoformat(), "deadline": a.deadline_at.isoformat(),
-        "time_left_s": max(0, int((a.deadline_at - now).total_seconds()))
+        "time_left_s": int(deadlines.time_left(a.deadline_at, now, paused).total_seconds())
         if a.status is AttemptStatus.IN_PROGRESS else 0,
         "acked_seq": acked, "journal_lag": None if journal is None else max(0, journal - acked),
         "section": ws.get("section") if journal is not None else None,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.crypto import passwords
+from common.domain.accommodations import Accommodations
 from common.domain.roster import parse_bytes, parse_csv
 from common.storage.room_models import Student
 from proctor_console.room import audit
@@ -42,11 +43,15 @@ def import_roster(room: RoomStore, data: bytes | str, actor: str,
             s.add(Student(iin=row.iin, surname=row.surname, name=row.name,
                           patronymic=row.patronymic, grade=row.grade, class_name=row.class_name,
                           language=row.language, individual_code=code, login=login,
-                          password_hash=password_hash, seat=seat))
+                          password_hash=password_hash, seat=seat,
+                          extra_time_factor=row.accommodations.extra_time_factor,
+                          accommodations=",".join(row.accommodations.flags())))
             issued.append({"individual_code": code, "login": login, "password": password,
                            "seat": seat, "full_name": " ".join(
                                p for p in (row.surname, row.name, row.patronymic) if p)})
+        accommodated = sum(1 for row in rows if row.accommodations != Accommodations())
         audit.record(s, actor, "roster_imported", students=len(rows), filename=filename or None,
+                     accommodated=accommodated,
                      before={"students": 0}, after={"students": len(rows)})
     return issued
 
@@ -64,6 +69,10 @@ def student_by_code(s: Session, individual_code: str) -> Student:
     if student is None:
         raise NotFound(f"no student with individual code {individual_code}")
     return student
+
+
+def accommodations_of(student: Student) -> Accommodations:
+    return Accommodations.stored(student.extra_time_factor, student.accommodations)
 
 
 def full_name(student: Student) -> str:

@@ -13,7 +13,9 @@ from common.storage.room_models import Attempt, AttemptStatus
 from proctor_console.room import audit
 from proctor_console.room.errors import Conflict, RoomError
 from proctor_console.room.package import attempt_content, payload
-from proctor_console.room.sittings import LATE_ANSWER_GRACE, answers_of, contiguous, ensure_open, is_over
+from proctor_console.room.room_pause import pause_state
+from proctor_console.room.deadlines import LATE_ANSWER_GRACE, is_over
+from proctor_console.room.sittings import answers_of, contiguous, ensure_open
 from proctor_console.room.store import RoomStore
 
 
@@ -47,7 +49,10 @@ def result(attempt: Attempt) -> dict[str, Any]:
 
 def close_expired(room: RoomStore) -> int:
     """Submit every sitting whose time (plus the network grace) is over by the server's clock;
-    returns how many. The room server runs this by itself every few seconds (api/app.py)."""
+    returns how many. The room server runs this by itself every few seconds (api/app.py).
+    While the room is paused no clock runs, so nothing is closed."""
+    if pause_state(room) is not None:
+        return 0
     now = utcnow()
     with room.read() as s:
         expired = [a.id for a in s.scalars(select(Attempt).where(

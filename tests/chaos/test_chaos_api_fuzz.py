@@ -86,7 +86,8 @@ def test_room_server_api_fuzz(room_setup, room_server, chaos):
         if path.startswith("/api/v1/proctor/"):
             return {"authorization": f"Bearer {room_setup.rep_token}"}
         if path.startswith("/api/v1/attempt/") or path.startswith("/api/v1/kiosk/"):
-            return {"authorization": f"Bearer {sitting.link.token}", "x-workstation": cred["seat"]}
+            return {"authorization": f"Bearer {sitting.link.token}",
+                    "x-workstation-key": enrolled(room, cred["seat"])}
         return {}
 
     sent, ops, failures = fuzz(create_app(room), f"https://127.0.0.1:{room_server.port}",

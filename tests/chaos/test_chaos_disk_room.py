@@ -11,8 +11,10 @@ again every pending answer arrives by itself and the problem clears.
 from __future__ import annotations
 
 
+import httpx
 import pytest
 
+from common.crypto.tls import pinned_context
 from common.i18n import t
 from common.protocol import API
 from disk_faults import fill, integrity, set_read_only, tmpfs
@@ -45,19 +47,28 @@ def sitting(tmp_path, room_setup, room_server):
     sitting.close()
 
 
+def _raw(sitting) -> httpx.Client:
+    """A plain HTTPS client of the sitting's room server (pinned as the kiosk pins it)."""
+    config = sitting.link.config
+    return httpx.Client(base_url=f"https://{config.host}:{config.port}", timeout=30,
+                        verify=pinned_context(config.host, config.port, config.fingerprint))
+
+
 def raw_save(sitting, seq: int, item_id: str, answer) -> tuple[int, dict]:
     """What the room server answers a kiosk's save, status and body."""
-    response = sitting.link._http().post(
-        API + "/attempt/answers", json={"entries": [
-            {"seq": seq, "item_id": item_id, "answer": answer, "client_ts": sitting.server_now()}]},
-        headers={"X-Workstation-Key": sitting.link.config.workstation_key,
-                 "Authorization": f"Bearer {sitting.link.token}"})
+    with _raw(sitting) as http:
+        response = http.post(
+            API + "/attempt/answers", json={"entries": [
+                {"seq": seq, "item_id": item_id, "answer": answer, "client_ts": sitting.server_now()}]},
+            headers={"X-Workstation-Key": sitting.link.config.workstation_key,
+                     "Authorization": f"Bearer {sitting.link.token}"})
     return response.status_code, response.json()
 
 
 def desk_view(room_setup, sitting) -> dict:
-    response = sitting.link._http().get(API + "/proctor/room",
-                                        headers={"Authorization": f"Bearer {room_setup.rep_token}"})
+    with _raw(sitting) as http:
+        response = http.get(API + "/proctor/room",
+                            headers={"Authorization": f"Bearer {room_setup.rep_token}"})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -138,7 +149,8 @@ def test_room_disk_read_only(tmp_path, room_setup, sitting, chaos):
         status, body = raw_save(sitting, 3, items[2], ["b"])
         assert (status, body["error"]) == (503, "disk_read_only"), body
         # The status says so: either read-only but readable (the flag) or not even readable.
-        response = sitting.link._http().get(API + "/status")
+        with _raw(sitting) as http:
+            response = http.get(API + "/status")
         shown = response.json().get("disk") or response.json()
         assert shown.get("code", shown.get("error")) == "disk_read_only", response.text
         assert response.status_code in (200, 503)

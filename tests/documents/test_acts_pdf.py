@@ -204,3 +204,56 @@ def test_without_tzdata_kazakhstan_time_is_utc_plus_5(monkeypatch: pytest.Monkey
     monkeypatch.setattr(pdf, "_almaty", lambda: None)
     assert local_time(DRAWN_UP_AT).utcoffset() == timedelta(hours=5)
     assert local_time(datetime(2023, 11, 22, 5, 35, tzinfo=timezone.utc)).hour == 10
+
+
+# --- the appendices' own wording (issue 22) ----------------------------------------------------
+
+
+def pdftotext(pdf: bytes, tmp_path: Path, name: str) -> str:
+    """The act as poppler's pdftotext reads it (a reader other than ours and pypdf), one line."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: packaging/install-os-deps.sh test")
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return " ".join(out.split())
+
+
+def test_kazakh_acts_use_each_appendix_own_abbreviation(tmp_path: Path) -> None:
+    # Appendix 1 names the code СЖК throughout; Appendix 2 says СЖК in its text and ТЖК on its
+    # last line. The sample code itself starts with "ТЖК-", so count the words, not the code.
+    act1 = pdftotext(render_confiscation_act(CONFISCATION, "kk"), tmp_path, "a1.pdf")
+    act1 = act1.replace(TEST_TAKER.individual_code, "<code>")
+    assert act1.count("СЖК <code>") == 2 and "ТЖК" not in act1
+    assert squash("Т.А.Ә. (бар болған жағдайда) Әбілқасымова Ұлжан Нұрланқызы, СЖК <code> нұсқа № 3") \
+        in squash(act1)
+    act2 = pdftotext(render_impostor_act(IMPOSTOR, "kk"), tmp_path, "a2.pdf")
+    act2 = act2.replace(TEST_TAKER.individual_code, "<code>")
+    assert "(тестіленушінің Т.А.Ә. (бар болған жағдайда) және СЖК (бар болған жағдайда))" in act2
+    assert "(Т.А.Ә. (бар болған жағдайда), СЖК)" in act2
+    assert act2.count("ТЖК") == 1 and "ТЖК <code>" in act2
+    assert squash("орнына бөгде тұлға Үмбетова Іңкәр Өмірзаққызы") in squash(act2)
+    assert "кіру фактісі анықталды." in act2
+
+
+@pytest.mark.parametrize("stage", list(ImpostorStage))
+def test_russian_act_2_names_the_outside_person_first(stage, tmp_path: Path) -> None:
+    act = replace(IMPOSTOR, stage=stage)
+    text = squash(text_of(read_back(render_impostor_act(act, "ru"), tmp_path, "ru.pdf")))
+    y, x = IMPOSTOR.impostor_full_name, f"{TEST_TAKER.full_name}, {TEST_TAKER.individual_code}"
+    assert squash(f"выявлен факт прохода постороннего лица {y}") in text
+    assert squash(f"вместо тестируемого {x}") in text
+    assert text.index(squash(y)) < text.index(squash("вместо тестируемого"))
+    assert squash("вместо тестируемого постороннего лица") not in text  # the Kazakh word order
+    layout = pdftotext(render_impostor_act(act, "ru"), tmp_path, "ru2.pdf")
+    assert "выявлен факт прохода постороннего лица" in layout and "вместо тестируемого" in layout
+
+
+def test_act_1_has_two_lines_for_those_who_drew_it_up(tmp_path: Path) -> None:
+    one = replace(CONFISCATION, drawn_up_by=(REPRESENTATIVE,))
+    text = text_of(read_back(render_confiscation_act(one, "kk"), tmp_path, "one.pdf"))
+    caption = " ".join(t("act1.caption.drawn_up_by", "kk").split())
+    assert text.count(caption) == 1  # one caption under the last of the two lines
+    lines_before = render_confiscation_act(replace(CONFISCATION, drawn_up_by=()), "kk")
+    assert len(read_back(lines_before, tmp_path, "none.pdf").pages) == 1

@@ -44,12 +44,15 @@ def test_the_representative_sees_and_revokes_enrolments(open_room, attacker, des
     room = open_room.room
     victim = open_room.credentials[0]
     mine = kiosk_login(attacker, victim, room)
-    listed = desk.get("/proctor/enrolments").json()["enrolments"]
-    assert [e["workstation_id"] for e in listed] == [victim["seat"]] and listed[0]["revoked_at"] is None
+    listed = {e["workstation_id"]: e for e in desk.get("/proctor/enrolments").json()["enrolments"]}
+    assert sorted(listed) == sorted(c["seat"] for c in open_room.credentials)  # every seat's PC
+    assert listed[victim["seat"]]["revoked_at"] is None
     assert desk.post(f"/proctor/enrolments/{victim['seat']}/revoke").status_code == 200
     reply = attacker.get("/attempt/state", headers=bearer(mine))
     assert reply.status_code == 401 and reply.json()["error"] == "not_enrolled"
-    assert desk.get("/proctor/enrolments").json()["enrolments"][0]["revoked_at"] is not None
+    after = {e["workstation_id"]: e for e in desk.get("/proctor/enrolments").json()["enrolments"]}
+    assert after[victim["seat"]]["revoked_at"] is not None
+    assert all(e["revoked_at"] is None for seat, e in after.items() if seat != victim["seat"])
     # Enrolled again (a new credential for the seat's PC), the sitting goes on.
     fresh = desk.post("/proctor/enrolments", json={"workstation_id": victim["seat"]}).json()
     again = attacker.post("/session/login", headers={"X-Workstation-Key": fresh["workstation_key"]},

@@ -19,12 +19,17 @@ from exam_client.ui.views.style import WARN_GLYPH, label, vbox
 class ContextView(QScrollArea):
     """The shared stimulus of a page, scrollable on its own (the items scroll separately)."""
 
-    def __init__(self, context: dict[str, Any], lang: str, parent: QWidget | None = None):
+    def __init__(self, context: dict[str, Any], lang: str, parent: QWidget | None = None,
+                 scrolls: bool = True):
         super().__init__(parent)
         self.setObjectName("contextView")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        if not scrolls:
+            # Stacked above the items, in their scroll: as tall as its content, no scroll of its own.
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.setSizeAdjustPolicy(QScrollArea.SizeAdjustPolicy.AdjustToContents)
         host = QFrame()
         host.setObjectName("contextPanel")
         host.setProperty("role", "panel")
@@ -53,6 +58,16 @@ class ContextView(QScrollArea):
                 layout.addWidget(unknown)
         layout.addStretch(1)
         self.setWidget(host)
+        self._scrolls = scrolls
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        if not self._scrolls and self.widget() is not None:
+            # the content's height at this width, so the items' scroll shows all of it
+            host = self.widget()
+            height = host.heightForWidth(self.width()) if host.hasHeightForWidth() else -1
+            hint.setHeight(max(hint.height(), height if height > 0 else host.sizeHint().height()))
+        return hint
 
     @staticmethod
     def _blocks(view: dict[str, Any]) -> list[tuple[str, Any]]:

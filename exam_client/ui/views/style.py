@@ -28,6 +28,7 @@ FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 FONT_FAMILY = "DejaVu Sans"
 BASE_POINT_SIZE = 15  # for a ten-year-old at a lab PC's usual distance
 WINDOW_SIZE = (1366, 768)  # the most common school lab screen; the layout must fit it
+SCREEN_FACTORS = (0.85, 1.45)  # the text's factor at 1024×768 and at 1920×1080 and larger
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 FLAG_GLYPH = "⚑"
@@ -102,13 +103,28 @@ def palette(high_contrast: bool) -> Palette:
     return HIGH_CONTRAST if high_contrast else NORMAL
 
 
-def stylesheet(scale: float = 1.0, high_contrast: bool = False) -> str:
-    """The window's one style sheet for a text scale (1.0, 1.25, 1.5) and a contrast."""
+def screen_factor(width: int, height: int) -> float:
+    """How much larger than on a 1366×768 screen the kiosk's text is drawn: smaller on a
+    1024×768 screen (the smallest the room's readiness check takes), larger on a 1920×1080 one;
+    in steps of 0.05 so that a few pixels more do not restyle the window."""
+    factor = min(width / WINDOW_SIZE[0], height / WINDOW_SIZE[1])
+    return round(min(SCREEN_FACTORS[1], max(SCREEN_FACTORS[0], factor)) * 20) / 20
+
+
+def stylesheet(scale: float = 1.0, high_contrast: bool = False, screen: float = 1.0) -> str:
+    """The window's one style sheet for a text scale (1.0, 1.25, 1.5), a contrast and the
+    screen's factor (`screen_factor`). The header's tools and names (the chrome) follow the
+    screen only: larger text is for the test's words, and a header that grows with it takes the
+    page's room at 1024×768."""
     p = palette(high_contrast)
-    letter = round(BASE_POINT_SIZE * scale * 2.2)  # the option letter's circle, in pixels
+    base = BASE_POINT_SIZE * screen
+    letter = round(base * scale * 2.2)  # the option letter's circle, in pixels
 
     def pt(factor: float) -> str:
-        return f"{round(BASE_POINT_SIZE * scale * factor)}pt"
+        return f"{round(base * scale * factor)}pt"
+
+    def chrome(factor: float) -> str:
+        return f"{round(base * factor)}pt"
 
     clock = "".join(
         f'QLabel#clock[level="{level}"] {{ background: {fill}; color: {ink};'
@@ -189,6 +205,10 @@ QTableWidget#periodicGrid QHeaderView::section, QTableWidget#solubilityGrid QHea
     font-size: {pt(0.64)}; }}
 QHeaderView::section {{ background: {p.button}; color: {p.button_ink}; border: 1px solid {p.edge};
     padding: 2px; font-weight: bold; }}
+QWidget#testHeader QLabel, QWidget#testHeader QPushButton {{ font-size: {chrome(0.9)}; }}
+QWidget#testHeader QLabel#section {{ font-size: {chrome(1.05)}; font-weight: bold; }}
+QWidget#testHeader QLabel#clock {{ font-size: {chrome(1.4)}; }}
+QWidget#testHeader QPushButton {{ padding: 3px 10px; min-height: 1.2em; }}
 """
 
 

@@ -21,10 +21,15 @@ from common.i18n import t
 from exam_client.ui.models import KioskModel, Page
 from exam_client.ui.references.references_view import ReferencesView
 from exam_client.ui.views.context_view import ContextView
-from exam_client.ui.views.item_box import ItemBox
+from exam_client.ui.views.item_box import ItemBox, MessageBar
 from exam_client.ui.views.nav_strip import NavStrip
 from exam_client.ui.views.style import WARN_GLYPH, button, hbox, label, vbox
 from exam_client.ui.views.test_header import TestHeader
+
+# A passage and its items side by side need this many letters' heights of width each (about 45
+# characters of Kazakh text a line); narrower, they are stacked.
+PANE_EMS = 22
+PAGE_MARGIN = 14
 
 
 class TestView(QWidget):
@@ -39,6 +44,8 @@ class TestView(QWidget):
         contrast_toggled(bool): high contrast on or off.
         references_requested(object): "periodic", "solubility", or None to go back to the item.
         hand_toggled(bool): the student raised (True) or lowered the hand.
+        read_requested(str): read this item aloud (its id).
+        message_closed(int): the student closed the representative's message (its id).
     """
 
     answer_given = Signal(str, object)
@@ -49,6 +56,8 @@ class TestView(QWidget):
     contrast_toggled = Signal(bool)
     references_requested = Signal(object)
     hand_toggled = Signal(bool)
+    read_requested = Signal(str)
+    message_closed = Signal(int)
 
     def __init__(self, model: KioskModel, parent: QWidget | None = None):
         super().__init__(parent)
@@ -58,6 +67,7 @@ class TestView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.boxes: list[ItemBox] = []
         self.context_view: ContextView | None = None
+        self._stacked = False
         self._shown_page: tuple[int, str] | None = None
         self._build()
         self._shortcuts()
@@ -68,6 +78,7 @@ class TestView(QWidget):
         model.language_changed.connect(lambda _: self._relabel())
         model.references_changed.connect(self._show_references)
         model.notice_changed.connect(self._show_notice)
+        model.events.changed.connect(self._show_events)
         self._relabel()
 
     # --- layout ---------------------------------------------------------------------------------
@@ -76,6 +87,8 @@ class TestView(QWidget):
         self.header = TestHeader(self.model)
         self.notice_label = label("notice", "notice")
         self.notice_label.hide()
+        self.message_bar = MessageBar()
+        self.message_bar.closed.connect(self.message_closed)
 
         # the page: context on the left, the items on the right
         self.page_host = QWidget()
@@ -106,8 +119,9 @@ class TestView(QWidget):
         footer.addWidget(self.review_button)
         footer.addWidget(self.next_button)
 
-        content = vbox(margins=14, spacing=10)
+        content = vbox(margins=PAGE_MARGIN, spacing=10)
         content.addWidget(self.notice_label)
+        content.addWidget(self.message_bar)
         content.addWidget(self.body, 1)
         content.addWidget(self.nav)
         content.addLayout(footer)
@@ -133,6 +147,7 @@ class TestView(QWidget):
             (("PgUp", "Ctrl+Left"), lambda: self._turn(-1)),
             (("Ctrl+=", "Ctrl++"), lambda: self.text_size_requested.emit(1)),
             (("Ctrl+-",), lambda: self.text_size_requested.emit(-1)),
+            (("F9",), self._read_first),
         ):
             for key in keys:
                 shortcut = QShortcut(QKeySequence(key), self)
@@ -214,26 +229,41 @@ class TestView(QWidget):
             box.show_state(model)
         self.nav.show_state(model)
 
+    def side_by_side(self) -> bool:
+        """Whether a passage and its items fit side by side: each half at least
+        `PANE_EMS` of the item text's letters wide; else they are stacked in one scroll."""
+        em = self.fontMetrics().height()  # the style sheet sets the text scale and screen
+        width = self.width() - 2 * PAGE_MARGIN  # the page's width (the page host's, once laid out)
+        return width >= 2 * PANE_EMS * em
+
     def _build_page(self, page: Page, lang: str) -> None:
         old = self.items_scroll.takeWidget()
         if old is not None:
+            old.hide()  # hidden now: deleted only when the event loop comes round
             old.deleteLater()
         if self.context_view is not None:
             self.page_layout.removeWidget(self.context_view)
+            self.context_view.hide()
             self.context_view.deleteLater()
             self.context_view = None
-        if page.context:
-            self.context_view = ContextView(page.context, lang)
-            self.page_layout.insertWidget(0, self.context_view, 1)
         host = QWidget()
         host.setObjectName("itemsHost")
         layout = vbox(host, spacing=14)
+        self._stacked = bool(page.context) and not self.side_by_side()
+        if page.context:
+            self.context_view = ContextView(page.context, lang, scrolls=not self._stacked)
+            if self._stacked:  # the passage above its items, all in the one scroll
+                layout.addWidget(self.context_view)
+            else:
+                self.page_layout.insertWidget(0, self.context_view, 1)
         self.boxes = []
         for number, item in zip(page.numbers, page.items):
             box = ItemBox(self.model.ref(str(item["id"])), lang)
             box.widget.answer_edited.connect(
                 lambda value, i=str(item["id"]): self.answer_given.emit(i, value))
             box.flag_toggled.connect(self.flag_toggled)
+            box.read_requested.connect(self.read_requested)
+            box.show_read_aloud(self.model.events.read_aloud)
             box.draft.connect(lambda _i, _dirty, b=box: b.show_save(self.model))
             layout.addWidget(box)
             self.boxes.append(box)
@@ -243,6 +273,13 @@ class TestView(QWidget):
         if self.boxes and self.isVisible() and self.model.references is None:
             self.boxes[0].widget.focus_first()
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        page = self.model.page
+        if page is not None and page.context and self._stacked == self.side_by_side():
+            self._shown_page = None  # the page fits the other way now
+            self._show_page()
+
     def box(self, item_id: str) -> ItemBox | None:
         return next((b for b in self.boxes if b.ref.id == item_id), None)
 
@@ -251,6 +288,18 @@ class TestView(QWidget):
         if box is not None:
             box.show_state(self.model)
         self.nav.show_state(self.model)
+
+    def _read_first(self) -> None:
+        """F9: read the item that has the keyboard focus, else the page's first."""
+        focused = next((b for b in self.boxes if b.isAncestorOf(self.focusWidget())), None)
+        box = focused or (self.boxes[0] if self.boxes else None)
+        if box is not None and self.model.events.read_aloud:
+            self.read_requested.emit(box.ref.id)
+
+    def _show_events(self) -> None:
+        for box in self.boxes:
+            box.show_read_aloud(self.model.events.read_aloud)
+        self.message_bar.show_message(self.model.events.unread, self.model.language)
 
     def _show_notice(self) -> None:
         key = self.model.notice

@@ -78,6 +78,10 @@ class SeatInfo:
     class_name: str = ""
     language: str = ""
     login: str = ""
+    # What the seat's kiosk reported about itself (room/integrity.py): alarming reports so far,
+    # and the latest report's event.
+    integrity_alarms: int = 0
+    integrity_last: str | None = None
 
 
 class Readiness(str, Enum):
@@ -130,7 +134,9 @@ def seat_info(seat: dict[str, Any]) -> SeatInfo:
         workstation_locked_out=bool(seat.get("workstation_locked_out")), extensions=int(attempt.get("extensions") or 0),
         incidents=int(seat.get("incidents") or 0), grade=str(seat.get("grade") or ""),
         class_name=str(seat.get("class_name") or ""), language=str(seat.get("language") or ""),
-        login=str(seat.get("login") or ""))
+        login=str(seat.get("login") or ""),
+        integrity_alarms=int((seat.get("integrity") or {}).get("alarms") or 0),
+        integrity_last=(seat.get("integrity") or {}).get("last"))
 
 
 @dataclass(frozen=True)

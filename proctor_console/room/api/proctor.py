@@ -27,8 +27,11 @@ from proctor_console.room import (
     audit,
     enrolment,
     incidents,
+    integrity,
+    messages,
     readiness,
     revocation,
+    room_pause,
     sealing,
     survey,
 )
@@ -72,6 +75,25 @@ class HeadVisit(BaseModel):
     direction: str = Field(pattern="^(entered|left)$")
 
 
+class PauseIn(BaseModel):
+    reason: str = Field(pattern="^(" + "|".join(room_pause.REASONS) + ")$")
+    note: str = Field(default="", max_length=room_pause.MAX_NOTE)
+
+
+class MessageIn(BaseModel):
+    text: str = Field(min_length=1, max_length=messages.MAX_TEXT)
+    individual_code: str | None = None  # None: to the whole room
+
+
+class TeacherCodesIn(BaseModel):
+    count: int = Field(ge=1, le=survey.MAX_TEACHER_CODES)
+
+
+class PolicyIn(BaseModel):
+    policy: str = Field(pattern="^(" + "|".join(integrity.POLICIES) + ")$")
+    on: bool
+
+
 def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     """`proctor` is the server's dependency that signs the representative in."""
     api = APIRouter()
@@ -80,8 +102,10 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     # --- sign-in, package, roster, admission, start -------------------------------------------
 
     @api.post(f"{API}/proctor/signin")
-    def signin(body: ProctorSignin) -> dict[str, str]:
-        return {"token": room.proctor_signin(body.login, body.pin)}
+    def signin(body: ProctorSignin, request: Request) -> dict[str, str]:
+        # Wrong PINs are counted per login and caller's address (room/proctors.py).
+        source = request.client.host if request.client else "unknown"
+        return {"token": room.proctor_signin(body.login, body.pin, source)}
 
     @api.post(f"{API}/proctor/signout")
     def signout(who: Proctor, authorization: Annotated[str | None, Header()] = None) -> dict[str, str]:
@@ -193,6 +217,22 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
         incidents.unlock_login(room, body.individual_code, who)
         return {"status": "unlocked"}
 
+    @api.post(f"{API}/proctor/pause")
+    def pause(body: PauseIn, who: Proctor) -> dict[str, Any]:
+        return room_pause.pause(room, body.reason, body.note, who)
+
+    @api.post(f"{API}/proctor/resume")
+    def resume(who: Proctor) -> dict[str, Any]:
+        return room_pause.resume(room, who)
+
+    @api.post(f"{API}/proctor/message")
+    def message(body: MessageIn, who: Proctor) -> dict[str, Any]:
+        return messages.send(room, body.text, body.individual_code, who)
+
+    @api.post(f"{API}/proctor/policy")
+    def set_policy(body: PolicyIn, who: Proctor) -> dict[str, bool]:
+        return integrity.set_policy(room, body.policy, body.on, who)
+
     @api.post(f"{API}/proctor/acts/confiscation")
     def confiscation(body: ConfiscationIn, who: Proctor) -> dict[str, Any]:
         return acts.draw_up_confiscation(room, body.individual_code,
@@ -208,6 +248,10 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     @api.get(f"{API}/proctor/survey")
     def survey_summary(who: Proctor) -> dict[str, Any]:
         return survey.summary(room)
+
+    @api.post(f"{API}/proctor/survey/teacher-codes")
+    def teacher_codes(body: TeacherCodesIn, who: Proctor) -> dict[str, Any]:
+        return survey.issue_teacher_codes(room, body.count, who)
 
     @api.get(f"{API}/proctor/audit/verify")
     def audit_verify(who: Proctor) -> dict[str, Any]:

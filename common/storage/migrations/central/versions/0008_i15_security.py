@@ -1,8 +1,8 @@
 """issue 15: a received bundle's audit status (ok, or why the room's log is flagged), and start
 codes kept only as Argon2id hashes (the column widened for the hash)
 
-Revision ID: 0007_i15_security
-Revises: 0006
+Revision ID: 0008_i15_security
+Revises: 0007_i19_inclusion
 Create Date: 2026-12-02 13:05:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0007_i15_security'
-down_revision: Union[str, Sequence[str], None] = '0006'
+revision: str = '0008_i15_security'
+down_revision: Union[str, Sequence[str], None] = '0007_i19_inclusion'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,7 +1,7 @@
 """workstation enrolment (issue 15): each kiosk PC's credential, kept as its SHA-256
 
-Revision ID: 0005_i15_enrolment
-Revises: 0004
+Revision ID: 0006_i15_enrolment
+Revises: 0005_i22_accommodations
 Create Date: 2026-12-02 12:55:00
 
 """
@@ -14,8 +14,8 @@ import common.storage.base
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0005_i15_enrolment'
-down_revision: Union[str, Sequence[str], None] = '0004'
+revision: str = '0006_i15_enrolment'
+down_revision: Union[str, Sequence[str], None] = '0005_i22_accommodations'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
