@@ -81,7 +81,7 @@ class KioskEngine:
             free_mb = shutil.disk_usage(self.config.data_dir).free // (1024 * 1024)
         except OSError:
             free_mb = 0
-        body = {"workstation_id": self.config.workstation_id, "build_hash": build_hash(),
+        body = {"build_hash": build_hash(),
                 "screen": screen, "client_time": time.time(), "free_disk_mb": int(free_mb),
                 "kiosk_locked": os.environ.get("CBT_KIOSK_LOCKED") == "1",
                 "section": section, "journal_seq": journal_seq, "hand_raised": hand_raised}
@@ -111,8 +111,7 @@ class KioskEngine:
     def report_integrity(self, event: str, detail: str = "") -> dict[str, Any]:
         """Tell the room at once what this PC measured about itself (focus lost, a second
         screen, ...): an incident at this seat on the representative's map."""
-        return self.link.call("POST", "/kiosk/integrity", {
-            "workstation_id": self.config.workstation_id, "event": event, "detail": detail[:200]})
+        return self.link.call("POST", "/kiosk/integrity", {"event": event, "detail": detail[:200]})
 
     # --- the teachers' survey (§25), after the students, with a one-time code -------------------
 
@@ -137,7 +136,7 @@ class KioskEngine:
     def login(self, login: str, password: str) -> Sitting:
         sent = time.time()
         reply = self.link.call("POST", "/session/login", {
-            "login": login, "password": password, "workstation_id": self.config.workstation_id})
+            "login": login, "password": password})
         received = time.time()
         server_time = dt.datetime.fromisoformat(reply["server_time"]).timestamp()
         offset = server_time - (sent + received) / 2

@@ -31,7 +31,8 @@ POLICIES = ("focus_lost_pause", "refuse_wrong_build", "refuse_virtual_machine")
 
 
 class IntegrityReport(BaseModel):
-    workstation_id: str = Field(min_length=1, max_length=64)
+    """What a kiosk measured about itself; the seat is the enrolled PC's (room/enrolment.py)."""
+
     event: str = Field(pattern="^(" + "|".join(EVENTS) + ")$")
     detail: str = Field(default="", max_length=200)
 
@@ -49,30 +50,31 @@ def set_policy(room: RoomStore, name: str, on: bool, actor: str) -> dict[str, bo
     return {name: on}
 
 
-def report(room: RoomStore, body: IntegrityReport, attempt_id: str | None) -> dict[str, Any]:
+def report(room: RoomStore, workstation_id: str, body: IntegrityReport,
+           attempt_id: str | None) -> dict[str, Any]:
     """Record the kiosk's report; lock the seat when the room's policy says so."""
     now = utcnow()
     pause = body.event == "focus_lost" and policy(room, "focus_lost_pause")
     with room.tx() as s:
-        student = s.scalar(select(Student).where(Student.seat == body.workstation_id))
+        student = s.scalar(select(Student).where(Student.seat == workstation_id))
         attempt = s.get(Attempt, attempt_id) if attempt_id else None
-        if attempt is not None and attempt.workstation_id != body.workstation_id:
+        if attempt is not None and attempt.workstation_id != workstation_id:
             raise Forbidden("a kiosk reports for its own seat only")
-        details = {"event": body.event, "detail": body.detail, "seat": body.workstation_id,
+        details = {"event": body.event, "detail": body.detail, "seat": workstation_id,
                    "attempt_id": attempt_id, "signed": attempt_id is not None}
         s.add(Incident(kind="integrity", student_id=student.id if student else None, at=now,
-                       actor="kiosk:" + body.workstation_id,
+                       actor="kiosk:" + workstation_id,
                        details_json=json.dumps(details, ensure_ascii=False, sort_keys=True)))
         locked = False
         if (pause and attempt is not None and attempt.status is AttemptStatus.IN_PROGRESS
                 and student is not None and away_since(s, student.id) is None):
             s.add(Incident(kind="left", student_id=student.id, at=now,
-                           actor="kiosk:" + body.workstation_id,
+                           actor="kiosk:" + workstation_id,
                            details_json=json.dumps({"attempt_id": attempt.id, "seat": student.seat,
                                                     "reason": "focus_lost"}, sort_keys=True)))
             locked = True
-        audit.record(s, "kiosk:" + body.workstation_id, "integrity_" + body.event,
-                     seat=body.workstation_id, detail=body.detail, seat_locked=locked)
+        audit.record(s, "kiosk:" + workstation_id, "integrity_" + body.event,
+                     seat=workstation_id, detail=body.detail, seat_locked=locked)
     return {"recorded": body.event, "seat_locked": locked, "server_time": now.isoformat()}
 
 

@@ -15,6 +15,7 @@ from exam_client.engine.kiosk import KioskEngine
 from exam_client.ui.app import KioskWindow
 from exam_client.ui.controller import KioskController
 from exam_client.ui.models import KioskModel, Phase
+from tests.conftest import enrolled
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -29,7 +30,7 @@ def test_an_interrupted_sitting_locks_the_screen_and_resumes_where_it_was(
     room.mark_attendance(cred["individual_code"], "present", None, "rep")
     room.start(room_setup.package["start_code"], "rep")
     config = KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint, cred["seat"],
-                         tmp_path / "kiosk")
+                         tmp_path / "kiosk", workstation_key=enrolled(room, cred["seat"]))
 
     # The first life: three answers on disk, the place saved, then the power goes (no goodbye;
     # the server never heard of the last answer).

@@ -51,7 +51,7 @@ def kiosk_window(qtbot, tmp_path, room_setup, room_server):
 
     def make(cred):
         config = KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint, cred["seat"],
-                             tmp_path / f"kiosk-{cred['seat']}")
+                             tmp_path / f"kiosk-{cred['seat']}", workstation_key=cred["workstation_key"])
         model = KioskModel(cred["seat"], "kk")
         window = KioskWindow(model, kiosk_mode=False)
         qtbot.addWidget(window)
