@@ -108,6 +108,23 @@ class KioskEngine:
             raise Offline("the room server did not answer")
         return state
 
+    def report_integrity(self, event: str, detail: str = "") -> dict[str, Any]:
+        """Tell the room at once what this PC measured about itself (focus lost, a second
+        screen, ...): an incident at this seat on the representative's map."""
+        return self.link.call("POST", "/kiosk/integrity", {
+            "workstation_id": self.config.workstation_id, "event": event, "detail": detail[:200]})
+
+    # --- the teachers' survey (§25), after the students, with a one-time code -------------------
+
+    def teacher_survey_questions(self) -> dict[str, Any]:
+        """The teachers' questionnaire of this room's level ({"questionnaire", "questions"})."""
+        return self.link.call("GET", "/survey/teacher")
+
+    def send_teacher_survey(self, code: str, answers: dict[str, int | None]) -> dict[str, Any]:
+        """A teacher's answers with the code the representative gave; no session, no seat: the
+        room keeps them like a student's, unlinked to the code."""
+        return self.link.call("POST", "/survey/teacher", {"code": code, "answers": answers})
+
     def interrupted_attempts(self) -> list[str]:
         """Attempts whose journal is on this PC but whose sitting never ended (a crash, a power
         cut): the screen locks until the student logs in again."""

@@ -102,7 +102,7 @@ class KioskWindow(QWidget):
             Phase.REVIEW: self.review_view, Phase.SUBMITTING: self.message_view,
             Phase.RESULT: self.result_view, Phase.SURVEY: self.survey_view,
             Phase.DONE: self.message_view, Phase.REMOVED: self.message_view,
-            Phase.AWAY: self.message_view,
+            Phase.AWAY: self.message_view, Phase.PAUSED: self.message_view,
             Phase.PROCTOR: self.proctor_view,
         }
         for view in dict.fromkeys(self._views.values()):

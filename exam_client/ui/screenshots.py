@@ -10,19 +10,16 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from common.i18n import LANGUAGES, t
+from common.i18n import LANGUAGES
 from common.qt_messages import without_offscreen_noise
 
 SETTLE_TURNS = 8
 
 
 def _survey_questions() -> list[dict]:
-    ids = ("lessons_interesting", "teachers_explain", "feel_safe", "equipment", "useful_for_life",
-           "test_clear")
-    scale = [{"value": v, "text": {lang: t(f"kiosk.survey.scale.{v}", lang) for lang in LANGUAGES}}
-             for v in range(1, 6)]
-    return [{"id": q, "text": {lang: t(f"kiosk.survey.q.{q}", lang) for lang in LANGUAGES},
-             "scale": scale} for q in ids]
+    from common.content.questionnaire import shipped
+
+    return shipped("student", "school").for_kiosk()
 
 
 def scenes() -> list[tuple[str, Callable]]:

@@ -1,15 +1,17 @@
 """Saving a kiosk's answers: journal entries stored once each by (attempt, seq), group-committed.
 
 A kiosk sends the entries of its journal the room does not hold yet; the room acknowledges the
-highest seq it holds with every one before it. Saves that arrive together share one transaction
-and one fsync (`RoomStore.group_commit`); each returns only once its answers are on disk, and a
-save refused (a locked seat, time over, an unknown item) refuses only itself.
+highest seq it holds with every one before it. Saves are written by the room's one writer thread:
+those that arrive together share one transaction and one fsync (`RoomStore.write_later`); each is
+answered only once its answers are on disk, and a save refused (a locked seat, time over, an
+unknown item) refuses only itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +27,9 @@ from proctor_console.room.errors import AnswerRefused, AttemptClosed, RoomError,
 from proctor_console.room.memory import Seqs
 from proctor_console.room.package import payload as opened_payload
 from proctor_console.room.seat_locks import away
-from proctor_console.room.sittings import ensure_open, is_over, sitting, stored_seqs
+from proctor_console.room.deadlines import is_over
+from proctor_console.room.room_pause import paused_at
+from proctor_console.room.sittings import ensure_open, sitting, stored_seqs
 from proctor_console.room.store import RoomStore, Waiting, note_changes
 
 
@@ -40,8 +44,15 @@ class _Save:
 
 def save_answers(room: RoomStore, attempt_id: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Store journal entries; idempotent by (attempt, seq). Returns the highest stored seq."""
+    return save_later(room, attempt_id, entries).result()
+
+
+def save_later(room: RoomStore, attempt_id: str,
+               entries: list[dict[str, Any]]) -> Future[dict[str, Any]]:
+    """`save_answers` handed to the writer thread: the future has its reply once it is on disk
+    (the room server's event loop awaits it, api/hot.py)."""
     payload = opened_payload(room)  # refuses before the start; opened outside the write transaction
-    return room.group_commit(_write_saves, _Save(attempt_id, entries, payload))
+    return room.write_later(_write_saves, _Save(attempt_id, entries, payload))
 
 
 def _write_saves(room: RoomStore, s: Session, batch: list[Waiting]) -> None:
@@ -75,8 +86,9 @@ def _answer_rows(room: RoomStore, s: Session, save: _Save, seqs: Seqs,
     if save.entries and away(room, current.student_id, s) is not None:
         raise SeatLocked("the seat is locked while the student is out of the room")
     known = {item.id: item for item in assignment.variant_of(save.payload, current).items}
-    # The server's clock decides (sittings.is_over); the kiosk's client_ts is kept, never trusted.
-    if any(int(e["seq"]) not in seqs.have for e in save.entries) and is_over(current, now):
+    # The server's clock decides (deadlines.is_over); the kiosk's client_ts is kept, never trusted.
+    if any(int(e["seq"]) not in seqs.have for e in save.entries) and is_over(
+            current, now, paused_at(room)):
         raise AttemptClosed("time is over: answers after the end are not accepted")
     rows: list[dict[str, Any]] = []
     have = set(seqs.have)

@@ -24,7 +24,7 @@ from common.crypto import passwords
 from common.domain.exam import content_to_dict
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Attendance, Setting, Student
-from proctor_console.room import assignment, audit, deadlines, submission
+from proctor_console.room import assignment, audit, deadlines, slow_lane, submission
 from proctor_console.room.errors import (
     AttemptClosed,
     LockedOut,
@@ -39,7 +39,8 @@ from proctor_console.room.package import payload as opened_payload
 from proctor_console.room.roster import accommodations_of, full_name
 from proctor_console.room.seat_locks import away_since
 from proctor_console.room.sessions import end_sessions, open_session
-from proctor_console.room.sittings import answers_of, ensure_open, is_over
+from proctor_console.room.deadlines import is_over
+from proctor_console.room.sittings import answers_of, ensure_open
 from proctor_console.room.store import RoomStore
 
 MAX_FAILED_LOGINS = 5  # wrong passwords for one login, then it is locked until the representative unlocks
@@ -65,7 +66,7 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
         raise Unauthorized("wrong login or password")
     if student.failed_logins >= MAX_FAILED_LOGINS:
         raise LockedOut("too many wrong passwords: ask the representative")
-    if not passwords.verify_password(password, student.password_hash):
+    if not slow_lane.run(passwords.verify_password, password, student.password_hash):
         _login_failed(room, workstation_id, student.id, login, "wrong_password")
         raise Unauthorized("wrong login or password")
     if student.attendance is not Attendance.PRESENT:

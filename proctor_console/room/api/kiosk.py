@@ -7,7 +7,6 @@ from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from common.protocol import API, AnswerBatch, KioskLogin, SubmitRequest
 from proctor_console.room import integrity, readiness, survey
@@ -17,7 +16,11 @@ from proctor_console.room.room import Room
 class SurveyAnswers(BaseModel):
     # question id -> 1..5, or null for a question the student left out; the values are checked
     # by `survey.record`, so that a wrong one is refused with the field's name (and True is not 1)
-    answers: dict[str, Any] = Field(max_length=len(survey.QUESTIONS))
+    answers: dict[str, Any] = Field(max_length=survey.MAX_QUESTIONS)
+
+
+class TeacherSurveyAnswers(SurveyAnswers):
+    code: str = Field(min_length=4, max_length=32)  # the one-time code the representative gave
 
 
 def router(room: Room, attempt: Callable[..., Any],
@@ -55,29 +58,37 @@ def router(room: Room, attempt: Callable[..., Any],
     def login(body: KioskLogin) -> dict[str, Any]:
         return room.login(body.login, body.password, body.workstation_id)
 
+    # The next two are answered by api/hot.py before the routing; declared here for the OpenAPI
+    # schema (and reached only by an application without that middleware).
     @api.post(f"{API}/attempt/answers")
-    async def answers(body: AnswerBatch, attempt_id: AttemptId) -> dict[str, Any]:
-        # One hop to the thread pool, where the save waits for its group commit. (A plain `def`
-        # endpoint with a return annotation makes two: FastAPI validates its reply there too.)
-        return await run_in_threadpool(room.save_answers, attempt_id,
-                                       [e.model_dump() for e in body.entries])
+    def answers(body: AnswerBatch, attempt_id: AttemptId) -> dict[str, Any]:
+        return room.save_answers(attempt_id, [e.model_dump() for e in body.entries])
 
     @api.post(f"{API}/attempt/submit")
     def submit(body: SubmitRequest, attempt_id: AttemptId) -> dict[str, Any]:
         return room.submit(attempt_id, body.last_seq)
 
     @api.get(f"{API}/attempt/state")
-    async def attempt_state(attempt_id: AttemptId) -> dict[str, Any]:
-        # The kiosk's heartbeat: from memory on the event loop, no thread hop (room/memory.py).
-        if room.in_memory(attempt_id=attempt_id):
-            return room.attempt_state(attempt_id)
-        return await run_in_threadpool(room.attempt_state, attempt_id)
+    def attempt_state(attempt_id: AttemptId) -> dict[str, Any]:
+        return room.attempt_state(attempt_id)
 
     # --- the anonymous survey (§25) -----------------------------------------------------------
 
     @api.get(f"{API}/survey")
-    def survey_questions() -> dict[str, Any]:
-        return {"questionnaire": survey.QUESTIONNAIRE, "questions": survey.questions()}
+    def survey_questions(attempt_id: MaybeAttempt) -> dict[str, Any]:
+        # the students' questionnaire of the attempt's level (school or college)
+        return survey.questions(room, attempt_id)
+
+    @api.get(f"{API}/survey/teacher")
+    def teacher_questions() -> dict[str, Any]:
+        q = survey.teacher_questionnaire(room)
+        return {"questionnaire": q.id, "questions": q.for_kiosk()}
+
+    @api.post(f"{API}/survey/teacher")
+    def teacher_answers(body: TeacherSurveyAnswers) -> dict[str, str]:
+        # No session: a teacher has no attempt. The one-time code is the only key, and it is
+        # struck out, not linked to the response (room/survey.py).
+        return survey.record_teacher(room, body.code, body.answers)
 
     @api.post(f"{API}/attempt/survey")
     def survey_answers(body: SurveyAnswers, attempt_id: AttemptId) -> dict[str, str]:

@@ -79,6 +79,10 @@ class MessageIn(BaseModel):
     individual_code: str | None = None  # None: to the whole room
 
 
+class TeacherCodesIn(BaseModel):
+    count: int = Field(ge=1, le=survey.MAX_TEACHER_CODES)
+
+
 class PolicyIn(BaseModel):
     policy: str = Field(pattern="^(" + "|".join(integrity.POLICIES) + ")$")
     on: bool
@@ -94,6 +98,11 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     @api.post(f"{API}/proctor/signin")
     def signin(body: ProctorSignin) -> dict[str, str]:
         return {"token": room.proctor_signin(body.login, body.pin)}
+
+    @api.post(f"{API}/proctor/signout")
+    def signout(who: Proctor, authorization: Annotated[str | None, Header()] = None) -> dict[str, str]:
+        room.proctor_signout(authorization[7:].strip() if authorization else None)
+        return {"status": "signed_out"}
 
     @api.get(f"{API}/proctor/me")
     def me(who: Proctor) -> dict[str, Any]:
@@ -214,6 +223,10 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     @api.get(f"{API}/proctor/survey")
     def survey_summary(who: Proctor) -> dict[str, Any]:
         return survey.summary(room)
+
+    @api.post(f"{API}/proctor/survey/teacher-codes")
+    def teacher_codes(body: TeacherCodesIn, who: Proctor) -> dict[str, Any]:
+        return survey.issue_teacher_codes(room, body.count, who)
 
     @api.get(f"{API}/proctor/audit/verify")
     def audit_verify(who: Proctor) -> dict[str, Any]:
