@@ -124,3 +124,24 @@ def test_a_passage_is_beside_its_items_where_it_fits_and_above_them_where_not(qt
                     and view.context_view.parentWidget() is not view.page_host)
     assert view.items_scroll.widget().isAncestorOf(view.context_view)  # above, in one scroll
     assert not clipped(window)
+
+
+def test_the_periodic_table_names_each_element_in_the_test_language_and_grows(qtbot) -> None:
+    from exam_client.ui.references.element_cell import NAME_ROLE, SYMBOL_ROLE
+
+    heights = []
+    for size, lang, iron in (((1024, 768), "kk", "Темір"), ((1920, 1080), "ru", "Железо")):
+        model = KioskModel("07", lang)
+        window = KioskWindow(model, kiosk_mode=False)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        model.load_exam(sample_content(lang), sample_student(lang), {}, set(), 6)
+        model.set_phase(Phase.TEST)
+        model.open_references("periodic")
+        table = window.test_view.references.periodic.table
+        qtbot.wait(5)
+        fe = table.item(3, 7)
+        assert fe.data(SYMBOL_ROLE) == "Fe" and fe.data(NAME_ROLE) == iron
+        heights.append(table.rowHeight(3))
+    assert heights[1] > 1.3 * heights[0]  # larger on a larger screen
