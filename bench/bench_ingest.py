@@ -147,16 +147,19 @@ def prepare(work: Path, attempts: int, per_bundle: int, cache: Path | None) -> d
     centre = Centre(build / "centre-sqlite")
     centre.init(CENTRE_ID)
     content = benchlib.synthetic_content(ITEMS)
-    package = centre.make_package(content_from_dict(content), organisation(0), build / "package.cbtpkg",
-                                  kdf_memory_kib=benchlib.PACKAGE_KDF_KIB)
     bundles = max(1, attempts // per_bundle)
+    packages = []  # one per organisation: the centre refuses a package made for another
     for i in range(bundles):
         key = room_key(i)
         centre.trust_room(f"R{organisation(i)}-1", organisation(i), key.verify_key.to_b64())
+        packages.append(centre.make_package(content_from_dict(content), organisation(i),
+                                            build / f"package-{i}.cbtpkg",
+                                            kdf_memory_kib=benchlib.PACKAGE_KDF_KIB))
+    package = packages[0]
     out = build / "bundles"
     out.mkdir()
     recipient = centre.recipient_key.public.to_b64()
-    jobs = [(i, per_bundle, str(out), recipient, package["package_id"], json.dumps(content))
+    jobs = [(i, per_bundle, str(out), recipient, packages[i]["package_id"], json.dumps(content))
             for i in range(bundles)]
     t = time.monotonic()
     with multiprocessing.get_context("spawn").Pool(min(2, os.cpu_count() or 1)) as pool:
@@ -229,7 +232,8 @@ def crypto_alone(centre_dir: Path, bundles: list[Path]) -> float:
         verify = rooms[envelope["key_id"]].verify_key
         t0 = time.perf_counter()
         verify.verify(signature, manifest_bytes)
-        key.open(sealed, _info(manifest["bundle_id"], manifest["recipient_key_id"]))
+        key.open(sealed, _info(envelope["format"], manifest["bundle_id"],
+                               manifest["recipient_key_id"]))
         total += time.perf_counter() - t0
     centre.engine.dispose()
     return total

@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib  # noqa: E402
 from benchlib import PY, REPO, percentile  # noqa: E402
 
-START_TARGET_S = 2.0
+START_TARGET_S = 0.5  # p50, issue 20 (was 2 s max)
+LOGIN_RSS_TARGET_MB = 110.0  # at the login screen, issue 20
 RSS_TARGET_MB = 250.0
 
 EMPTY_WINDOW = """
@@ -217,6 +218,7 @@ def main() -> None:
     e_p50 = percentile([e for e, _ in empty], 50)
     s_p50 = percentile([s for s, _ in starts], 50)
     s_max = max(s for s, _ in starts)
+    login_rss = percentile([r for _, r in starts], 50)
     print(f"kiosk start to login screen: p50 {s_p50:.2f} s, max {s_max:.2f} s ({runs} runs); "
           f"empty PySide6 window p50 {e_p50:.2f} s", flush=True)
     ev = sitting["events"]
@@ -228,10 +230,12 @@ def main() -> None:
     rows.append({
         "id": "kiosk-start", "what": "kiosk start",
         "workload": f"`exam-client --config …` (kiosk mode) offscreen, {runs} cold starts",
-        "figure": f"to the login screen p50 {s_p50:.2f} s, max {s_max:.2f} s",
-        "target": "≤ 2 s",
-        "met": s_max <= START_TARGET_S,
-        "baseline": f"empty PySide6 window: p50 {e_p50:.2f} s to its first paint",
+        "figure": (f"to the login screen p50 {s_p50:.2f} s, max {s_max:.2f} s; RSS at the login "
+                   f"screen p50 {login_rss:.0f} MB"),
+        "target": f"p50 ≤ {START_TARGET_S} s, RSS ≤ {LOGIN_RSS_TARGET_MB:.0f} MB",
+        "met": s_p50 <= START_TARGET_S and login_rss <= LOGIN_RSS_TARGET_MB,
+        "baseline": (f"empty PySide6 window: p50 {e_p50:.2f} s to its first paint, "
+                     f"{percentile([r for _, r in empty], 50):.0f} MB"),
         "ratio": benchlib.ratio(s_p50, e_p50) + " (p50 / p50)",
         "notes": ["includes the pinned TLS status call to the room server; the language screen's "
                   "“continue” is pressed by the probe as soon as the server has answered"],

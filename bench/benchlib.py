@@ -259,15 +259,16 @@ def prepare_room(work: Path, students: int, items: int = 60) -> dict[str, Any]:
 class RoomServer:
     """`proctor-console serve` as its own process, on an ephemeral loopback port."""
 
-    def __init__(self, data_dir: Path, log: Path):
+    def __init__(self, data_dir: Path, log: Path, cpus: str | None = None):
         self.data_dir = data_dir
         self._log = open(log, "ab")
         # BENCH_SERVE_WRAPPER: a script run instead of `-m proctor_console.cli` with the same
         # arguments (to try a change or attach a profiler without touching the code under test).
         wrapper = os.environ.get("BENCH_SERVE_WRAPPER")
         program = [wrapper] if wrapper else ["-m", "proctor_console.cli"]
+        pin = ["taskset", "-c", cpus] if cpus is not None and shutil.which("taskset") else []
         self.proc = subprocess.Popen(
-            [PY, *program, "serve", "--data-dir", str(data_dir), "--host",
+            [*pin, PY, *program, "serve", "--data-dir", str(data_dir), "--host",
              "127.0.0.1", "--port", "0", "--password-cost", "fast"],
             stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.DEVNULL, cwd=REPO)
         assert self.proc.stdout is not None

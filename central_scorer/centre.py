@@ -108,18 +108,20 @@ class Centre:
                 for r in s.scalars(select(TrustedRoom))
             }
 
-    def make_package(self, content: ExamContent, organisation_code: str, out: Path,
+    def make_package(self, content: ExamContent | ExamPayload, organisation_code: str, out: Path,
                      kdf_memory_kib: int = 65536) -> dict[str, Any]:
+        """The one way a package is built (make-package, package build, room-kit): sealed,
+        signed, recorded with its keys and start code."""
         package_id = f"PKG-{organisation_code}-{uuid.uuid4().hex[:8]}"
         start_code = new_start_code()
         raw = build_package(content, self.signing_key, start_code, package_id, organisation_code,
                             kdf_memory_kib=kdf_memory_kib)
         write_durably(out, raw)
         with self.tx() as s:
+            stored = (canonical_bytes(content.to_dict()).decode("utf-8") if isinstance(content, ExamPayload)
+                      else json.dumps(content_to_dict(content, with_keys=True), ensure_ascii=False))
             s.add(CentralPackage(package_id=package_id, organisation_code=organisation_code,
-                                 content_json=json.dumps(content_to_dict(content, with_keys=True),
-                                                         ensure_ascii=False),
-                                 start_code=start_code))
+                                 content_json=stored, start_code=start_code))
         return {"package_id": package_id, "path": str(out), "start_code": start_code}
 
     def package_payload(self, package_id: str) -> ExamPayload | None:

@@ -28,3 +28,30 @@ def write_durably(path: Path, data: bytes, mode: int = 0o644) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make the entries of a directory durable (a new file's name, a rename, a new folder)."""
+    if os.name == "nt":  # pragma: no cover - Windows has no directory descriptors
+        return
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def make_dirs_durably(path: Path, mode: int = 0o777) -> None:
+    """`mkdir -p`, each new folder's name fsynced in its parent: after a power cut the folder is
+    still there (a file's own fsync does not make the folders above it durable)."""
+    path = Path(path)
+    if path.is_dir():
+        return
+    make_dirs_durably(path.parent, mode)
+    try:
+        path.mkdir(mode)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+        return
+    fsync_directory(path.parent)

@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-API = "/api/v1"
+from common.api_path import API  # noqa: F401 - re-exported: defined there for the kiosk's start
+
 # Bounds of numbers that are stored: SQLite keeps 64-bit integers, and JSON's 1e999 parses as
 # infinity; past these a request is refused (422), not a crash.
 MAX_SEQ = 2**31 - 1
@@ -48,8 +49,8 @@ class SubmitRequest(BaseModel):
 
 
 class ProctorSignin(BaseModel):
-    login: str
-    pin: str
+    login: str = Field(max_length=64)
+    pin: str = Field(max_length=64)
 
 
 class AttendanceMark(BaseModel):

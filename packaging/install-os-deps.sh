@@ -5,7 +5,8 @@
 #   display  - the X11 (xcb) libraries Qt needs to open real windows on a display
 #   test     - poppler-utils (pdftoppm, pdftotext) to render and read back our PDFs, espeak-ng
 #              (the kiosk's read-aloud), and
-#              Chromium for the public results page (driven by Playwright, no browser download)
+#              Chromium for the public results page (driven by Playwright, no browser download),
+#              libfuse3 for the power-cut filesystem (tests/powercut)
 #   dist     - binutils (objdump: PyInstaller reads the libraries' dependencies), and for the
 #              check of the Linux kiosk session: cage (with Xwayland, which Debian's cage needs)
 #              and grim (its screenshot)
@@ -34,7 +35,9 @@ case "$what" in
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
     # espeak-ng: the kiosk's offline read-aloud (Kazakh, Russian, English voices)
     command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
-    command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
+    command -v chromium >/dev/null 2>&1 || need+=(chromium)
+    # libfuse3 for the power-cut filesystem of tests/powercut (skipped with a reason without it)
+    ldconfig -p 2>/dev/null | grep libfuse3.so.3 >/dev/null || need+=(libfuse3-3 fuse3) ;;
   dist)
     command -v objdump >/dev/null 2>&1 || need+=(binutils)
     command -v cage >/dev/null 2>&1 || need+=(cage)
@@ -48,5 +51,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 echo "Installing OS packages: ${need[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Another apt (unattended upgrades on a fresh desktop) may hold the dpkg lock: wait for it.
+LOCK_WAIT=(-o DPkg::Lock::Timeout=600)
+$SUDO apt-get "${LOCK_WAIT[@]}" update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${LOCK_WAIT[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null

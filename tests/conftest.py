@@ -98,12 +98,12 @@ class RunningServer:
 @pytest.fixture
 def room_server(room_setup: RoomSetup):
     """The real room server app over TLS on 127.0.0.1, in a thread of this process."""
-    from proctor_console.room.api.app import create_app
+    from proctor_console.room.api.app import asgi_app
     from proctor_console.room.server import ensure_certificate
 
     room = room_setup.room
     fingerprint = ensure_certificate(room, ["127.0.0.1", "localhost"])
-    with serve_tls(create_app(room), room.paths.tls_cert, room.paths.tls_key) as port:
+    with serve_tls(asgi_app(room), room.paths.tls_cert, room.paths.tls_key) as port:
         yield RunningServer(port, fingerprint)
 
 

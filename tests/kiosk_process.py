@@ -32,7 +32,7 @@ class Kiosk:
     """One workstation: its configuration, its process, its JSON-line events."""
 
     def __init__(self, tmp: Path, cred: dict, port: int, fingerprint: str, seed: int,
-                 think_ms: int = 15):
+                 think_ms: int = 15, data_dir: Path | None = None):
         self.cred = cred
         self.seed = seed
         self.think_ms = think_ms
@@ -41,7 +41,8 @@ class Kiosk:
         self.config = self.dir / "kiosk.json"
         self.config.write_text(json.dumps({
             "host": "127.0.0.1", "port": port, "fingerprint": fingerprint,
-            "workstation_id": cred["seat"], "data_dir": str(self.dir / "data")}), "utf-8")
+            "workstation_id": cred["seat"],
+            "data_dir": str(data_dir or self.dir / "data")}), "utf-8")
         self.confirmed: list[dict] = []
         self.logins: list[dict] = []
         self.acked = 0  # the highest seq the room server acknowledged

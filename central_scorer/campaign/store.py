@@ -57,6 +57,7 @@ def open_campaign(centre: Centre, list_bytes: bytes, *, year: int, grade: str, s
     days = cal.available_days(year, grade, first_day, last_day)
     selection = draw(parse_working_list(list_bytes), year=year, seed=seed, share=share, bands=bands)
     chosen = sorted(selection.selected_organisations(), key=lambda o: (o.region, o.district, o.code))
+    probability = {s.stratum: s.drawn / s.organisations for s in selection.strata if s.drawn}
     assigned = cal.spread([o.code for o in chosen], days)
     with centre.tx() as s:
         if s.scalar(select(Campaign).where(Campaign.year == year, Campaign.grade == grade)):
@@ -74,7 +75,8 @@ def open_campaign(centre: Centre, list_bytes: bytes, *, year: int, grade: str, s
                 campaign_id=campaign.id, code=org.code, name=org.name, region=org.region,
                 district=org.district, territory=org.territory, type=org.type,
                 language=org.language, contingent=org.contingent,
-                stratum=stratum_of(org, selection.bands), test_day=assigned[org.code]))
+                stratum=stratum_of(org, selection.bands), test_day=assigned[org.code],
+                inclusion_probability=probability[stratum_of(org, selection.bands)]))
     return OpenedCampaign(selection, summary(centre, year, grade))
 
 

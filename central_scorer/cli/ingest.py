@@ -23,7 +23,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     ing.add_argument("--jobs", type=int, default=1,
                      help="worker processes; each organisation's bundles stay in order in one")
     ing.set_defaults(handler=_ingest)
+    jr = sub.add_parser("ingest-journal", help="score kiosk journals carried from a room PC that was "
+                                               "lost (exam-client export-journal), marked recovered")
+    jr.add_argument("files", type=Path, nargs="+")
+    jr.set_defaults(handler=_ingest_journal)
     register_rescore(sub)
+
+
+def _ingest_journal(args: argparse.Namespace, centre) -> int:
+    from central_scorer.ingest.journals import ingest_journal_file
+
+    exit_code = 0
+    for path in args.files:
+        result, code = ingest_journal_file(centre, path)
+        exit_code = exit_code or code
+        print(json.dumps({"file": str(path), **result}, ensure_ascii=False), flush=True)
+    return exit_code
 
 
 def _rescore(args: argparse.Namespace, centre) -> int:

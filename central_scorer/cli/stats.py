@@ -97,14 +97,25 @@ def _analyse(args: argparse.Namespace, centre) -> int:
     from common.domain.content_model import ContentError
 
     options = AnalysisOptions(model=args.model, bounds=bounds, min_irt_students=args.min_irt_students)
+    langs = tuple(args.lang or ("kk", "ru"))
     try:
-        report = build_analysis(centre, grade=args.grade, year=args.year, direction=args.direction, region=args.region,
-                                language=args.language, regions=regions, options=options)
+        if args.each_region:
+            from central_scorer.stats.analysis import build_region_analyses
+
+            reports = build_region_analyses(centre, grade=args.grade, year=args.year, direction=args.direction,
+                                            language=args.language, regions=regions, options=options)
+        else:
+            reports = [build_analysis(centre, grade=args.grade, year=args.year, direction=args.direction,
+                                      region=args.region, language=args.language, regions=regions, options=options)]
     except ContentError as exc:
         print(f"analyse: {exc}", file=sys.stderr)
         return 2
-    paths = write_analysis(centre, report, tuple(args.lang or ("kk", "ru")), args.out)
-    print_json(_clean({"reports": [str(p) for p in paths], **summary(report)}))
+    if args.each_region:
+        print_json(_clean({"regions": [{"region": r.scope["region"], "reports": [
+            str(p) for p in write_analysis(centre, r, langs, args.out)], **summary(r)} for r in reports]}))
+        return 0
+    paths = write_analysis(centre, reports[0], langs, args.out)
+    print_json(_clean({"reports": [str(p) for p in paths], **summary(reports[0])}))
     return 0
 
 
@@ -133,6 +144,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     ana.add_argument("--year", type=int, help="one year's results (read from the database for that year only)")
     ana.add_argument("--direction", help="e.g. reading_literacy")
     ana.add_argument("--region")
+    ana.add_argument("--each-region", action="store_true",
+                     help="one report per region, with its methodological recommendations (§29)")
     ana.add_argument("--language", choices=("kk", "ru"), help="language of instruction")
     ana.add_argument("--regions", type=Path, help="CSV organisation_code,region (overrides the campaign's)")
     ana.add_argument("--flag-bounds", help='JSON, e.g. {"p_min": 0.2, "rpbis_min": 0.2}')

@@ -96,12 +96,14 @@ def relations(counts: Mapping[Key, int]) -> list[Relation]:
     return out
 
 
-def suppress(counts: Mapping[Key, int], min_group: int = MIN_GROUP, audit: bool = True) -> Suppression:
-    """The cells of `counts` to withhold (see the module's rules)."""
+def suppress(counts: Mapping[Key, int], min_group: int = MIN_GROUP, audit: bool = True,
+             also: Iterable[Key] = ()) -> Suppression:
+    """The cells of `counts` to withhold (see the module's rules); `also`: cells withheld as primary
+    for another reason (e.g. too few organisations behind them)."""
     if any(n < 0 for n in counts.values()):
         raise TableError("a count cannot be negative")
     rels = relations(counts)
-    primary = {k for k, n in counts.items() if 0 < n < min_group}
+    primary = {k for k, n in counts.items() if 0 < n < min_group} | (set(also) & set(counts))
     hidden = set(primary)
     order = {k: i for i, k in enumerate(sorted(counts, key=repr))}
 

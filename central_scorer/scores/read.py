@@ -120,6 +120,7 @@ def item_matrix(session: Session, year: int, grade: str, direction: str | None =
     column = {item_id: j for j, (item_id, _) in enumerate(items)}
     out = ItemMatrix([i for i, _ in items], [float(p) for _, p in items])
     chunks_s, chunks_t = [], []
+    shared: dict = {}
     scores = status = None
     rows = 0
     for r in session.execute(item_scores(year, grade, direction)).yield_per(batch):
@@ -133,10 +134,10 @@ def item_matrix(session: Session, year: int, grade: str, direction: str | None =
                 rows = 0
             rows += 1
             out.result_ids.append(r.result_id)
-            out.students.append({"organisation_code": r.organisation_code, "language": r.test_language,
-                                 "region": r.region, "district": r.district, "territory": r.territory,
-                                 "type": r.org_type, "org_language": r.org_language,
-                                 "variant": r.exam_id})
+            out.students.append({k: shared.setdefault(v, v) for k, v in (  # one copy of each value
+                ("organisation_code", r.organisation_code), ("language", r.test_language), ("region", r.region),
+                ("district", r.district), ("territory", r.territory), ("type", r.org_type),
+                ("org_language", r.org_language), ("variant", r.exam_id))})
         scores[rows - 1, column[r.item_id]] = r.score
         status[rows - 1, column[r.item_id]] = r.status
     if scores is not None:

@@ -24,12 +24,13 @@ from common.documents.analysis_report import (
 )
 from common.durable import write_durably
 from common.storage.base import utcnow
-from central_scorer.stats.dataset import UnitData, build_units, read_students
+from central_scorer.stats.dataset import UnitData, read_units
 from central_scorer.stats.dif import mantel_haenszel
 from central_scorer.stats.irt.abilities import abilities
 from central_scorer.stats.irt.calibration import calibrate
 from central_scorer.stats.irt.model import CalibrationError
 from central_scorer.stats.items import FlagBounds, analyse_items
+from central_scorer.stats.recommendations import recommendations
 from central_scorer.stats.responses import ResponseMatrix
 
 PERCENT_EDGES = tuple(float(x) for x in range(0, 101, 10))
@@ -119,7 +120,7 @@ def analyse_unit(unit: UnitData, options: AnalysisOptions = AnalysisOptions()) -
         sd_percent=sd, percent_edges=PERCENT_EDGES, percent_counts=counts,
         by_language=_groups(unit.language, percent), by_region=_groups(unit.region, percent),
         forms=tuple(forms), irt=irt, irt_note=note, irt_note_values=note_values,
-        dif=tuple(dif_rows), dif_note=None if dif_rows else dif_note)
+        dif=tuple(dif_rows), dif_note=None if dif_rows else dif_note, recommendations=recommendations(unit))
 
 
 def _irt(unit: UnitData, right: np.ndarray, options: AnalysisOptions,
@@ -156,17 +157,37 @@ def build_analysis(centre, *, grade: str | None = None, year: int | None = None,
                    options: AnalysisOptions = AnalysisOptions()) -> AnalysisReport:
     """The analysis of the stored results, restricted to the given grade, direction, region and
     language of instruction (each optional)."""
-    students, n_results = read_students(centre, regions, year=year, grade=grade)
-    if region is not None:
-        students = [s for s in students if s.region == region]
-    if language is not None:
-        students = [s for s in students if s.content.language == language]
-    units = [u for u in build_units(students)
-             if (grade is None or u.grade == grade) and (direction is None or u.direction == direction)]
+    units, n_results = read_units(centre, regions, year=year, grade=grade, direction=direction)
+    return _report(units, n_results, grade, year, direction, region, language, options)
+
+
+def build_region_analyses(centre, *, grade: str | None = None, year: int | None = None,
+                          direction: str | None = None, language: str | None = None,
+                          regions: dict[str, str] | None = None,
+                          options: AnalysisOptions = AnalysisOptions()) -> list[AnalysisReport]:
+    """One analysis per region (the three-month analysis sent to each region, §29), read once."""
+    units, n_results = read_units(centre, regions, year=year, grade=grade, direction=direction)
+    names = sorted({r for u in units for r in u.region.tolist() if r})
+    return [_report(units, n_results, grade, year, direction, name, language, options) for name in names]
+
+
+def _report(units: list[UnitData], n_results: int, grade, year, direction, region, language,
+            options: AnalysisOptions) -> AnalysisReport:
+    chosen = []
+    for unit in units:
+        rows = np.ones(unit.n_students, dtype=bool)
+        if region is not None:
+            rows &= unit.region == region
+        if language is not None:
+            rows &= unit.language == language
+        if rows.any():
+            chosen.append(unit if rows.all() else unit.subset(rows))
     scope = {k: v for k, v in (("year", str(year) if year else None), ("grade", grade), ("direction", direction),
                                ("region", region), ("language", language)) if v}
-    return AnalysisReport(generated_at=utcnow(), scope=scope, n_results=len(students) if scope else n_results,
-                          units=tuple(analyse_unit(u, options) for u in units))
+    students = max((u.n_students for u in chosen), default=0)
+    return AnalysisReport(generated_at=utcnow(), scope=scope,
+                          n_results=students if (region or language) else n_results,
+                          units=tuple(analyse_unit(u, options) for u in chosen))
 
 
 def write_analysis(centre, report: AnalysisReport, langs: tuple[str, ...], out_dir: Path | None = None) -> list[Path]:

@@ -31,6 +31,7 @@ from common.documents.pdf import (
     styles,
     table_style,
 )
+from common.documents.recommendations import Recommendations, recommendation_flowables
 from common.i18n import catalogue, t
 
 DIRECTION_KEYS = ("reading_literacy", "mathematical_literacy", "science_literacy")
@@ -134,6 +135,7 @@ class UnitAnalysis:
     irt_note_values: dict[str, str] = field(default_factory=dict)
     dif: tuple[DifRow, ...] = ()
     dif_note: str | None = None  # "one_language" | "too_few_students" | "no_common_variant"
+    recommendations: Recommendations | None = None  # §29: common/documents/recommendations.py
 
 
 @dataclass(frozen=True)
@@ -325,7 +327,7 @@ def _unit(unit: UnitAnalysis, lang: str) -> list[Flowable]:
         out.append(_grid_table([t("analysis.col.item", lang), t("analysis.col.where", lang),
                                 t("analysis.col.reasons", lang)], rows, [25 * mm, 40 * mm, None],
                                right_from=99))
-    return out
+    return out + (recommendation_flowables(unit.recommendations, lang) if unit.recommendations else [])
 
 
 def _flagged(unit: UnitAnalysis) -> dict[str, tuple[list[str], list[str]]]:

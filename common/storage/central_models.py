@@ -199,6 +199,8 @@ class CampaignOrganisation(CentralBase):
     language: Mapped[str] = mapped_column(String(8))
     contingent: Mapped[int]
     stratum: Mapped[str] = mapped_column(String(80))
+    # drawn / organisations of the stratum (migration 0007_i19; NULL before: read the selection)
+    inclusion_probability: Mapped[float | None]
     test_day: Mapped[dt.date | None]
     cancellation_id: Mapped[int | None] = mapped_column(ForeignKey("cancellations.id"))
 

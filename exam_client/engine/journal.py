@@ -8,7 +8,7 @@ journal with the same key and gets back every entry that `append` ever returned.
 The key (32 bytes, AES-256) comes from the room server at login and is held in memory only. It
 is never written anywhere; the file holds only a 16-byte HMAC check value derived from it.
 
-The file's format and its recovery after a crash are in `exam_client.engine.journal_format`.
+The file's format and its recovery after a crash are in `common.journal_format`.
 
 Concurrency: the descriptor takes an exclusive ``flock``, so a second `AnswerJournal` on the
 same file, in this process or another one, fails with `JournalError` until the first is closed
@@ -30,7 +30,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from exam_client.engine.journal_format import (
+from common.journal_format import (
     LEN_SIZE,
     MAX_PLAINTEXT,
     NONCE_LEN,

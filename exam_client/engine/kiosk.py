@@ -17,8 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from common.durable import make_dirs_durably
 from exam_client.engine import integrity
 from exam_client.engine.config import KioskConfig
+from exam_client.engine.export import save_grant
 from exam_client.engine.journal import AnswerJournal
 from exam_client.engine.link import KioskError, Offline, Removed, RoomLink
 from exam_client.engine.sitting import FINISHED_SUFFIX, Sitting
@@ -50,7 +52,7 @@ class KioskEngine:
 
     def __init__(self, config: KioskConfig):
         self.config = config
-        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        make_dirs_durably(self.config.data_dir)  # its name survives a power cut
         self.link = RoomLink(config)
         self._reported: set[str] = set()  # integrity findings already told to the room
 
@@ -156,6 +158,8 @@ class KioskEngine:
         key = base64.b64decode(reply["journal_key"])
         path = self.config.data_dir / f"journal-{reply['attempt_id']}.cbtj"
         try:
+            if reply.get("journal_grant"):  # the centre can open the journal without the room
+                save_grant(path, reply["journal_grant"])
             journal = AnswerJournal.open_or_create(path, key, reply["attempt_id"])
         except OSError as exc:
             if exc.errno not in DISK_ERRNOS:

@@ -13,7 +13,7 @@ from typing import Any
 from common.domain.answer_checks import AnswerInvalid, check_answer
 from common.durable import write_durably
 from exam_client.engine.journal import AnswerJournal
-from exam_client.engine.journal_format import JournalEntry
+from common.journal_format import JournalEntry
 from exam_client.engine.link import KioskError, Offline, RoomLink
 
 REPLICATE_BATCH = 200

@@ -21,7 +21,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from common.crypto.tls import CertificatePinMismatch
-from exam_client.engine.journal_format import JournalError
+from common.journal_format import JournalError
 from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import KioskError, Offline, Removed
 from exam_client.engine.sitting import Sitting

@@ -1,15 +1,17 @@
 """Saving a kiosk's answers: journal entries stored once each by (attempt, seq), group-committed.
 
 A kiosk sends the entries of its journal the room does not hold yet; the room acknowledges the
-highest seq it holds with every one before it. Saves that arrive together share one transaction
-and one fsync (`RoomStore.group_commit`); each returns only once its answers are on disk, and a
-save refused (a locked seat, time over, an unknown item) refuses only itself.
+highest seq it holds with every one before it. Saves are written by the room's one writer thread:
+those that arrive together share one transaction and one fsync (`RoomStore.write_later`); each is
+answered only once its answers are on disk, and a save refused (a locked seat, time over, an
+unknown item) refuses only itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +44,15 @@ class _Save:
 
 def save_answers(room: RoomStore, attempt_id: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Store journal entries; idempotent by (attempt, seq). Returns the highest stored seq."""
+    return save_later(room, attempt_id, entries).result()
+
+
+def save_later(room: RoomStore, attempt_id: str,
+               entries: list[dict[str, Any]]) -> Future[dict[str, Any]]:
+    """`save_answers` handed to the writer thread: the future has its reply once it is on disk
+    (the room server's event loop awaits it, api/hot.py)."""
     payload = opened_payload(room)  # refuses before the start; opened outside the write transaction
-    return room.group_commit(_write_saves, _Save(attempt_id, entries, payload))
+    return room.write_later(_write_saves, _Save(attempt_id, entries, payload))
 
 
 def _write_saves(room: RoomStore, s: Session, batch: list[Waiting]) -> None:

@@ -14,6 +14,11 @@ class RoomError(Exception):
         self.details = details
 
 
+class RequestTooLarge(RoomError):
+    status = 413
+    code = "request_too_large"
+
+
 class NotFound(RoomError):
     status = 404
     code = "not_found"

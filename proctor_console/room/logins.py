@@ -24,7 +24,7 @@ from common.crypto import passwords
 from common.domain.exam import content_to_dict
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Attendance, Setting, Student
-from proctor_console.room import assignment, audit, deadlines, integrity, submission
+from proctor_console.room import assignment, audit, deadlines, integrity, slow_lane, submission
 from proctor_console.room.errors import (
     AttemptClosed,
     LockedOut,
@@ -34,6 +34,7 @@ from proctor_console.room.errors import (
     WorkstationLockedOut,
     WrongSeat,
 )
+from proctor_console.room.journal_grants import grant_for
 from proctor_console.room.package import payload as opened_payload
 from proctor_console.room.roster import accommodations_of, full_name
 from proctor_console.room.seat_locks import away_since
@@ -65,7 +66,7 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
         raise Unauthorized("wrong login or password")
     if student.failed_logins >= MAX_FAILED_LOGINS:
         raise LockedOut("too many wrong passwords: ask the representative")
-    if not passwords.verify_password(password, student.password_hash):
+    if not slow_lane.run(passwords.verify_password, password, student.password_hash):
         _login_failed(room, workstation_id, student.id, login, "wrong_password")
         raise Unauthorized("wrong login or password")
     if student.attendance is not Attendance.PRESENT:
@@ -116,10 +117,12 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
                      individual_code=student.individual_code, attempt_id=attempt.id)
         answers = answers_of(s, attempt.id)
         view = assignment.view_of(payload, attempt)
+        grant = grant_for(room, attempt, row)
     return {
         "token": token,
         "attempt_id": attempt.id,
         "journal_key": base64.b64encode(attempt.journal_key).decode(),
+        "journal_grant": grant,  # the key sealed to the centre, signed by the room
         "resumed": resumed,
         "student": {"full_name": full_name(student), "individual_code": student.individual_code,
                     "seat": student.seat, "language": student.language,

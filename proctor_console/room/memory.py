@@ -13,14 +13,22 @@ seen by the next request. Saved answers add their seqs instead of dropping them.
 
 A fill reads the database without the write lock, so a write may commit between its read and its
 store; `fill` therefore stores only if nothing changed since `epoch()` was taken before the read.
+
+So that the moment everyone logs in does not become one read per kiosk and table, the memory is
+filled in bulk (`load`: four queries) when the server starts and when the room opens, and a
+login's commit puts its new session and sitting in (`changes_in`) instead of dropping them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from common.storage.room_models import (
     Answer,
@@ -29,6 +37,7 @@ from common.storage.room_models import (
     Incident,
     SessionToken,
     Setting,
+    Student,
 )
 
 AWAY_KINDS = ("left", "returned")
@@ -73,8 +82,9 @@ class Seqs:
         return Seqs(have, acked)
 
 
-# A change noted during a transaction: ("drop", table, key) forgets an entry; ("seqs", attempt
-# id, seqs) adds stored seqs to the attempt's entry, if it has one.
+# A change noted during a transaction: ("drop", table, key) forgets an entry; ("put", table,
+# (key, value)) sets one; ("seqs", attempt id, seqs) adds stored seqs to the attempt's entry, if
+# it has one.
 Change = tuple[str, str, Any]
 
 
@@ -106,8 +116,35 @@ class RoomMemory:
                 if what == "seqs":
                     if a in self.seqs:
                         self.seqs[a] = self.seqs[a].plus(b)
+                elif what == "put":
+                    getattr(self, a)[b[0]] = b[1]
                 else:
                     getattr(self, a).pop(b, None)
+
+    def load(self, s: Session) -> None:
+        """Fill every table from the database in four queries. The caller holds the room's write
+        lock, so no commit lands between the reads and the store."""
+        sessions = {row.token_sha256: (row.subject, row.workstation_id) for row in s.execute(
+            select(SessionToken.token_sha256, SessionToken.subject, SessionToken.workstation_id)
+            .where(SessionToken.kind == "kiosk", SessionToken.revoked.is_(False)))}
+        sittings = {row.id: Sitting(row.id, row.student_id, row.status, row.deadline_at,
+                                    row.exam_id)
+                    for row in s.execute(select(Attempt.id, Attempt.student_id, Attempt.status,
+                                                Attempt.deadline_at, Attempt.exam_id))}
+        away: dict[int, dt.datetime | None] = dict.fromkeys(s.scalars(select(Student.id)))
+        for student_id, kind, at in s.execute(
+                select(Incident.student_id, Incident.kind, Incident.at)
+                .where(Incident.kind.in_(AWAY_KINDS)).order_by(Incident.id)):
+            away[student_id] = at if kind == "left" else None  # the last one counts
+        stored: dict[str, list[int]] = {attempt_id: [] for attempt_id in sittings}
+        for attempt_id, seq in s.execute(select(Answer.attempt_id, Answer.seq)):
+            stored.setdefault(attempt_id, []).append(seq)
+        room = {"pause": read_pause(s), "messages": read_messages(s)}
+        with self._lock:
+            self._epoch += 1
+            self.sessions, self.sittings, self.away = sessions, sittings, away
+            self.seqs = {attempt_id: Seqs.of(seqs) for attempt_id, seqs in stored.items()}
+            self.room = room
 
     def clear(self) -> None:
         with self._lock:
@@ -140,5 +177,30 @@ def changes_in(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[Any])
         elif isinstance(obj, Answer):
             out.append(("seqs", obj.attempt_id, (obj.seq,)))
         elif isinstance(obj, Attempt):
-            out.append(("drop", "sittings", obj.id))
+            out.extend(_new_sitting(obj))
+        elif isinstance(obj, SessionToken) and obj.kind == "kiosk" and not obj.revoked:
+            # A login: its next request finds the session without reading the database.
+            out.append(("put", "sessions", (obj.token_sha256, (obj.subject, obj.workstation_id))))
     return out
+
+
+def _new_sitting(attempt: Attempt) -> list[Change]:
+    """A new attempt's sitting and (no) stored seqs; dropped instead if a field is not set yet."""
+    if None in (attempt.id, attempt.student_id, attempt.status, attempt.deadline_at):
+        return [("drop", "sittings", attempt.id)]
+    return [("put", "sittings", (attempt.id, Sitting.of(attempt))),
+            ("put", "seqs", (attempt.id, Seqs()))]
+
+
+def read_pause(s: Session) -> dict[str, Any] | None:
+    """The room's pause ({"since", "reason", "note"}) as stored, or None (room_pause.py)."""
+    row = s.get(Setting, "room_pause")
+    value = json.loads(row.value) if row is not None and row.value else None
+    return value or None
+
+
+def read_messages(s: Session) -> list[dict[str, Any]]:
+    """Every message of the day, oldest first (messages.py)."""
+    rows = s.scalars(select(Incident).where(Incident.kind == "message").order_by(Incident.id))
+    return [{"id": r.id, "student_id": r.student_id, "at": r.at.isoformat(),
+             "text": json.loads(r.details_json)["text"]} for r in rows]

@@ -40,6 +40,7 @@ def start(room: RoomStore, start_code: str, actor: str) -> dict[str, Any]:
         room.set_setting(s, "started_at", utcnow().isoformat())
         audit.record(s, actor, "room_opened", package_id=package.package_id)
     room.opened_payload = payload
+    room.fill_memory()  # everyone logs in now: their reads come from memory (memory.py)
     content = payload.first
     return {"package_id": package.package_id, "items": len(content.items),
             "duration_minutes": content.duration_minutes, "variants": len(payload.variants)}

@@ -53,6 +53,9 @@ class Room(RoomStore):
     def proctor_signin(self, login: str, pin: str) -> str:
         return proctors.sign_in(self, login, pin)
 
+    def proctor_signout(self, token: str | None) -> None:
+        proctors.sign_out(self, token)
+
     def proctor_for(self, token: str | None) -> Proctor:
         return proctors.proctor_for(self, token)
 

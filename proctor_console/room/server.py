@@ -12,7 +12,7 @@ from typing import Callable
 import uvicorn
 
 from common.crypto.tls import fingerprint_of_pem, make_self_signed
-from proctor_console.room.api.app import create_app
+from proctor_console.room.api.app import asgi_app
 from proctor_console.room.room import Room
 
 
@@ -50,14 +50,17 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def _uvicorn(room: Room) -> uvicorn.Server:
     return uvicorn.Server(uvicorn.Config(
-        create_app(room), ssl_certfile=str(room.paths.tls_cert),
-        ssl_keyfile=str(room.paths.tls_key), log_level="warning", timeout_keep_alive=30))
+        asgi_app(room), ssl_certfile=str(room.paths.tls_cert),
+        ssl_keyfile=str(room.paths.tls_key), log_level="warning", timeout_keep_alive=30,
+        # No proxy in front of a room server; no headers a kiosk does not read.
+        proxy_headers=False, server_header=False, date_header=False))
 
 
 def serve(room: Room, host: str, port: int,
           on_ready: Callable[[int, str], None] | None = None) -> None:
     """Serve until stopped. `on_ready(port, fingerprint)` runs once the socket listens."""
     fingerprint = ensure_certificate(room, [host, "localhost"])
+    room.fill_memory()  # what every kiosk request reads, in a few queries (room/memory.py)
     sock = _listen(host, port)
     server = _uvicorn(room)
     if on_ready:
@@ -70,6 +73,7 @@ class ServerThread:
 
     def __init__(self, room: Room, host: str, port: int):
         self.fingerprint = ensure_certificate(room, [host, "localhost", "127.0.0.1", lan_address()])
+        room.fill_memory()
         self.sock = _listen(host, port)
         self.port = self.sock.getsockname()[1]
         self.server = _uvicorn(room)

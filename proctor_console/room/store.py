@@ -4,7 +4,8 @@ Every write is one transaction (`RoomStore.tx`), serialised by one lock and comm
 FULL synchronous mode before the caller hears "done". When it commits, the rows it changed drop
 their entries from the room's memory (memory.py) while the lock is still held, and the audit log's
 newest entry is noted on disk (audit.py). Writes that arrive while another holds the lock may be
-committed together (`RoomStore.group_commit`: one transaction, one fsync, for all that wait). A
+committed together by the room's one writer thread (`RoomStore.write_later`, `group_commit`: one
+transaction, one fsync, for all that wait). A
 write or read the disk refuses becomes the room's DiskFull / DiskReadOnly error, and the room's
 status carries it (`disk_problem`) until a write succeeds again.
 
@@ -15,6 +16,7 @@ store (`room`) as its first argument.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,7 @@ from proctor_console.room.errors import disk_trouble
 from proctor_console.room.memory import Change, RoomMemory, changes_in
 
 _CHANGES = "memory_changes"  # key in Session.info: what this transaction makes stale in memory
+WRITER_IDLE_S = 2.0  # the writer thread ends after this long without work (started again on demand)
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,9 @@ class Waiting:
 
     write: BatchWriter
     work: Any
-    done: bool = False
     result: Any = None
     error: BaseException | None = None
+    future: Future[Any] | None = None
 
 
 class RoomStore:
@@ -106,8 +109,9 @@ class RoomStore:
         event.listen(self._sessions, "before_flush", _note_flushed)
         self.memory = RoomMemory()
         self._write = threading.Lock()
-        self._waiting: list[Waiting] = []  # writes waiting for the next group commit
-        self._waiting_lock = threading.Lock()
+        self._waiting: list[Waiting] = []  # writes waiting for the writer thread's next commit
+        self._waiting_cv = threading.Condition()
+        self._writer: threading.Thread | None = None
         self.password_params = password_params  # the Argon2id cost of PINs and passwords
         # Every variant of the package with its keys, once the start code opened it (package.py).
         self.opened_payload: ExamPayload | None = None
@@ -167,23 +171,52 @@ class RoomStore:
             raise trouble from exc
 
     def group_commit(self, write: BatchWriter, work: Any) -> Any:
-        """Run `write` for `work` in a transaction shared with the writes waiting beside it.
+        """`write_later`, waited for: returns once the write is on disk (or raises its refusal)."""
+        return self.write_later(write, work).result()
 
-        Writes that arrive while another write holds the lock wait for it, and the first of them
-        to get the lock writes all that are waiting in one transaction (one fsync). Each returns
-        only once the transaction holding it is on disk; a job refused refuses only itself.
+    def write_later(self, write: BatchWriter, work: Any) -> Future[Any]:
+        """Hand `write` for `work` to the room's one writer thread; the future completes once the
+        transaction holding it is on disk, or with the job's own refusal.
+
+        The writer takes every job waiting when it is free and writes them in one transaction (one
+        fsync): writes that arrive during a commit go together into the next. A job refused refuses
+        only itself. An event loop awaits the future (`asyncio.wrap_future`) without a thread of
+        its own per request; a thread waits with `group_commit`.
         """
-        job = Waiting(write, work)
-        with self._waiting_lock:
+        job = Waiting(write, work, future=Future())
+        with self._waiting_cv:
             self._waiting.append(job)
-        with self._write:
-            if not job.done:
-                with self._waiting_lock:
-                    batch, self._waiting = self._waiting, []
-                self._commit_batch(batch)
-        if job.error is not None:
-            raise job.error
-        return job.result
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_waiting, name="room-writer",
+                                                daemon=True)
+                self._writer.start()
+            else:
+                self._waiting_cv.notify()
+        return job.future
+
+    def _write_waiting(self) -> None:
+        """The writer thread: commit what waits, batch after batch; end when idle."""
+        while True:
+            with self._waiting_cv:
+                if not self._waiting:
+                    self._waiting_cv.wait(WRITER_IDLE_S)
+                if not self._waiting:
+                    self._writer = None
+                    return
+            batch: list[Waiting] = []
+            try:
+                with self._write:  # what arrives while another write holds it joins this batch
+                    with self._waiting_cv:
+                        batch, self._waiting = self._waiting, []
+                    self._commit_batch(batch)
+            except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller
+                for job in batch:
+                    job.error = job.error or exc
+            for job in batch:
+                if job.error is not None:
+                    job.future.set_exception(job.error)
+                else:
+                    job.future.set_result(job.result)
 
     def _commit_batch(self, batch: list[Waiting]) -> None:
         """One transaction for the batch (the caller holds the write lock)."""
@@ -194,15 +227,17 @@ class RoomStore:
             with self._transaction() as s:
                 for write, jobs in by_writer.items():
                     write(self, s, jobs)
-        except BaseException as exc:
+        except Exception as exc:
             for job in batch:
                 if job.error is None:
                     job.error = exc
-            if not isinstance(exc, Exception):
-                raise
-        finally:
-            for job in batch:
-                job.done = True
+
+    def fill_memory(self) -> None:
+        """Fill the room's memory in bulk (at the server's start and the room's opening), under
+        the write lock so that no commit lands between the reads."""
+        with self._write:
+            with self.read() as s:
+                self.memory.load(s)
 
     def remembered(self, table: dict[Any, Any], key: Any, s: Session | None,
                    read: Callable[[Session], Any]) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,9 +40,10 @@ def test_two_workers_take_the_queue_in_without_doubling_or_reordering(day, tmp_p
             status="running", worker="dead:1", tries=1,
             lease_until=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
     url = centre.engine.url.render_as_string(hide_password=False)
-    cmd = [sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root), "--database-url",
-           url, "worker", "--once", "--no-publish"]
-    workers = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    cmd = [sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root),
+           "worker", "--once", "--no-publish"]
+    env = {**os.environ, "CBT_CENTRE_DATABASE_URL": url}
+    workers = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env) for _ in range(2)]
     outputs = [w.communicate(timeout=300)[0] for w in workers]
     assert all(w.returncode == 0 for w in workers)
     lines = [json.loads(line) for out in outputs for line in out.splitlines() if line.startswith('{"job_id"')]

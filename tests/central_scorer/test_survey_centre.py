@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import ssl
 import subprocess
 import sys
@@ -190,9 +191,9 @@ def test_the_survey_endpoint_needs_the_staff_token_and_the_cli_prints_it(tmp_pat
     assert reply.json() == survey_aggregates(centre)
     assert reply.json()["questionnaires"][0]["overall"]["respondents"] == 11
 
-    url_arg = ["--database-url", str(centre.engine.url.render_as_string(hide_password=False))]
+    env = {**os.environ, "CBT_CENTRE_DATABASE_URL": centre.engine.url.render_as_string(hide_password=False)}
     done = subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root),
-                           *url_arg, "survey", "--json"], capture_output=True, text=True, timeout=120)
+                           "survey", "--json"], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == survey_aggregates(centre)
 

@@ -146,8 +146,9 @@ def test_truncation_at_many_lengths_is_refused(sealed_room, chaos):
         assert caught.value.code == "malformed" and caught.value.exit_code == 10, n
     assert rows_in_every_table(centre) == before
     assert ingest(centre, raw).status == "stored"  # the whole file still goes in
-    chaos.record(AREA, "truncated file", len(lengths), len(lengths), 0,
-                 f"cut at {len(lengths)} lengths of {len(raw)} bytes: malformed, exit 10")
+    chaos.record(AREA, "truncated file", 1, 1, 0,
+                 f"one distinct fault, checked at {len(lengths)} lengths of {len(raw)} bytes: "
+                 "malformed, exit 10, nothing stored")
 
 
 def test_foreign_signers_recipients_and_centres_are_refused(sealed_room, chaos, tmp_path):
@@ -206,7 +207,8 @@ def test_replay_and_duplicates(sealed_room, chaos):
     respaced = json.dumps(dict(reversed(list(env.items()))), indent=1).encode()
     assert ingest(centre, respaced).status == "duplicate"
     assert rows_in_every_table(centre) == stored
-    chaos.record(AREA, "the same bundle again (same file, re-encoded file)", times + 1, times + 1, 0,
+    chaos.record(AREA, "the same bundle again (same file, re-encoded file)", 2, 2, 0,
+                 f"two distinct inputs (the same file, sent {times} times; the re-encoded file): "
                  "reported as duplicate; rows counted once")
     # An older sequence of the same room after a newer one: a replay, refused.
     exc = refused(centre, first)

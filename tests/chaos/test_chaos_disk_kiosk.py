@@ -15,7 +15,7 @@ import pytest
 from common.i18n import t
 from disk_faults import fill, set_read_only, tmpfs
 from exam_client.engine.config import KioskConfig
-from exam_client.engine.journal_format import JournalError
+from common.journal_format import JournalError
 from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import KioskError
 from kiosk_process import stored

@@ -81,7 +81,7 @@ def test_expected_json_is_what_the_inputs_decide(expected):
     assert expected["parts"] == json.loads(canonical_bytes(gen.PARTS))
     manifest = expected["manifest"]
     assert _without_payload(manifest) == {
-        "format": "cbt-result-bundle/1",
+        "format": "cbt-result-bundle/2",
         "bundle_id": gen.BUNDLE_ID,
         "centre_id": gen.CENTRE_ID,
         "room_id": gen.ROOM_ID,
@@ -89,13 +89,23 @@ def test_expected_json_is_what_the_inputs_decide(expected):
         "sequence": gen.SEQUENCE,
         "created_at": gen.CREATED_AT_UTC,
         "recipient_key_id": gen.centre_key().public.key_id,
-        "contents": {
-            name: {"count": len(gen.PARTS[name]),
-                   "sha256": sha256_hex(canonical_bytes(gen.PARTS[name]))}
-            for name in bundle.PARTS
-        },
+        "contents": {name: {"count": len(gen.PARTS[name])} for name in bundle.PARTS},
     }
     assert set(manifest["payload"]) == {"size", "sha256"}
+
+
+def test_a_format_1_bundle_is_still_read_with_its_part_hashes():
+    """Written before format 2 dropped the per-part hashes; the reader still checks them."""
+    expected = json.loads(gen.EXPECTED_V1.read_text(encoding="utf-8"))
+    opened = _open(gen.GOLDEN_V1.read_bytes())
+    assert opened.manifest == expected["manifest"] and opened.parts == expected["parts"]
+    assert opened.manifest["format"] == "cbt-result-bundle/1"
+    assert opened.manifest["contents"] == {
+        name: {"count": len(gen.PARTS[name]), "sha256": sha256_hex(canonical_bytes(gen.PARTS[name]))}
+        for name in bundle.PARTS}
+    assert opened.parts == json.loads(canonical_bytes(gen.PARTS))
+    hand = _open(gen.hand_seal(compressed=gen.honest_compressed(), version=1))
+    assert hand.parts == opened.parts
 
 
 def test_stored_golden_envelope_is_canonical_and_names_the_room_key(golden, expected):
@@ -233,3 +243,18 @@ def test_part_counts_vector_declares_two_attempts_and_carries_one():
     plain = zlib.decompress(recipient.open(sealed, gen.hpke_info(gen.BUNDLE_ID, recipient.public.key_id)))
     assert len(json.loads(plain)["attempts"]) == 1
 
+
+
+def test_v1_part_hash_vector_differs_only_in_one_answer_under_honest_counts():
+    raw = _vector("payload_mismatch.v1_part_hash")
+    manifest = _manifest_of(raw)
+    assert manifest["format"] == "cbt-result-bundle/1"
+    assert {k: v["count"] for k, v in manifest["contents"].items()} == {
+        k: len(v) for k, v in gen.PARTS.items()}
+    sealed = base64.b64decode(json.loads(raw)["payload"])
+    recipient = gen.centre_key()
+    plain = json.loads(zlib.decompress(recipient.open(
+        sealed, gen.hpke_info(gen.BUNDLE_ID, recipient.public.key_id, version=1))))
+    assert plain["attempts"][0]["responses"][0]["answer"] == "d"
+    assert {k: v for k, v in plain.items() if k != "attempts"} == {
+        k: v for k, v in json.loads(canonical_bytes(gen.PARTS)).items() if k != "attempts"}

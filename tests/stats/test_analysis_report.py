@@ -27,7 +27,8 @@ DIF_ITEM = "r3"  # harder for Russian-medium students
 
 def item(item_id: str) -> dict:
     return {"id": item_id, "type": "single_choice", "points": 1, "prompt": f"Сұрақ {item_id}",
-            "options": [{"id": o, "text": o.upper()} for o in "abcd"], "correct": ["b"]}
+            "options": [{"id": o, "text": o.upper()} for o in "abcd"], "correct": ["b"],
+            "metadata": {"content_area": "Сандар" if int(item_id[1:]) % 2 else "Өлшемдер"}}
 
 
 def content(language: str, variant: str, reading: list[str], maths: list[str]) -> dict:
@@ -49,10 +50,18 @@ PACKAGES = {
 
 
 def populate(centre, n_students: int = 480, seed: int = 17) -> None:
+    """Results stored as the ingest stores them: the answer log, and the score store's rows (each
+    item scored once by the one engine, its status, the direction sums)."""
+    from common.domain.exam import content_from_dict
+    from common.storage.central_models import DirectionScore, ItemScore
+    from central_scorer.scores.store import item_numbers, score_attempt_rows
+
     rng = np.random.default_rng(seed)
     ids = sorted({i for p in PACKAGES.values() for s in p["sections"] for i in (x["id"] for x in s["items"])})
     difficulty = dict(zip(ids, np.linspace(-1.5, 1.5, len(ids))))
+    contents = {pid: content_from_dict(data) for pid, data in PACKAGES.items()}
     with centre.tx() as s:
+        numbers = item_numbers(s, contents.values())
         for pid, data in PACKAGES.items():
             s.add(CentralPackage(package_id=pid, organisation_code="100200",
                                  content_json=json.dumps(data, ensure_ascii=False), start_code="000000"))
@@ -68,10 +77,12 @@ def populate(centre, n_students: int = 480, seed: int = 17) -> None:
             status = "voided" if n == 5 else "absent" if n == 7 else "scored"
             result = Result(bundle_pk=bundle.id, organisation_code=orgs[n % 4], individual_code=f"C{n:05d}",
                             full_name=f"Оқушы {n}", package_id=pid if status != "absent" else None,
-                            status=status, score=None, max_score=16.0, room_score=None)
+                            exam_id=data["exam_id"], status=status, score=None, max_score=16.0, room_score=None,
+                            year=2026, grade="4", test_language=data["language"])
             s.add(result)
             s.flush()
             seq = 0
+            answers: dict[str, str] = {}
             items = [x["id"] for sec in data["sections"] for x in sec["items"]]
             stop = len(items) - (3 if rng.random() < 0.1 else 0)  # some run out of time
             for k, item_id in enumerate(items[:stop]):
@@ -84,9 +95,21 @@ def populate(centre, n_students: int = 480, seed: int = 17) -> None:
                 if not right and rng.random() < 0.05:
                     continue  # left blank
                 answer = "b" if right else str(rng.choice(["a", "c", "d"]))
+                if rng.random() < 0.1:  # changed their mind: only the last answer counts
+                    seq += 1
+                    s.add(Response(result_id=result.id, seq=seq, item_id=item_id,
+                                   answer_json=json.dumps("c" if answer == "b" else "b"), client_ts=float(seq)))
                 seq += 1
+                answers[item_id] = answer
                 s.add(Response(result_id=result.id, seq=seq, item_id=item_id,
                                answer_json=json.dumps(answer), client_ts=float(seq)))
+            if status == "scored":
+                scored = score_attempt_rows(contents[pid], answers)
+                result.score = scored.total
+                s.add_all(ItemScore(result_id=result.id, item=numbers[i], position=k, score=got, status=st)
+                          for i, k, got, st in scored.items)
+                s.add_all(DirectionScore(result_id=result.id, direction=d, score=got, max_score=most)
+                          for d, (got, most) in scored.directions.items())
 
 
 def text_of(path: Path) -> str:
@@ -237,9 +260,45 @@ def test_every_code_the_report_prints_has_words() -> None:
 
 
 def test_unreadable_package_is_named(centre, capsys) -> None:
+    """A package the results need (for its items' options and keys) that cannot be read: named, exit 2."""
+    populate(centre, n_students=30)
     with centre.tx() as s:
-        s.add(CentralPackage(package_id="PKG-BAD", organisation_code="100200",
-                             content_json=json.dumps({"exam_id": "x", "title": "x"}), start_code="000000"))
+        s.get(CentralPackage, "PKG-KK-1").content_json = json.dumps({"exam_id": "x", "title": "x"})
     assert main(["--data-dir", str(centre.root), "analyse"]) == 2
     err = capsys.readouterr().err
-    assert "package PKG-BAD" in err and "sections" in err
+    assert "package PKG-KK-1" in err and "sections" in err and err.count("\n") == 1
+
+
+def test_terms_are_the_same_in_headers_and_flags() -> None:
+    """One word per idea in each language: the slope column and the low-discrimination flag say
+    the same term; the error of b is a standard error, named in full (issue 19)."""
+    discrimination = {"kk": "ажырату қабілеті", "ru": "различающая способность", "en": "discrimination"}
+    standard_error = {"kk": "стандартты қате", "ru": "стандартная ошибка", "en": "standard error"}
+    for lang in ("kk", "ru", "en"):
+        assert discrimination[lang] in t("analysis.col.a", lang).lower()
+        assert discrimination[lang] in t("analysis.flag.rpbis_low", lang).lower()
+        assert standard_error[lang] in t("analysis.col.se_b", lang).lower()
+    assert "Дискриминатив" not in t("analysis.col.a", "ru")
+    assert t("analysis.col.se_b", "kk") != "Қателік (b)"
+
+
+def test_each_region_gets_its_report_with_recommendations(centre, regions_csv, capsys) -> None:
+    """§29: the three-month analysis per region: the items most and least solved, content areas, the
+    wrong options that drew many students, and recommendations, in kk and ru."""
+    populate(centre)
+    code = main(["--data-dir", str(centre.root), "analyse", "--each-region", "--regions", str(regions_csv),
+                 "--lang", "kk", "--lang", "ru"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [r["region"] for r in out["regions"]] == ["Түркістан облысы", "Ұлытау облысы"]
+    for region in out["regions"]:
+        assert len(region["reports"]) == 2 and all(region["region"].split()[0] in Path(p).name
+                                                   for p in region["reports"])
+        for lang, raw in zip(("kk", "ru"), region["reports"]):
+            text = text_of(Path(raw))
+            for key in ("recommend.title", "recommend.least", "recommend.most", "recommend.advice"):
+                assert " ".join(t(key, lang).split()) in text, (key, lang)
+            assert region["region"] in text and "Сандар" in text and "Өлшемдер" in text
+    # the backwards item draws the stronger students to a wrong option: it is named with its option
+    ru = text_of(Path(out["regions"][0]["reports"][1]))
+    assert f"Задание {BACKWARDS}" in ru or BACKWARDS in ru

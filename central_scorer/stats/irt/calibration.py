@@ -5,13 +5,20 @@ Hessian; ``2pl`` by EM (Bock & Aitkin, 1981) with Newton M-steps, then Newton st
 log-likelihood with its exact Hessian (observed information by Louis' identity) until the step is
 below ``tol``. Standard errors are the square roots of the diagonal of the inverse observed
 information; ``se_b`` follows by the delta method.
+
+The matrix products run on BLAS threads set deliberately (`blas_threads`, by threadpoolctl), not
+on whatever OpenBLAS guesses: on a machine shared with other work its default of one thread per
+core made the same fit vary several-fold (docs/BENCHMARKS.md). The benchmark runs the baseline on
+the same number.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from central_scorer.stats.irt.likelihood import (
     ScoreGroupModel, TwoPLModel, patterns_of, quadrature, score_groups_of)
@@ -55,15 +62,30 @@ def _newton_step(model, params: np.ndarray, es: dict[str, Any]) -> tuple[np.ndar
     return step, h
 
 
+def blas_threads_default() -> int:
+    """The cores this process may run on (its affinity where the OS says): one BLAS thread each."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def calibrate(matrix: ResponseMatrix, model: str = "2pl", *, quadrature_points: int = DEFAULT_QUADRATURE,
               tol: float = 1e-6, max_em: int = 2000, max_newton: int = 50,
-              em_switch: float = 1e-2) -> Calibration:
+              em_switch: float = 1e-2, blas_threads: int | None = None) -> Calibration:
     """Fit ``model`` (``rasch``, ``1pl`` or ``2pl``) to ``matrix`` by marginal maximum likelihood.
 
     ``converged`` is true when the last Newton step on the marginal log-likelihood moved no parameter
     by more than ``tol``. For the 2PL, EM runs until no parameter moves by more than ``em_switch`` in
     an iteration, then Newton finishes. ``iterations`` counts EM and Newton iterations together.
+    ``blas_threads``: the BLAS threads of the matrix products (default: one per available core).
     """
+    with threadpool_limits(limits=blas_threads or blas_threads_default(), user_api="blas"):
+        return _calibrate(matrix, model, quadrature_points, tol, max_em, max_newton, em_switch)
+
+
+def _calibrate(matrix: ResponseMatrix, model: str, quadrature_points: int, tol: float, max_em: int,
+               max_newton: int, em_switch: float) -> Calibration:
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
     _check_identified(matrix)

@@ -24,6 +24,7 @@ from common.package import PackageError
 from common.protocol import invalid_request
 from proctor_console.room.api import documents, kiosk, proctor
 from proctor_console.room.api.limits import BodyLimit
+from proctor_console.room.api.hot import HotPaths
 from proctor_console.room.errors import Forbidden, RoomError
 from proctor_console.room.room import Room
 
@@ -107,3 +108,9 @@ def create_app(room: Room) -> FastAPI:
     app.include_router(proctor.router(room, signed_in_proctor))
     app.include_router(documents.router(room, signed_in_proctor))
     return app
+
+
+def asgi_app(room: Room) -> HotPaths:
+    """What the room server serves: the kiosk's heartbeat and save answered first, outside the
+    framework's middleware (api/hot.py), everything else by the application."""
+    return HotPaths(create_app(room), room)

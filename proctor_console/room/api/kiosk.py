@@ -7,7 +7,6 @@ from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from common.protocol import API, AnswerBatch, KioskLogin, SubmitRequest
 from proctor_console.room import integrity, readiness, survey
@@ -59,23 +58,19 @@ def router(room: Room, attempt: Callable[..., Any],
     def login(body: KioskLogin) -> dict[str, Any]:
         return room.login(body.login, body.password, body.workstation_id)
 
+    # The next two are answered by api/hot.py before the routing; declared here for the OpenAPI
+    # schema (and reached only by an application without that middleware).
     @api.post(f"{API}/attempt/answers")
-    async def answers(body: AnswerBatch, attempt_id: AttemptId) -> dict[str, Any]:
-        # One hop to the thread pool, where the save waits for its group commit. (A plain `def`
-        # endpoint with a return annotation makes two: FastAPI validates its reply there too.)
-        return await run_in_threadpool(room.save_answers, attempt_id,
-                                       [e.model_dump() for e in body.entries])
+    def answers(body: AnswerBatch, attempt_id: AttemptId) -> dict[str, Any]:
+        return room.save_answers(attempt_id, [e.model_dump() for e in body.entries])
 
     @api.post(f"{API}/attempt/submit")
     def submit(body: SubmitRequest, attempt_id: AttemptId) -> dict[str, Any]:
         return room.submit(attempt_id, body.last_seq)
 
     @api.get(f"{API}/attempt/state")
-    async def attempt_state(attempt_id: AttemptId) -> dict[str, Any]:
-        # The kiosk's heartbeat: from memory on the event loop, no thread hop (room/memory.py).
-        if room.in_memory(attempt_id=attempt_id):
-            return room.attempt_state(attempt_id)
-        return await run_in_threadpool(room.attempt_state, attempt_id)
+    def attempt_state(attempt_id: AttemptId) -> dict[str, Any]:
+        return room.attempt_state(attempt_id)
 
     # --- the anonymous survey (§25) -----------------------------------------------------------
 

@@ -99,6 +99,11 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     def signin(body: ProctorSignin) -> dict[str, str]:
         return {"token": room.proctor_signin(body.login, body.pin)}
 
+    @api.post(f"{API}/proctor/signout")
+    def signout(who: Proctor, authorization: Annotated[str | None, Header()] = None) -> dict[str, str]:
+        room.proctor_signout(authorization[7:].strip() if authorization else None)
+        return {"status": "signed_out"}
+
     @api.get(f"{API}/proctor/me")
     def me(who: Proctor) -> dict[str, Any]:
         p = room.proctor_for_login(who)

@@ -3,7 +3,9 @@
     .venv/bin/python tests/data/vectors/bundle/generate.py
 
 HPKE sealing is randomised (a fresh ephemeral key each time), so a run writes new bytes every
-time. What stays fixed is everything the inputs below decide: the manifest apart from its
+time. `golden-v1.bundle` (with `golden-v1.expected.json`) is a bundle of format 1, written before
+format 2 dropped the per-part hashes; it is kept, never rewritten, to show that format 1 is still
+read. What stays fixed is everything the inputs below decide: the manifest apart from its
 `payload` size and hash, and the parts the bundle opens to. `tests/common/test_common_bundle.py`
 regenerates those and compares them with the stored files, checks that the stored golden bundle
 still opens to exactly `golden.expected.json`, and that every file in `negative/` is refused with
@@ -37,6 +39,8 @@ from common.crypto.signing import SigningKey  # noqa: E402
 
 GOLDEN = HERE / "golden.bundle"
 EXPECTED = HERE / "golden.expected.json"
+GOLDEN_V1 = HERE / "golden-v1.bundle"  # format 1: kept, not rewritten
+EXPECTED_V1 = HERE / "golden-v1.expected.json"
 NEGATIVE = HERE / "negative"
 
 # --- fixed inputs ------------------------------------------------------------------------------
@@ -193,9 +197,9 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def hpke_info(bundle_id: str, recipient_key_id: str) -> bytes:
+def hpke_info(bundle_id: str, recipient_key_id: str, version: int = 2) -> bytes:
     # Written out from the format description, not imported, so the two writers check each other.
-    return f"cbt-result-bundle/1|{bundle_id}|{recipient_key_id}".encode()
+    return f"cbt-result-bundle/{version}|{bundle_id}|{recipient_key_id}".encode()
 
 
 def hand_seal(
@@ -204,12 +208,14 @@ def hand_seal(
     declared: dict[str, list[dict[str, Any]]] = PARTS,
     info_bundle_id: str = BUNDLE_ID,
     edit_manifest: Callable[[dict[str, Any]], None] | None = None,
+    version: int = 2,
 ) -> bytes:
-    """Seal `compressed` as the payload under a manifest that declares the parts `declared`."""
+    """Seal `compressed` as the payload under a manifest that declares the parts `declared`
+    (format 2: their counts; format 1: their counts and hashes)."""
     recipient = centre_key().public
-    sealed = recipient.seal(compressed, hpke_info(info_bundle_id, recipient.key_id))
+    sealed = recipient.seal(compressed, hpke_info(info_bundle_id, recipient.key_id, version))
     manifest: dict[str, Any] = {
-        "format": "cbt-result-bundle/1",
+        "format": f"cbt-result-bundle/{version}",
         "bundle_id": BUNDLE_ID,
         "centre_id": CENTRE_ID,
         "room_id": ROOM_ID,
@@ -219,7 +225,8 @@ def hand_seal(
         "recipient_key_id": recipient.key_id,
         "payload": {"size": len(sealed), "sha256": sha256_hex(sealed)},
         "contents": {
-            name: {"count": len(declared[name]), "sha256": sha256_hex(canonical_bytes(declared[name]))}
+            name: {"count": len(declared[name])}
+            | ({"sha256": sha256_hex(canonical_bytes(declared[name]))} if version == 1 else {})
             for name in ("attempts", "attendance", "acts", "incidents", "audit", "survey")
         },
     }
@@ -229,7 +236,7 @@ def hand_seal(
     signer = room_key()
     return canonical_bytes(
         {
-            "format": "cbt-result-bundle/1",
+            "format": f"cbt-result-bundle/{version}",
             "manifest": _b64(manifest_bytes),
             "signature": _b64(signer.sign(manifest_bytes)),
             "key_id": signer.key_id,
@@ -287,7 +294,7 @@ def not_json(golden: bytes) -> bytes:
 
 def other_format(golden: bytes) -> bytes:
     env = _envelope(golden)
-    env["format"] = "cbt-result-bundle/2"
+    env["format"] = "cbt-result-bundle/9"
     return canonical_bytes(env)
 
 
@@ -330,6 +337,14 @@ def _drop_contents(manifest: dict[str, Any]) -> None:
     del manifest["contents"]
 
 
+def _parts_with_another_answer() -> dict[str, list[dict[str, Any]]]:
+    """The same counts, one answer changed: only a format 1 manifest's part hash tells."""
+    first = {**PARTS["attempts"][0], "responses": [{**PARTS["attempts"][0]["responses"][0],
+                                                    "answer": "d"},
+                                                   *PARTS["attempts"][0]["responses"][1:]]}
+    return {**PARTS, "attempts": [first, *PARTS["attempts"][1:]]}
+
+
 RESEALED: dict[str, Callable[[], bytes]] = {
     "unknown_signer.stranger_key": lambda: seal(signer=stranger_key()),
     "wrong_recipient.other_centre_key": lambda: seal(recipient=other_centre_key().public),
@@ -351,7 +366,19 @@ RESEALED: dict[str, Callable[[], bytes]] = {
     "malformed.signed_manifest_without_contents": lambda: hand_seal(
         compressed=honest_compressed(), edit_manifest=_drop_contents
     ),
+    # Format 1 (still read): its manifest hashes each part, and a part that differs is refused.
+    "payload_mismatch.v1_part_hash": lambda: hand_seal(
+        compressed=honest_compressed(_parts_with_another_answer()), version=1
+    ),
+    # A signed manifest of format 2 under an envelope that says format 1 (the label is unsigned).
+    "malformed.v2_manifest_in_a_v1_envelope": lambda: _relabelled_envelope(),
 }
+
+
+def _relabelled_envelope() -> bytes:
+    env = json.loads(hand_seal(compressed=honest_compressed()))
+    env["format"] = "cbt-result-bundle/1"
+    return canonical_bytes(env)
 
 
 def main() -> None:

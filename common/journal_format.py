@@ -55,6 +55,12 @@ these is true:
 * the last record has its full length, but a run of zero bytes at least as long as the tag ends
   the file and the rest passes the same test (its data blocks never reached the disk).
 
+* none of the above, but no authentic record (the next three seqs) starts anywhere after the
+  failing bytes: a power cut left garbage or a torn write where an unsynced append was. Those
+  bytes were never synced, so the append never returned and nothing of them was confirmed.
+
+Bytes that fail *before* an authentic record are damage to confirmed data: refused and named.
+
 A torn tail is cut off with ``ftruncate`` followed by fsync, and its length is reported as
 `AnswerJournal.recovered_tail_bytes`. Anything else that fails is corruption and raises
 `JournalCorrupt`, whose message gives the record index (1-based, equal to its seq) and the
@@ -245,6 +251,33 @@ def _check_header(path: Path, header: bytes, expected: bytes, attempt_id: str,
     raise JournalKeyMismatch(f"{path}: the key does not open this journal (wrong key)")
 
 
+_FOLLOWED = "; valid records follow, so this is damage, not an interrupted append"
+_LOOK_AHEAD = 3  # records after a damaged one that may prove it is damage, not a tail
+
+
+def _record_follows(data: bytes, start: int, header: bytes, aead: AESGCM, seq: int) -> bool:
+    """Whether an authentic record (seq .. seq+3) starts anywhere after byte `start`.
+
+    After a power cut the bytes past the last synced record may be anything (a torn append,
+    garbage from sectors that were being written); they were never confirmed, so they are cut.
+    Bytes that fail *before* an authentic record are damage to confirmed data, and refused.
+    """
+    size = len(data)
+    for pos in range(start + 1, size - LEN_SIZE - _MIN_RECORD + 1):
+        length = int.from_bytes(data[pos:pos + LEN_SIZE], "big")
+        end = pos + LEN_SIZE + length
+        if not _MIN_RECORD <= length <= _MAX_RECORD or end > size:
+            continue
+        nonce = data[pos + LEN_SIZE:pos + LEN_SIZE + NONCE_LEN]
+        for later in range(seq, seq + 1 + _LOOK_AHEAD):
+            try:
+                aead.decrypt(nonce, data[pos + LEN_SIZE + NONCE_LEN:end], aad(header, later))
+            except InvalidTag:
+                continue
+            return True
+    return False
+
+
 def scan_journal(path: Path, data: bytes, key: bytes, aead: AESGCM, attempt_id: str) -> JournalScan:
     expected = header_for(key, attempt_id)
     newline = data.find(b"\n", 0, _MAX_HEADER)
@@ -270,23 +303,25 @@ def scan_journal(path: Path, data: bytes, key: bytes, aead: AESGCM, attempt_id: 
         length = int.from_bytes(data[off:off + LEN_SIZE], "big")
         end = off + LEN_SIZE + length
         if not _MIN_RECORD <= length <= _MAX_RECORD:
-            if not data[off:].strip(b"\0"):
-                break  # zero-filled tail
-            raise _corrupt(path, seq, off, f"impossible record length {length}")
+            if not data[off:].strip(b"\0") or not _record_follows(data, off, header, aead, seq):
+                break  # zero-filled, torn or garbage tail: never synced, never confirmed
+            raise _corrupt(path, seq, off, f"impossible record length {length}{_FOLLOWED}")
         if end > size:
-            if _is_torn_tail(data[off:], key, seq, chain.hex()):
+            if (_is_torn_tail(data[off:], key, seq, chain.hex())
+                    or not _record_follows(data, off, header, aead, seq)):
                 break
             raise _corrupt(path, seq, off, f"length prefix ({length}) runs past the end of the "
-                                           "file, and the bytes there are not an interrupted append")
+                                           f"file{_FOLLOWED}")
         nonce = data[off + LEN_SIZE:off + LEN_SIZE + NONCE_LEN]
         ciphertext = data[off + LEN_SIZE + NONCE_LEN:end]
         try:
             plaintext = aead.decrypt(nonce, ciphertext, aad(header, seq))
         except InvalidTag:
-            if end == size and _is_torn_tail(data[off:], key, seq, chain.hex()):
-                break
+            if ((end == size and _is_torn_tail(data[off:], key, seq, chain.hex()))
+                    or not _record_follows(data, off, header, aead, seq)):
+                break  # the unsynced tail of a power cut: torn, or garbage
             raise _corrupt(path, seq, off, "authentication failed (damaged, reordered, or "
-                                           "taken from another journal)") from None
+                                           f"taken from another journal){_FOLLOWED}") from None
         try:
             rec = json.loads(plaintext)
         except ValueError:
