@@ -389,7 +389,7 @@ def test_screenshots_in_three_languages(qapp, tmp_path, monkeypatch, capsys) -> 
     chosen = {"login", "item-matching", "review"}
     real = render_screenshots
     monkeypatch.setattr("exam_client.ui.screenshots.render_screenshots",
-                        lambda out, only=None: real(out, only=chosen))
+                        lambda out, only=None, **kw: real(out, only=chosen, **kw))
     assert cli.main(["--screenshots", str(tmp_path)]) == 0
     printed = capsys.readouterr().out.split()
     for name in chosen:
