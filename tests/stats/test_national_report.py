@@ -112,7 +112,7 @@ def test_a_year_without_a_campaign_is_one_line_and_nothing_written(two_years, ca
     code, out, err = _run(centre, capsys, "--year", "2031", "--grade", "4", "--direction",
                           "mathematical_literacy", "--lang", "ru")
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("national: доклад не составлен") and "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("central-scorer: national: доклад не составлен") and "Traceback" not in err
     after = sorted((centre.root / "reports").rglob("*")) if (centre.root / "reports").exists() else []
     assert before == after
     code, _, err = _run(centre, capsys, "--year", "2026", "--grade", "4", "--cuts", "500,400")
@@ -120,7 +120,7 @@ def test_a_year_without_a_campaign_is_one_line_and_nothing_written(two_years, ca
 
 
 @pytest.mark.postgres
-def test_the_same_on_postgresql(postgres_url, tmp_path, capsys) -> None:
+def test_the_same_on_postgresql(postgres_url, tmp_path, capsys, monkeypatch) -> None:
     """The centre's national database is PostgreSQL: the loader's queries and the report run there."""
     centre = Centre(tmp_path / "central", postgres_url)
     centre.init("KZ-NTC-TEST")
