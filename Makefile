@@ -35,6 +35,9 @@ test-quick: $(TSTAMP)
 screenshots: $(TSTAMP)
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/proctor-console screenshots --out docs/screenshots
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots
+	@# the kiosk at the smallest screen the readiness check takes and at full HD (Kazakh)
+	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots/1024x768 --size 1024x768 --lang kk
+	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots/1920x1080 --size 1920x1080 --lang kk
 	@QT_QPA_PLATFORM=offscreen CBT_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
 		tests/central_scorer/test_public_page.py tests/central_scorer/test_portal.py -k "chromium and sqlite or clerk"
 

@@ -51,6 +51,10 @@ def build_parser() -> Parser:
                         help="an ordinary window that may be closed (for trying the kiosk out)")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="draw every screen in kk, ru and en into DIR and exit")
+    parser.add_argument("--size", default=None, metavar="WxH",
+                        help="with --screenshots: the screen's size (1366x768 unless told)")
+    parser.add_argument("--lang", action="append", choices=("kk", "ru", "en"), default=None,
+                        help="with --screenshots: only this language (may be repeated)")
     parser.set_defaults(handler=kiosk)
     return parser
 
@@ -59,7 +63,16 @@ def kiosk(args: argparse.Namespace) -> int:
     if args.screenshots is not None:
         from exam_client.ui.screenshots import render_screenshots
 
-        for path in render_screenshots(args.screenshots):
+        size = None
+        if args.size:
+            try:
+                width, height = (int(v) for v in args.size.lower().split("x"))
+            except ValueError:
+                raise CliError("usage", errors.USAGE, prog="exam-client",
+                               detail="--size is WIDTHxHEIGHT, like 1024x768") from None
+            size = (width, height)
+        for path in render_screenshots(args.screenshots, size=size,
+                                       languages=tuple(args.lang or ("kk", "ru", "en"))):
             print(path)
         return 0
     config_path = args.config or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)

@@ -54,6 +54,15 @@ class TrendRow:
 
 
 @dataclass(frozen=True)
+class GapRow:
+    dimension: str
+    first: str
+    second: str
+    difference: float
+    se: float
+
+
+@dataclass(frozen=True)
 class NationalReport:
     year: int
     grade: str
@@ -65,6 +74,7 @@ class NationalReport:
     cuts: tuple[float, ...]
     tables: tuple[Table, ...]
     trends: tuple[TrendRow, ...] = ()
+    gaps: tuple[GapRow, ...] = ()
     min_group: int = 10
     min_organisations: int = 3
     generated_at: datetime = field(default_factory=datetime.now)
@@ -114,6 +124,14 @@ def trend_rows(report: NationalReport, lang: str) -> list[list[str]]:
                         format_number(r.mean, lang, 0), _figure(r.change, r.se, lang)] for r in report.trends]
 
 
+def gap_rows(report: NationalReport, lang: str) -> list[list[str]]:
+    """Differences between groups: significant at 5 % when |difference| > 1.96 SE (marked *)."""
+    header = [t("national.gap.col.groups", lang), t("national.gap.col.difference", lang)]
+    return [header] + [[f"{value_name(g.dimension, g.first, lang)} − {value_name(g.dimension, g.second, lang)}",
+                        _figure(g.difference, g.se, lang) + (" *" if abs(g.difference) > 1.96 * g.se else "")]
+                       for g in report.gaps]
+
+
 def table_title(table: Table, lang: str) -> str:
     return t("national.table.title", lang, dimensions=" × ".join(t(f"national.dim.{d}", lang) for d in table.dimensions))
 
@@ -156,6 +174,9 @@ def render_national_report(report: NationalReport, lang: str) -> bytes:
     for table in report.tables:
         story += [CondPageBreak(50 * mm), para(table_title(table, lang), st.heading),
                   _grid(table_rows(report, table, lang), len(table.dimensions))]
+    if report.gaps:
+        story += [CondPageBreak(40 * mm), para(t("national.gap.title", lang), st.heading),
+                  _grid(gap_rows(report, lang), 1), para(t("national.gap.note", lang), st.note)]
     if report.trends:
         story += [CondPageBreak(50 * mm), para(t("national.trend.title", lang), st.heading),
                   _grid(trend_rows(report, lang), 1), para(t("national.trend.note", lang), st.note)]

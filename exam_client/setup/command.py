@@ -82,6 +82,9 @@ def build_parser() -> Parser:
                          help="the room card (JSON or QR text file), or '-' to read one line "
                               "(a USB QR scanner types it)")
     install.add_argument("--workstation", help="this PC's seat (unless the card names it)")
+    install.add_argument("--workstation-key",
+                         help="this PC's enrolment credential, printed once by the room when the "
+                              "representative enrolled the seat (proctor-console enrol)")
     install.add_argument("--data-dir", required=True, help="where this PC keeps its journals and log")
     install.add_argument("--out", type=Path, required=True)
     install.add_argument("--no-create-data-dir", action="store_true",
@@ -162,11 +165,12 @@ def _cmd_install(args: argparse.Namespace) -> int:
         setup = parse_text(line, "scanned code")
     else:
         setup = load(Path(args.source))
-    pc = setup.for_workstation(args.workstation, args.data_dir)
+    pc = setup.for_workstation(args.workstation, args.data_dir, args.workstation_key)
     if not args.no_create_data_dir:
         Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     write(pc, args.out)
-    print(json.dumps({"written": str(args.out), **pc.to_dict()}, ensure_ascii=False, indent=2))
+    shown = {**pc.to_dict(), "workstation_key": "(written, not shown)"}
+    print(json.dumps({"written": str(args.out), **shown}, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -2,6 +2,8 @@
 
 * ``init --kit KIT`` (or ``--config room.json``) — set the room up from the centre's kit.
 * ``serve`` — the room server headless (HTTPS, pinned); ``seal`` — the results to a file (USB).
+* ``enrol`` — enrol a kiosk PC at a seat (its credential printed once, for
+  ``cbt-kiosk-setup install --workstation-key``), revoke it, or list the enrolments.
 * ``roster validate``, ``act render``, ``audit verify``, ``export results``, ``logs`` — for
   scripting and support, without the server.
 
@@ -66,6 +68,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     seal.add_argument("--login", required=True, help="the representative's login")
     seal.add_argument("--out", type=Path, help="where to copy the bundle, e.g. /media/usb/")
     seal.set_defaults(handler=seal_results)
+
+    enrol = add_command(sub, "enrol", "enrol a kiosk PC at a seat (its credential, printed once), "
+                                      f"revoke it, or list; the PIN is read from ${PIN_ENV}", [
+        f"{PIN_ENV}=482915 proctor-console enrol --data-dir ~/room --login rep --seat 01 --seat 02",
+        f"{PIN_ENV}=482915 proctor-console enrol --data-dir ~/room --login rep --seat 05 --revoke",
+        "proctor-console enrol --data-dir ~/room --list"])
+    _data_dir(enrol)
+    enrol.add_argument("--login", help="the representative's login")
+    enrol.add_argument("--seat", action="append", default=[], help="a seat; may be given again")
+    enrol.add_argument("--revoke", action="store_true", help="revoke the seats' enrolments")
+    enrol.add_argument("--list", action="store_true", help="list the enrolments")
+    enrol.add_argument("--key-only", action="store_true",
+                       help="print only each new credential, one per line (for a script)")
+    enrol.set_defaults(handler=enrol_seats)
 
     roster = sub.add_parser("roster", help="the organisation's student list",
                             description="the organisation's student list")
@@ -200,6 +216,25 @@ def seal_results(args: argparse.Namespace) -> int:
         write_durably(target, source.read_bytes())
         result["copied_to"] = str(target)
     print(json.dumps(result, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def enrol_seats(args: argparse.Namespace) -> int:
+    """Enrol (or revoke) kiosk PCs by seat, one JSON line each (room/enrolment.py)."""
+    from proctor_console.room import enrolment
+    from proctor_console.room.room import Room
+
+    room = Room(room_dir(args))
+    if args.list:
+        for row in enrolment.enrolments(room):
+            print(json.dumps(row))
+        return EXIT_OK
+    if not args.login or not args.seat:
+        raise CliError("invalid", errors.USAGE, code="usage", reason="--login and --seat are needed")
+    room.proctor_signin(args.login, os.environ.get(PIN_ENV, ""))  # Unauthorized: exit 3
+    for seat in args.seat:
+        done = (enrolment.revoke if args.revoke else enrolment.enrol)(room, seat, args.login)
+        print(done.get("workstation_key", "") if args.key_only else json.dumps(done), flush=True)
     return EXIT_OK
 
 

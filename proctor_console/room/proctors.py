@@ -2,7 +2,9 @@
 
 Guessing is held back (issue 15, finding 5): a PIN is 4 to 32 digits; after `FREE_FAILURES`
 wrong PINs for a login, each next try waits twice as long as the one before (from
-`FIRST_WAIT` up to `LONGEST_WAIT`), and a try during the wait is refused without checking the PIN;
+`FIRST_WAIT` up to `LONGEST_WAIT`), and a try during the wait is refused without checking the PIN
+(counted per login and caller's address: a guesser on the LAN cannot lock the representative's
+own desk out);
 every wrong PIN and every lock is in the audit log; an unknown login costs the same Argon2id work
 as a known one, so the answer's time does not tell which logins exist. A session lasts
 `SESSION_HOURS` and ends earlier at sign-out.
@@ -31,7 +33,8 @@ FREE_FAILURES = 3  # wrong PINs for one login before it must wait
 FIRST_WAIT = dt.timedelta(seconds=15)
 LONGEST_WAIT = dt.timedelta(minutes=15)
 SESSION_HOURS = 12  # a proctor's session, then sign in again
-_FAILURES = "proctor_signin_failures"  # setting: {login: {"failures": n, "until": iso or null}}
+# setting: {"<login>@<caller's address>": {"failures": n, "until": iso or null}}
+_FAILURES = "proctor_signin_failures"
 
 
 class SigninLocked(RoomError):
@@ -64,12 +67,16 @@ def _wait_after(failures: int) -> dt.timedelta:
     return min(FIRST_WAIT * 2 ** (failures - FREE_FAILURES), LONGEST_WAIT)
 
 
-def sign_in(room: RoomStore, login: str, pin: str) -> str:
-    """Check the PIN; returns a new session token for the desk."""
+def sign_in(room: RoomStore, login: str, pin: str, source: str = "local") -> str:
+    """Check the PIN; returns a new session token for the desk.
+
+    Wrong PINs are counted per login *and* `source` (the caller's address): someone guessing from
+    a laptop on the LAN makes only that laptop wait, never the representative's own desk."""
     login = login.strip()[:64]
+    counter = f"{login}@{source}"
     now = utcnow()
     with room.read() as s:
-        state = _failures(s).get(login)
+        state = _failures(s).get(counter)
         proctor = s.scalar(select(Proctor).where(Proctor.login == login))
     until = dt.datetime.fromisoformat(state["until"]) if state and state.get("until") else None
     if until is not None and now < until:
@@ -80,15 +87,15 @@ def sign_in(room: RoomStore, login: str, pin: str) -> str:
     with room.tx() as s:
         failures = _failures(s)
         if proctor is None or not ok:
-            count = failures.get(login, {}).get("failures", 0) + 1
+            count = failures.get(counter, {}).get("failures", 0) + 1
             wait = _wait_after(count)
-            failures[login] = {"failures": count, "until": (now + wait).isoformat() if wait else None}
+            failures[counter] = {"failures": count, "until": (now + wait).isoformat() if wait else None}
             room.set_setting(s, _FAILURES, json.dumps(failures, sort_keys=True))
-            audit.record(s, "signin:" + login, "proctor_signin_failed", login=login,
+            audit.record(s, "signin:" + login, "proctor_signin_failed", login=login, source=source,
                          reason="unknown_login" if proctor is None else "wrong_pin", failures=count,
                          wait_s=int(wait.total_seconds()))
         else:
-            if failures.pop(login, None) is not None:
+            if failures.pop(counter, None) is not None:
                 room.set_setting(s, _FAILURES, json.dumps(failures, sort_keys=True))
             token = open_session(s, "proctor", login)
             audit.record(s, login, "proctor_signed_in")

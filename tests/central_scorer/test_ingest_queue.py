@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from central_scorer.ingest.queue import enqueue, work
+from common import upload_auth
 from common.storage.central_models import IngestJob, ReceivedBundle, Result
 from proctor_console.room import sealing
 from tests.central_scorer.rooms import sat_room
@@ -94,7 +95,8 @@ def test_the_web_front_needs_no_private_key(day, centre, tmp_path):
         url = f"https://127.0.0.1:{port}"
         tls = ssl.create_default_context(cafile=str(cert))
         reply = httpx.put(f"{url}/api/v1/uploads/{sealed['sha256']}", params={"offset": 0, "total": len(data)},
-                          content=data, verify=tls)
+                          content=data, verify=tls,
+                          headers=upload_auth.sign(day.room.signing_key, sealed["sha256"], 0, len(data), data))
         assert reply.json()["status"] == "queued"
         assert httpx.get(f"{url}/results/kk/", verify=tls).status_code == 200
         assert httpx.get(f"{url}/portal?lang=ru", verify=tls).status_code == 200

@@ -45,16 +45,15 @@ class Student:
         self.next_seq = 1
 
     def login(self, client: httpx.Client) -> None:
-        r = client.post(f"{API}/session/login", json={
-            "login": self.cred["login"], "password": self.cred["password"],
-            "workstation_id": self.cred["seat"]})
+        r = client.post(f"{API}/session/login", headers={"X-Workstation-Key": self.cred["workstation_key"]},
+                        json={"login": self.cred["login"], "password": self.cred["password"]})
         r.raise_for_status()
         reply = r.json()
         self.token, self.attempt_id = reply["token"], reply["attempt_id"]
         self.items = [i for s in reply["content"]["sections"] for i in s["items"]]
 
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}", "X-Workstation": self.cred["seat"]}
+        return {"Authorization": f"Bearer {self.token}", "X-Workstation-Key": self.cred["workstation_key"]}
 
     def resync(self, client: httpx.Client) -> None:
         """After a restart: continue after what the server holds (the kiosk's reconcile)."""

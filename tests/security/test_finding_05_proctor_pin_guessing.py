@@ -10,6 +10,7 @@ import datetime as dt
 import statistics
 import time
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -78,3 +79,13 @@ def test_sessions_expire_and_sign_out_ends_them(room_setup, desk):
     assert desk.get("/proctor/me", headers=headers).status_code == 200
     assert desk.post("/proctor/signout", headers=headers).status_code == 200
     assert desk.get("/proctor/me", headers=headers).status_code == 401
+
+
+def test_a_guesser_on_the_lan_does_not_lock_the_desk_out(room_setup, room_server, attacker):
+    """The laptop (another address) waits; the representative's desk (its own address) does not."""
+    with httpx.Client(base_url=f"https://127.0.0.1:{room_server.port}/api/v1", verify=False, timeout=30,
+                      transport=httpx.HTTPTransport(local_address="127.0.0.2", verify=False)) as laptop:
+        codes = [_signin(laptop, "rep", f"{n:04d}").status_code for n in range(7000, 7010)]
+        assert codes.count(429) >= 5, codes
+        assert _signin(laptop, "rep", "1234").status_code == 429
+    assert _signin(attacker, "rep", "1234").status_code == 200  # the desk, from 127.0.0.1

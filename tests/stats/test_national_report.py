@@ -67,11 +67,17 @@ def test_national_report_of_a_simulated_year(two_years, capsys) -> None:
         if lang == "kk":
             assert all(letter in text.lower() for letter in "әғқңөұүі"), "Kazakh letters lost in the PDF"
         assert re.search(r"\b\d{3} \(\d+,\d\)", text), "a mean with its SE"
+        # the city − village gap, from the same replicates: the simulated country puts it near
+        # 0.5 θ (50 points), significant
+        gap = {"kk": "Топтар арасындағы айырмашылықтар", "ru": "Различия между группами"}[lang]
+        assert gap in text and re.search(r"−\s*\S+\s+\d+ \(\d+,\d\) \*", text), "the gap with its SE"
         # nothing identifying an organisation or a student
         assert not any(c in text for c in codes) and "Student" not in text
         book = load_workbook(next(p for p in files if p.name.endswith(f"-{lang}.xlsx")), read_only=True)
         withheld = shown = 0
-        for sheet in book.worksheets[:-1]:
+        gaps = [list(r) for r in book["gaps"].iter_rows(values_only=True)]
+        assert any(str(r[1]).endswith(" *") and FIGURE.match(str(r[1])[:-2]) for r in gaps[2:]), gaps
+        for sheet in [w for w in book.worksheets if w.title[0].isdigit()]:  # the tables
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
             header = rows[1]
             first = header.index(next(h for h in header if "(SE)" in str(h)))

@@ -23,13 +23,15 @@ class TeacherSurveyAnswers(SurveyAnswers):
     code: str = Field(min_length=4, max_length=32)  # the one-time code the representative gave
 
 
-def router(room: Room, attempt: Callable[..., Any],
-           optional_attempt: Callable[..., Any]) -> APIRouter:
+def router(room: Room, attempt: Callable[..., Any], optional_attempt: Callable[..., Any],
+           workstation: Callable[..., Any]) -> APIRouter:
     """`attempt` and `optional_attempt` are the server's dependencies that find the sitting of a
-    kiosk's session (required, or only during a sitting)."""
+    kiosk's session (required, or only during a sitting); `workstation` the enrolled PC asking
+    (room/enrolment.py): every kiosk endpoint but the status and the survey's questions needs it."""
     api = APIRouter()
     AttemptId = Annotated[str, Depends(attempt)]
     MaybeAttempt = Annotated[str | None, Depends(optional_attempt)]
+    Enrolled = Annotated[str, Depends(workstation)]
 
     @api.get(f"{API}/status")
     def status() -> dict[str, Any]:
@@ -39,24 +41,26 @@ def router(room: Room, attempt: Callable[..., Any],
     # --- readiness and heartbeat --------------------------------------------------------------
 
     @api.post(f"{API}/kiosk/register")
-    def kiosk_register(body: readiness.KioskReport) -> dict[str, Any]:
-        return readiness.report(room, body, None, register=True)
+    def kiosk_register(body: readiness.KioskReport, workstation_id: Enrolled) -> dict[str, Any]:
+        return readiness.report(room, workstation_id, body, None, register=True)
 
     @api.post(f"{API}/kiosk/heartbeat")
-    def kiosk_heartbeat(body: readiness.KioskReport, attempt_id: MaybeAttempt) -> dict[str, Any]:
-        return readiness.report(room, body, attempt_id, register=False)
+    def kiosk_heartbeat(body: readiness.KioskReport, workstation_id: Enrolled,
+                        attempt_id: MaybeAttempt) -> dict[str, Any]:
+        return readiness.report(room, workstation_id, body, attempt_id, register=False)
 
     @api.post(f"{API}/kiosk/integrity")
-    def kiosk_integrity(body: integrity.IntegrityReport,
+    def kiosk_integrity(body: integrity.IntegrityReport, workstation_id: Enrolled,
                         attempt_id: MaybeAttempt) -> dict[str, Any]:
         # Focus lost, a second screen, a virtual machine, ...: an incident at the seat at once.
-        return integrity.report(room, body, attempt_id)
+        return integrity.report(room, workstation_id, body, attempt_id)
 
     # --- the sitting --------------------------------------------------------------------------
 
     @api.post(f"{API}/session/login")
-    def login(body: KioskLogin) -> dict[str, Any]:
-        return room.login(body.login, body.password, body.workstation_id)
+    def login(body: KioskLogin, workstation_id: Enrolled) -> dict[str, Any]:
+        # The seat is the enrolled PC's, never the body's (room/enrolment.py).
+        return room.login(body.login, body.password, workstation_id)
 
     # The next two are answered by api/hot.py before the routing; declared here for the OpenAPI
     # schema (and reached only by an application without that middleware).
