@@ -34,14 +34,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                          description=__doc__.split("\n\n")[0])
     steps = day.add_subparsers(dest="day_command", required=True, metavar="STEP")
 
-    enrol = add_command(steps, "enrol", "enrol the kiosk PCs by seat; their credentials go to a file "
-                                        "(0600), one 'SEAT KEY' line each, for cbt-kiosk-setup install", [
-        "proctor-console day enrol --seats 30 --out workstation-keys.txt",
-        "proctor-console day enrol --seat 05 --out key-05.txt   # a replaced PC"])
-    enrol.add_argument("--seat", action="append", default=[], help="a seat (may be repeated)")
-    enrol.add_argument("--seats", type=int, help="seats 01 … N")
-    enrol.add_argument("--out", type=Path, required=True)
-
     roster = add_command(steps, "roster", "import the student list; write the credentials and slips", [
         "proctor-console day roster students.xlsx --slips slips-kk.pdf --lang kk"])
     roster.add_argument("file", type=Path, help="the roster, CSV or XLSX")
@@ -64,13 +56,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     finish = add_command(steps, "finish", "seal the results and send them to the centre", [
         "proctor-console day finish --centre-url https://results.testcenter.kz"])
     finish.add_argument("--centre-url", help="the centre's address (default: the kit's centre_url)")
-    for parser in (enrol, roster, mark, start, status, finish):
+    for parser in (roster, mark, start, status, finish):
         parser.add_argument("--data-dir", type=Path, default=None,
                             help=f"the room's folder ({describe_default('proctor-console')})")
         parser.add_argument("--port", type=int, default=None,
                             help="the port `serve` listens on (default: what it wrote when it started)")
         parser.add_argument("--login", default="rep", help="the representative's login")
-    enrol.set_defaults(handler=_enrol)
     roster.set_defaults(handler=_roster)
     mark.set_defaults(handler=_attendance)
     start.set_defaults(handler=_start)
@@ -116,20 +107,6 @@ def translate(exc: BaseException) -> CliError | None:
 
 def _print(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-def _enrol(args: argparse.Namespace) -> int:
-    from common.durable import write_durably
-
-    seats = [*args.seat, *(f"{n:02d}" for n in range(1, (args.seats or 0) + 1))]
-    if not seats:
-        raise CliError("usage", errors.USAGE, prog="proctor-console day enrol", detail="give --seat or --seats")
-    client = _client(args)
-    keys = [client._call("POST", "/proctor/enrolments", json={"workstation_id": seat}) for seat in seats]
-    write_durably(args.out, "".join(f"{k['workstation_id']} {k['workstation_key']}\n" for k in keys).encode(),
-                  mode=0o600)
-    _print({"enrolled": len(keys), "keys": str(args.out)})
-    return errors.OK
 
 
 def _roster(args: argparse.Namespace) -> int:
