@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -54,7 +55,8 @@ REGIONS = ("Абай облысы", "Ақмола облысы", "Ақтөбе �
 
 
 def cli(data_dir: Path, url: str, *args: str) -> list[str]:
-    return [PY, "-m", "central_scorer.cli.main", "--data-dir", str(data_dir), "--database-url", url, *args]
+    os.environ["CBT_CENTRE_DATABASE_URL"] = url  # by the environment, never on a command line
+    return [PY, "-m", "central_scorer.cli.main", "--data-dir", str(data_dir), *args]
 
 
 def peak_of(cmd: list[str], timeout: float = 7200) -> tuple[float, float, str]:

@@ -204,6 +204,7 @@ def main() -> None:
             config.write_text(json.dumps({"host": "127.0.0.1", "port": server.port,
                                           "fingerprint": server.fingerprint,
                                           "workstation_id": cred["seat"],
+                                          "workstation_key": cred["workstation_key"],
                                           "data_dir": str(work / "kiosk")}), "utf-8")
             empty = [empty_window() for _ in range(runs)]
             starts = []

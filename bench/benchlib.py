@@ -230,6 +230,7 @@ def prepare_room(work: Path, students: int, items: int = 60) -> dict[str, Any]:
     from common.crypto import passwords
     from common.demo.roster import demo_roster_csv
     from common.domain.exam import content_from_dict
+    from proctor_console.room import enrolment
     from proctor_console.room.room import Room
 
     work.mkdir(parents=True, exist_ok=True)
@@ -250,6 +251,9 @@ def prepare_room(work: Path, students: int, items: int = 60) -> dict[str, Any]:
     credentials = room.import_roster(demo_roster_csv(students), REPRESENTATIVE["login"])
     for cred in credentials:
         room.mark_attendance(cred["individual_code"], "present", None, REPRESENTATIVE["login"])
+        # each kiosk PC enrolled at its seat (proctor_console/room/enrolment.py)
+        cred["workstation_key"] = enrolment.enrol(room, cred["seat"], REPRESENTATIVE["login"])[
+            "workstation_key"]
     room.start(package["start_code"], REPRESENTATIVE["login"])
     room.engine.dispose()
     centre.engine.dispose()

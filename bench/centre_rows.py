@@ -86,6 +86,6 @@ def _analyse_row(a: dict[str, Any], size: str) -> list[dict[str, Any]]:
         "id": "centre-analyse", "what": "analyse one grade and year", "workload": f"{a['students']:,} students × 60 items",
         "figure": figure, "target": "≤ 1 GB", "met": met,
         "baseline": f"bare GROUP BY item over the item scores: {a['group_by_s']:.2f} s",
-        "notes": ["stats/dataset.py still re-scores from the raw responses in Python (issue 19 moves it onto "
-                  "scores.read.item_matrix)"],
+        "notes": ["stats/dataset.py reads the score store (scores.read.item_matrix) and streams only the "
+                  "choice items' answers for the distractors (issue 19)"],
     }]

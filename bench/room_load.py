@@ -99,11 +99,11 @@ async def kiosk(cred: dict[str, str], plan: dict[str, Any], ctx: ssl.SSLContext,
     sent = time.monotonic() - t0
     start = time.perf_counter()
     try:
-        login = {"login": cred["login"], "password": cred["password"],
-                 "workstation_id": cred["seat"]}
+        enrolled = f"X-Workstation-Key: {cred['workstation_key']}\r\n"  # the PC at the student's seat
         status, data = await link.request("POST", f"{API}/session/login",
-                                          b"Content-Type: application/json\r\n",
-                                          json.dumps(login).encode())
+                                          f"Content-Type: application/json\r\n{enrolled}".encode(),
+                                          json.dumps({"login": cred["login"],
+                                                      "password": cred["password"]}).encode())
     except (OSError, asyncio.IncompleteReadError) as exc:
         stats.error(f"login: {type(exc).__name__}")
         stats.logged_in(time.monotonic() - t0)
@@ -116,7 +116,7 @@ async def kiosk(cred: dict[str, str], plan: dict[str, Any], ctx: ssl.SSLContext,
     reply = json.loads(data)
     items = [i for section in reply["content"]["sections"] for i in section["items"]]
     attempt_id, acked = reply["attempt_id"], int(reply["acked_seq"])
-    auth = (f"Authorization: Bearer {reply['token']}\r\nX-Workstation: {cred['seat']}\r\n"
+    auth = (f"Authorization: Bearer {reply['token']}\r\nX-Workstation-Key: {cred['workstation_key']}\r\n"
             "Content-Type: application/json\r\n").encode()
     pending: list[dict[str, Any]] = []
     seq = acked
@@ -129,11 +129,10 @@ async def kiosk(cred: dict[str, str], plan: dict[str, Any], ctx: ssl.SSLContext,
             await _sleep_until(t0 + min(at, stats.cut_at))  # the cut is known once all logged in
             if at >= stats.end_at:
                 break
-            # The network is cut: the answers go to the journal only.
-            back_at = stats.cut_at + plan["cut_s"]
+            back_at = stats.cut_at + plan["cut_s"]  # the network is cut: answers go to the journal only
             while next_save < back_at:
                 seq += 1
-                pending.append(_entry(seq, rng.choice(items), rng))
+                pending.append(_entry(seq, rng.choice(items)))
                 next_save += SAVE_S
             link.close()
             # Back on its next heartbeat: all kiosks within one heartbeat period (2 s).
@@ -143,10 +142,9 @@ async def kiosk(cred: dict[str, str], plan: dict[str, Any], ctx: ssl.SSLContext,
         await _sleep_until(t0 + at)
         if at == next_save:
             seq += 1
-            pending.append(_entry(seq, rng.choice(items), rng))
+            pending.append(_entry(seq, rng.choice(items)))
             kind, next_save = "save", next_save + SAVE_S
-            method, path = "POST", f"{API}/attempt/answers"
-            body = json.dumps({"entries": pending}).encode()
+            method, path, body = "POST", f"{API}/attempt/answers", json.dumps({"entries": pending}).encode()
         else:
             kind, next_beat = "heartbeat", next_beat + HEARTBEAT_S
             method, path, body = "GET", f"{API}/attempt/state", b""
@@ -176,17 +174,19 @@ async def kiosk(cred: dict[str, str], plan: dict[str, Any], ctx: ssl.SSLContext,
     link.close()
 
 
-def _entry(seq: int, item: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    """An answer change as a student makes it: the kiosk sees no keys, so one of the options (or
-    a number) — the room's answer checks take only answers of the item's shape."""
-    options = [o["id"] for o in item.get("options", [])]
-    if item["type"] == "single_choice":
-        answer: Any = rng.choice(options)
-    elif item["type"] == "multiple_choice":
-        answer = sorted(rng.sample(options, min(len(options), rng.randint(1, 2))))
-    else:
-        answer = str(rng.randint(0, 800))
-    return {"seq": seq, "item_id": item["id"], "answer": answer, "client_ts": time.time()}
+def _entry(seq: int, item: dict[str, Any]) -> dict[str, Any]:
+    return {"seq": seq, "item_id": item["id"], "answer": _answer(item), "client_ts": time.time()}
+
+
+def _answer(item: dict[str, Any]) -> Any:
+    """An answer the room accepts for the item (common/domain/answer_checks.py): an option id, a
+    list of them, or a cleared answer for the typed and matched types."""
+    options = [o["id"] for o in item.get("options") or ()]
+    if item["type"] == "single_choice" and options:
+        return options[-1]
+    if item["type"] == "multiple_choice" and options:
+        return options[:2]
+    return None
 
 
 async def _sleep_until(when: float) -> None:
@@ -229,8 +229,7 @@ async def _main(args: argparse.Namespace) -> None:
     stats = Stats(plan)
     t0 = time.monotonic() + (plan["start_at"] - time.time())
     cpu0 = time.process_time()
-    await asyncio.gather(*(kiosk(c, plan, ctx, t0, stats,
-                                 random.Random(f"{plan['seed']}:{c['login']}"))
+    await asyncio.gather(*(kiosk(c, plan, ctx, t0, stats, random.Random(f"{plan['seed']}:{c['login']}"))
                            for c in plan["credentials"]))
     Path(args.out).write_text(json.dumps({
         "requests": stats.requests, "errors": stats.errors, "acked": stats.acked,

@@ -141,8 +141,11 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
             continue
         kiosk_dir = work / "kiosks" / cred["seat"]
         kiosk_dir.mkdir(parents=True, exist_ok=True)
+        # The representative enrols the PC at the seat; its credential goes into its own file.
+        key = proctor.call("POST", "/proctor/enrolments", json={"workstation_id": cred["seat"]})
         config = {"host": "127.0.0.1", "port": port, "fingerprint": fingerprint,
-                  "workstation_id": cred["seat"], "data_dir": str(kiosk_dir)}
+                  "workstation_id": cred["seat"], "workstation_key": key["workstation_key"],
+                  "data_dir": str(kiosk_dir)}
         (kiosk_dir / "kiosk.json").write_text(json.dumps(config), "utf-8")
         slow = number in (CONFISCATED, IMPOSTOR, KILLED)
         args = ["exam_client.cli", "--config", str(kiosk_dir / "kiosk.json"), "--headless",

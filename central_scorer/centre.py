@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from common.bundle import RoomIdentity
 from common.canonical import canonical_bytes
+from common.crypto import passwords
 from common.crypto.sealing import RecipientKey
 from common.crypto.signing import SigningKey, VerifyKey, write_secret
 from common.content.payload import ExamPayload, payload_from_dict
 from common.domain.exam import ExamContent, content_to_dict
-from common.durable import write_durably
+from common.durable import make_private, write_durably
 from common.package import build_package, new_start_code
 from common.storage.base import session_factory, sqlite_url
 from common.storage.central_models import CentralPackage, TrustedRoom
@@ -32,6 +33,7 @@ class Centre:
         self.root = Path(data_dir)
         self.root.mkdir(parents=True, exist_ok=True)
         self.engine = upgrade(database_url or sqlite_url(self.root / "central.sqlite3"), "central")
+        make_private(self.root, self.root / "central.sqlite3")  # 0700 / 0600
         self._sessions = session_factory(self.engine)
 
     @contextmanager
@@ -108,18 +110,21 @@ class Centre:
                 for r in s.scalars(select(TrustedRoom))
             }
 
-    def make_package(self, content: ExamContent, organisation_code: str, out: Path,
+    def make_package(self, content: ExamContent | ExamPayload, organisation_code: str, out: Path,
                      kdf_memory_kib: int = 65536) -> dict[str, Any]:
+        """The one way a package is built (make-package, package build, room-kit): sealed,
+        signed, recorded with its keys and start code."""
         package_id = f"PKG-{organisation_code}-{uuid.uuid4().hex[:8]}"
         start_code = new_start_code()
         raw = build_package(content, self.signing_key, start_code, package_id, organisation_code,
                             kdf_memory_kib=kdf_memory_kib)
         write_durably(out, raw)
         with self.tx() as s:
+            stored = (canonical_bytes(content.to_dict()).decode("utf-8") if isinstance(content, ExamPayload)
+                      else json.dumps(content_to_dict(content, with_keys=True), ensure_ascii=False))
             s.add(CentralPackage(package_id=package_id, organisation_code=organisation_code,
-                                 content_json=json.dumps(content_to_dict(content, with_keys=True),
-                                                         ensure_ascii=False),
-                                 start_code=start_code))
+                                 content_json=stored,
+                                 start_code=passwords.hash_password(start_code, passwords.FAST)))
         return {"package_id": package_id, "path": str(out), "start_code": start_code}
 
     def package_payload(self, package_id: str) -> ExamPayload | None:

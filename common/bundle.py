@@ -30,6 +30,7 @@ from typing import Any
 
 import orjson
 
+from common import audit_chain
 from common.bounded_json import read_bounded
 from common.canonical import canonical_bytes, sha256_hex
 from common.crypto.sealing import RecipientKey, RecipientPublicKey, SealOpenError
@@ -128,6 +129,8 @@ def seal_bundle(
         "recipient_key_id": recipient.key_id,
         "payload": {"size": len(sealed), "sha256": sha256_hex(sealed)},
         "contents": {p: {"count": len(parts[p])} for p in PARTS},
+        # the room's audit log as it stood, signed: the centre checks the next bundle still holds it
+        "audit_checkpoint": audit_chain.checkpoint(parts["audit"]),
     }
     manifest_bytes = canonical_bytes(manifest)
     return canonical_bytes(

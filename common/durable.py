@@ -55,3 +55,13 @@ def make_dirs_durably(path: Path, mode: int = 0o777) -> None:
             raise
         return
     fsync_directory(path.parent)
+
+
+def make_private(directory: Path, *files: Path) -> None:
+    """Only the owner may enter `directory` (0700) and read or write `files` (0600) — with SQLite,
+    give the database: its -wal and -shm files beside it are done too (issue 15, finding 10)."""
+    os.chmod(directory, 0o700)
+    for path in files:
+        for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if each.exists():
+                os.chmod(each, 0o600)

@@ -24,9 +24,10 @@ class ErrorBody(BaseModel):
 
 
 class KioskLogin(BaseModel):
+    """A student's login; the seat is the enrolled workstation's (X-Workstation-Key), not a field."""
+
     login: str = Field(max_length=64)
     password: str = Field(max_length=128)
-    workstation_id: str = Field(max_length=64)
 
 
 class AnswerEntry(BaseModel):
@@ -49,8 +50,8 @@ class SubmitRequest(BaseModel):
 
 
 class ProctorSignin(BaseModel):
-    login: str
-    pin: str
+    login: str = Field(max_length=64)
+    pin: str = Field(max_length=64)
 
 
 class AttendanceMark(BaseModel):

@@ -1,87 +1,152 @@
 """`exam-client`: the kiosk. Without `--headless` it opens the kiosk's window (full screen);
 `--headless` runs a scripted sitting with the same engine; `--screenshots DIR` draws every screen
-in kk, ru and en into DIR."""
+in kk, ru and en into DIR. Errors follow docs/cli.md (one line, a stable exit code)."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from pathlib import Path
 
+from common.cli import errors, logs
+from common.cli.errors import CliError
+from common.cli.runner import Parser, run
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["export-journal"]:
-        return export_journal(argv[1:])
-    parser = argparse.ArgumentParser(prog="exam-client", description=__doc__)
+CONFIG_ENV, PASSWORD_ENV = "CBT_KIOSK_CONFIG", "CBT_STUDENT_PASSWORD"
+log = logging.getLogger("kiosk")
+
+DESCRIPTION = """The kiosk: the student's full-screen test window on a lab PC.
+
+examples:
+  exam-client --config /etc/cbt-kiosk/kiosk.json              the kiosk (cage / Shell Launcher)
+  exam-client --config kiosk.json --windowed                  an ordinary window, to try it out
+  CBT_STUDENT_PASSWORD=… exam-client --config kiosk.json --headless --login 190745-0001
+  exam-client --screenshots docs/screenshots
+
+The configuration: --config, else $CBT_KIOSK_CONFIG (cbt-kiosk-setup install writes it). The log
+is written to DATA/logs/kiosk.log in the configuration's data folder: no answers, no names.
+Exit codes: 0 done, 2 wrong argument, 3 login refused, 4 room unreachable, 5 sitting stopped,
+70 internal error (details in the log)."""
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="exam-client", description=DESCRIPTION)
     from common.build_info import VersionAction  # version and build hash (packaging/)
 
     parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--config", type=Path,
-                        help="kiosk configuration: room server address, certificate pin, workstation")
+                        help=f"kiosk configuration: room server, certificate pin, workstation "
+                             f"(default ${CONFIG_ENV})")
     parser.add_argument("--headless", action="store_true", help="no screen: a scripted student")
     parser.add_argument("--login")
-    parser.add_argument("--password")
+    parser.add_argument("--password", help=f"the scripted student's password (better: ${PASSWORD_ENV})")
+    parser.add_argument("--credentials", type=Path,
+                        help="a rehearsal: the credentials file of `proctor-console day roster`; the "
+                             "scripted student is the one seated at this PC's workstation")
     parser.add_argument("--seed", type=int, default=0, help="the scripted student's choices")
     parser.add_argument("--think-ms", type=int, default=50, help="pause before each answer")
     parser.add_argument("--windowed", action="store_true",
                         help="an ordinary window that may be closed (for trying the kiosk out)")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="draw every screen in kk, ru and en into DIR and exit")
-    args = parser.parse_args(argv)
+    parser.add_argument("--size", default=None, metavar="WxH",
+                        help="with --screenshots: the screen's size (1366x768 unless told)")
+    parser.add_argument("--lang", action="append", choices=("kk", "ru", "en"), default=None,
+                        help="with --screenshots: only this language (may be repeated)")
+    parser.set_defaults(handler=kiosk)
+    return parser
 
+
+def kiosk(args: argparse.Namespace) -> int:
     if args.screenshots is not None:
         from exam_client.ui.screenshots import render_screenshots
 
-        for path in render_screenshots(args.screenshots):
+        size = None
+        if args.size:
+            try:
+                width, height = (int(v) for v in args.size.lower().split("x"))
+            except ValueError:
+                raise CliError("usage", errors.USAGE, prog="exam-client",
+                               detail="--size is WIDTHxHEIGHT, like 1024x768") from None
+            size = (width, height)
+        for path in render_screenshots(args.screenshots, size=size,
+                                       languages=tuple(args.lang or ("kk", "ru", "en"))):
             print(path)
         return 0
-    if args.config is None:
-        parser.error("--config is needed (or --screenshots DIR)")
+    config_path = args.config or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
+    if config_path is None:
+        raise CliError("usage", errors.USAGE, prog="exam-client",
+                       detail=f"--config is needed (or ${CONFIG_ENV}, or --screenshots DIR)")
 
     from exam_client.engine.config import KioskConfig
     from exam_client.engine.kiosk import KioskEngine
 
     try:
-        config = KioskConfig.load(args.config)
-    except (OSError, ValueError) as exc:
-        parser.error(str(exc))
+        config = KioskConfig.load(config_path)
+    except ValueError as exc:
+        raise CliError("invalid", errors.USAGE, code="bad_config", reason=str(exc)) from None
+    logs.attach_file(config.data_dir / "logs", "kiosk")
+    log.info("kiosk %s starting (room %s:%s, %s)", config.workstation_id, config.host, config.port,
+             "headless" if args.headless else "window")
     if args.headless:
-        if not (args.login and args.password):
-            parser.error("--headless needs --login and --password")
+        password = args.password or os.environ.get(PASSWORD_ENV, "")
+        if args.credentials is not None:
+            args.login, password = _seated(args.credentials, config.workstation_id)
+        if not (args.login and password):
+            raise CliError("usage", errors.USAGE, prog="exam-client",
+                           detail=f"--headless needs --login and a password (${PASSWORD_ENV})")
         from exam_client.engine.headless import sit
 
-        return sit(KioskEngine(config), args.login, args.password, args.seed, args.think_ms / 1000)
+        code = sit(KioskEngine(config), args.login, password, args.seed, args.think_ms / 1000)
+        log.info("kiosk %s: the sitting ended with exit code %s", config.workstation_id, code)
+        return code
     from exam_client.ui.app import run_kiosk
 
     return run_kiosk(config, kiosk_mode=not args.windowed)
 
 
-def export_journal(argv: list[str]) -> int:
-    """`exam-client export-journal --config kiosk.json --out DIR`: the journals for the centre.
-    Exit 0 written, 1 nothing to write, 2 the folder cannot take them; one line in the kiosk's
-    language (or --lang)."""
+def _seated(path: Path, workstation: str) -> tuple[str, str]:
+    import json
+
+    for row in json.loads(path.read_text("utf-8")):
+        if isinstance(row, dict) and row.get("seat") == workstation:
+            return str(row["login"]), str(row["password"])
+    raise CliError("not_found", errors.NOT_FOUND, code="no_student",
+                   what=f"a student seated at {workstation} in {path}")
+
+
+def build_export_parser() -> Parser:
+    """`exam-client export-journal --config kiosk.json --out DIR`: the journals for the centre."""
+    parser = Parser(prog="exam-client export-journal", description=(
+        "This PC's answer journals for the centre, when the room PC was lost. Exit 0 written, "
+        "1 nothing to write, 2 the folder cannot take them; one line in the kiosk's language "
+        "(or --lang)."), epilog="examples:\n  exam-client export-journal --config "
+                                "/etc/cbt-kiosk/kiosk.json --out /media/usb/")
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="the USB stick's folder")
+    parser.add_argument("--lang", choices=("kk", "ru", "en"))
+    parser.set_defaults(handler=export_journal)
+    return parser
+
+
+def export_journal(args: argparse.Namespace) -> int:
     from common.i18n import t
     from exam_client.engine.config import KioskConfig
     from exam_client.engine.export import export_journals
 
-    parser = argparse.ArgumentParser(prog="exam-client export-journal",
-                                     description=export_journal.__doc__)
-    parser.add_argument("--config", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True, help="the USB stick's folder")
-    parser.add_argument("--lang", choices=("kk", "ru", "en"))
-    args = parser.parse_args(argv)
     try:
         config = KioskConfig.load(args.config)
-    except (OSError, ValueError) as exc:
-        parser.error(str(exc))
+    except ValueError as exc:
+        raise CliError("invalid", errors.USAGE, code="bad_config", reason=str(exc)) from None
+    logs.attach_file(config.data_dir / "logs", "kiosk")
     lang = args.lang or config.language
     try:
         result = export_journals(config, args.out)
     except OSError as exc:
-        print(t("recovery.export.failed", lang, out=args.out, reason=exc.strerror or exc),
-              file=sys.stderr)
-        return 2
+        raise CliError("message", errors.USAGE, code="export_failed", text=t(
+            "recovery.export.failed", lang, out=args.out, reason=exc.strerror or exc)) from None
     for name in result.without_grant:
         print(t("recovery.export.no_grant", lang, name=name), file=sys.stderr)
     if not result.written:
@@ -89,6 +154,13 @@ def export_journal(argv: list[str]) -> int:
         return 1
     print(t("recovery.export.done", lang, count=len(result.written), out=args.out))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["export-journal"]:
+        return run(build_export_parser(), argv[1:])
+    return run(build_parser(), argv)
 
 
 if __name__ == "__main__":

@@ -51,5 +51,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 echo "Installing OS packages: ${need[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Another apt (unattended upgrades on a fresh desktop) may hold the dpkg lock: wait for it.
+LOCK_WAIT=(-o DPkg::Lock::Timeout=600)
+$SUDO apt-get "${LOCK_WAIT[@]}" update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${LOCK_WAIT[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -244,9 +244,11 @@ def exam_day(r: Runner, hashes: dict[str, str], cage: bool) -> dict[str, Any]:
         kiosks = []
         for n, cred in enumerate(credentials, start=1):
             pc = work / "kiosks" / cred["seat"]
+            key = proctor.call("POST", "/proctor/enrolments", json={"workstation_id": cred["seat"]})
             r.run_json(f"cbt-kiosk-setup.install.{n}", [
                 setup, "install", "--from", str(work / "room-kiosk.json"), "--workstation",
-                cred["seat"], "--data-dir", str(pc / "data"), "--out", str(pc / "kiosk.json")])
+                cred["seat"], "--workstation-key", key["workstation_key"], "--data-dir",
+                str(pc / "data"), "--out", str(pc / "kiosk.json")])
             if n == 1:
                 r.run("cbt-kiosk-setup.check", [setup, "check", "--config", str(pc / "kiosk.json")])
             kiosks.append((n, cred, subprocess.Popen(
@@ -292,9 +294,11 @@ def kiosk_window(r: Runner, work: Path, port: int, fingerprint: str, proctor: Pr
                  build_hash: str, cage: bool) -> dict[str, Any]:
     """The frozen kiosk's window at a spare seat; the room must see its build and its lock."""
     pc = work / "kiosks" / CAGE_SEAT
+    key = proctor.call("POST", "/proctor/enrolments", json={"workstation_id": CAGE_SEAT})
     r.run_json("cbt-kiosk-setup.install.window", [
         r.exe("exam-client", "cbt-kiosk-setup"), "install", "--from", str(work / "room-kiosk.json"),
-        "--workstation", CAGE_SEAT, "--data-dir", str(pc / "data"), "--out", str(pc / "kiosk.json")])
+        "--workstation", CAGE_SEAT, "--workstation-key", key["workstation_key"], "--data-dir",
+        str(pc / "data"), "--out", str(pc / "kiosk.json")])
     if cage:
         out = r.run("check-cage", [str(ROOT / "packaging" / "linux" / "check-cage.sh"),
                                    "--bundle", str(r.dist / "exam-client"), "--config",
@@ -320,9 +324,11 @@ def kiosk_window(r: Runner, work: Path, port: int, fingerprint: str, proctor: Pr
     row = _find_workstation(seen, CAGE_SEAT)
     if row is None:
         raise SmokeFailure(f"the room never heard from the kiosk at {CAGE_SEAT}: {seen}")
-    if row["build_hash"] != build_hash or not row["kiosk_locked"]:
+    # The kiosk lock is measured (a cage above the kiosk), not declared: on only inside cage.
+    expect_locked = "cage" in how
+    if row["build_hash"] != build_hash or bool(row["kiosk_locked"]) != expect_locked:
         raise SmokeFailure(f"the room sees {row} at {CAGE_SEAT}; expected build {build_hash} "
-                           "with the kiosk lock on")
+                           f"with the kiosk lock {'on' if expect_locked else 'off'}")
     return {**how, "room_sees": {k: row[k] for k in ("build_hash", "kiosk_locked", "screen")}}
 
 

@@ -81,6 +81,8 @@ def configure_room(tmp_path: Path, centre, students: int = 6, room_id: str = "R-
                                   kdf_memory_kib=FAST_KDF_KIB)
     room.import_package((tmp_path / "pkg.cbtpkg").read_bytes(), "rep")
     credentials = room.import_roster(roster or demo_roster_csv(students), "rep")
+    for cred in credentials:  # each seat's kiosk PC enrolled, as the representative does at set-up
+        cred["workstation_key"] = enrolled(room, cred["seat"])
     return RoomSetup(room, centre, package, credentials, room.proctor_signin("rep", "1234"))
 
 
@@ -107,8 +109,18 @@ def room_server(room_setup: RoomSetup):
         yield RunningServer(port, fingerprint)
 
 
+def enrolled(room, seat: str) -> str:
+    """The credential of the kiosk PC at `seat` (enrolled once per room and seat)."""
+    from proctor_console.room import enrolment
+
+    keys = room.__dict__.setdefault("_test_keys", {})
+    if seat not in keys:
+        keys[seat] = enrolment.enrol(room, seat, "rep")["workstation_key"]
+    return keys[seat]
+
+
 @pytest.fixture
-def kiosk(tmp_path, room_server):
+def kiosk(tmp_path, room_setup, room_server):
     """Make kiosk engines (the client's own) at seats against `room_server`; all closed afterwards."""
     from exam_client.engine.config import KioskConfig
     from exam_client.engine.kiosk import KioskEngine
@@ -118,7 +130,8 @@ def kiosk(tmp_path, room_server):
     def make(seat: str, fingerprint: str | None = None):
         engine = KioskEngine(KioskConfig("127.0.0.1", room_server.port,
                                          fingerprint or room_server.fingerprint, seat,
-                                         tmp_path / f"kiosk-{seat}-{len(made)}"))
+                                         tmp_path / f"kiosk-{seat}-{len(made)}",
+                                         workstation_key=enrolled(room_setup.room, seat)))
         made.append(engine)
         return engine
 

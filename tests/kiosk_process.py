@@ -41,7 +41,7 @@ class Kiosk:
         self.config = self.dir / "kiosk.json"
         self.config.write_text(json.dumps({
             "host": "127.0.0.1", "port": port, "fingerprint": fingerprint,
-            "workstation_id": cred["seat"],
+            "workstation_id": cred["seat"], "workstation_key": cred["workstation_key"],
             "data_dir": str(data_dir or self.dir / "data")}), "utf-8")
         self.confirmed: list[dict] = []
         self.logins: list[dict] = []

@@ -19,6 +19,7 @@ from central_scorer.campaign.revocation import revocation_document, sign_revocat
 from central_scorer.campaign.selection import Selection, select as draw, stratum_of
 from central_scorer.campaign.working_list import parse_working_list
 from central_scorer.centre import Centre
+from common.domain.absence import EXEMPT_REASONS, OBJECTIVE_ABSENCE_REASONS
 from common.durable import write_durably
 from common.storage.base import utcnow
 from common.storage.central_models import (
@@ -29,10 +30,6 @@ from common.storage.central_models import (
     Result,
 )
 
-# §12: these students are not part of the tested population at all ...
-EXEMPT_REASONS = ("home_schooling", "sanatorium")
-# ... and these were absent on the day for an objective reason.
-OBJECTIVE_ABSENCE_REASONS = ("illness", "bereavement", "competition")
 
 
 class CampaignError(ValueError):

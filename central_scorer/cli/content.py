@@ -25,11 +25,10 @@ from central_scorer.cli.output import print_json
 
 
 def _fail(message: str, as_json: bool) -> int:
-    if as_json:
-        print_json({"error": message})
-    else:
-        print(f"error: {message}", file=sys.stderr)
-    return 2
+    from common.cli import errors
+    from common.cli.errors import CliError
+
+    raise CliError("message", errors.USAGE, code="invalid", text=message)
 
 
 # --- items --------------------------------------------------------------------------------------
@@ -221,28 +220,12 @@ def _variants_build(args: argparse.Namespace, centre: Any) -> int:
 
 
 def _package_build(args: argparse.Namespace, centre: Any) -> int:
-    import uuid
-
-    from common.canonical import canonical_bytes
-    from common.durable import write_durably
-    from common.package import build_package, new_start_code
-    from common.storage.central_models import CentralPackage
-
     try:
         payload = _assemble(args)
     except _content_errors() as exc:
         return _fail(str(exc), args.json)
-    package_id = f"PKG-{args.organisation}-{uuid.uuid4().hex[:8]}"
-    start_code = new_start_code()
-    raw = build_package(payload, centre.signing_key, start_code, package_id, args.organisation,
-                        kdf_memory_kib=args.kdf_memory_kib)
-    write_durably(args.out, raw)
-    with centre.tx() as s:
-        s.add(CentralPackage(package_id=package_id, organisation_code=args.organisation,
-                             content_json=canonical_bytes(payload.to_dict()).decode("utf-8"),
-                             start_code=start_code))
-    print_json({"package_id": package_id, "path": str(args.out), "start_code": start_code,
-                 "variants": [v.exam_id for v in payload.variants]})
+    made = centre.make_package(payload, args.organisation, args.out, args.kdf_memory_kib)
+    print_json({**made, "variants": [v.exam_id for v in payload.variants]})
     return 0
 
 

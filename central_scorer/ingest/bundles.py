@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
+from common import audit_chain
 from common.bundle import BundleError, OpenedBundle, open_bundle
 from common.content.payload import ExamPayload
 from common.content.variants import apply_permutation
@@ -61,13 +62,15 @@ class IngestReport:
     # attempts refused on their own (an answer its item could not have been given): stored as
     # voided with void_reason "answers_invalid", each named here with why
     refused: list[dict[str, Any]] = field(default_factory=list)
+    # "ok", or why the room's audit log is flagged (the bundle is stored all the same): _audit_status
+    audit: str = "ok"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "status": self.status, "bundle_id": self.bundle_id, "sequence": self.sequence,
             "organisation_code": self.organisation_code, "scored": self.scored,
             "voided": self.voided, "absent": self.absent, "survey": self.survey,
-            "score_mismatches": self.score_mismatches, "refused": self.refused,
+            "score_mismatches": self.score_mismatches, "refused": self.refused, "audit": self.audit,
         }
 
 
@@ -193,9 +196,10 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
     with centre.tx() as s:
         _serialise(s, org, m, opened.sha256)
         numbers = item_numbers(s, contents.values())  # in this transaction: a refusal stores none
+        report.audit = _audit_status(s, m, parts["audit"])
         bundle = ReceivedBundle(bundle_id=m["bundle_id"], sha256=opened.sha256, room_id=m["room_id"],
                                 organisation_code=org, sequence=m["sequence"],
-                                manifest_json=json.dumps(m, sort_keys=True))
+                                manifest_json=json.dumps(m, sort_keys=True), audit_status=report.audit)
         s.add(bundle)
         s.flush()
         facts = {}  # grade -> the organisation's dimensions in that year's campaign of the grade
@@ -285,6 +289,23 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
                      kind=act["kind"], individual_code=act["individual_code"],
                      data_json=_json(act["data"])) for act in parts["acts"]])
     return report
+
+
+def _audit_status(s, manifest: dict[str, Any], log: list[dict[str, Any]]) -> str:
+    """"ok", or why the room's audit log is flagged: its chain is broken, or it no longer holds the
+    signed checkpoint of the room's newest bundle received before (it was cut or re-chained in
+    between). A flagged bundle is stored all the same (the students' results do not depend on the
+    room's log) and the flag is kept with it (docs/SECURITY.md)."""
+    broken = audit_chain.problem(log)
+    if broken is not None:
+        return f"broken: {broken}"[:300]
+    before = s.scalar(select(ReceivedBundle.manifest_json).where(
+        ReceivedBundle.room_id == manifest["room_id"]).order_by(ReceivedBundle.sequence.desc()).limit(1))
+    earlier = json.loads(before).get("audit_checkpoint") if before else None
+    if isinstance(earlier, dict) and not audit_chain.extends(log, earlier):
+        return (f"rewritten: the log no longer holds entry {earlier.get('entries')} as the room's "
+                f"previous bundle signed it")[:300]
+    return "ok"
 
 
 def answers_refusal(content: ExamContent, responses: Any) -> str | None:

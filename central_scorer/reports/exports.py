@@ -15,7 +15,7 @@ import io
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from common.documents.report import EXEMPT_REASONS
+from common.domain.absence import EXEMPT_REASONS
 from common.durable import write_durably
 from common.i18n import t
 

@@ -24,7 +24,7 @@ from common.documents.analysis_report import (
 )
 from common.durable import write_durably
 from common.storage.base import utcnow
-from central_scorer.stats.dataset import UnitData, build_units, read_students
+from central_scorer.stats.dataset import UnitData, read_units
 from central_scorer.stats.dif import mantel_haenszel
 from central_scorer.stats.irt.abilities import abilities
 from central_scorer.stats.irt.calibration import calibrate
@@ -157,8 +157,8 @@ def build_analysis(centre, *, grade: str | None = None, year: int | None = None,
                    options: AnalysisOptions = AnalysisOptions()) -> AnalysisReport:
     """The analysis of the stored results, restricted to the given grade, direction, region and
     language of instruction (each optional)."""
-    students, n_results = read_students(centre, regions, year=year, grade=grade)
-    return _report(students, n_results, grade, year, direction, region, language, options)
+    units, n_results = read_units(centre, regions, year=year, grade=grade, direction=direction)
+    return _report(units, n_results, grade, year, direction, region, language, options)
 
 
 def build_region_analyses(centre, *, grade: str | None = None, year: int | None = None,
@@ -166,23 +166,28 @@ def build_region_analyses(centre, *, grade: str | None = None, year: int | None 
                           regions: dict[str, str] | None = None,
                           options: AnalysisOptions = AnalysisOptions()) -> list[AnalysisReport]:
     """One analysis per region (the three-month analysis sent to each region, §29), read once."""
-    students, n_results = read_students(centre, regions, year=year, grade=grade)
-    return [_report(students, n_results, grade, year, direction, name, language, options)
-            for name in sorted({s.region for s in students if s.region})]
+    units, n_results = read_units(centre, regions, year=year, grade=grade, direction=direction)
+    names = sorted({r for u in units for r in u.region.tolist() if r})
+    return [_report(units, n_results, grade, year, direction, name, language, options) for name in names]
 
 
-def _report(students, n_results: int, grade, year, direction, region, language,
+def _report(units: list[UnitData], n_results: int, grade, year, direction, region, language,
             options: AnalysisOptions) -> AnalysisReport:
-    if region is not None:
-        students = [s for s in students if s.region == region]
-    if language is not None:
-        students = [s for s in students if s.content.language == language]
-    units = [u for u in build_units(students)
-             if (grade is None or u.grade == grade) and (direction is None or u.direction == direction)]
+    chosen = []
+    for unit in units:
+        rows = np.ones(unit.n_students, dtype=bool)
+        if region is not None:
+            rows &= unit.region == region
+        if language is not None:
+            rows &= unit.language == language
+        if rows.any():
+            chosen.append(unit if rows.all() else unit.subset(rows))
     scope = {k: v for k, v in (("year", str(year) if year else None), ("grade", grade), ("direction", direction),
                                ("region", region), ("language", language)) if v}
-    return AnalysisReport(generated_at=utcnow(), scope=scope, n_results=len(students) if scope else n_results,
-                          units=tuple(analyse_unit(u, options) for u in units))
+    students = max((u.n_students for u in chosen), default=0)
+    return AnalysisReport(generated_at=utcnow(), scope=scope,
+                          n_results=students if (region or language) else n_results,
+                          units=tuple(analyse_unit(u, options) for u in chosen))
 
 
 def write_analysis(centre, report: AnalysisReport, langs: tuple[str, ...], out_dir: Path | None = None) -> list[Path]:

@@ -1,10 +1,11 @@
 """The centre's stored results as analysis data: one block of students × items per direction and grade.
 
-Read-only: the scored results (``results``), their raw answer logs (``responses``) and the packages'
-content with keys (``packages``). Every item is re-scored from the latest answer with the one scoring
-engine (``common.domain.scoring.score_item``), so the statistics see exactly what the official score saw.
-Regions come from the campaign's selection when the centre has one, or from a CSV given by the
-caller (``organisation_code,region``), which wins.
+Read-only, from the score store (``scores.read``): the points and statuses each item got when the
+attempt was scored (the one scoring engine, at ingest or ``rescore``), the packages' content for the
+items' options and keys, and the answer log only for the option each student ended with on a choice
+item (for the distractor analysis). Regions come from the results' own dimensions (the campaign's
+working list at ingest), else the campaign's selection, overridden by a CSV given by the caller
+(``organisation_code,region``).
 """
 
 from __future__ import annotations
@@ -15,32 +16,19 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from common.domain.content_model import ContentError
-from common.domain.exam import ExamContent
 from common.domain.items import Item, ItemType
-from common.domain.scoring import latest_answers, score_item
-from common.content.payload import ExamPayload, payload_from_dict
-from common.storage.central_models import CentralPackage, Response, Result
-from central_scorer.centre import variant_of
-from central_scorer.stats.items import NOT_PRESENTED, ItemInfo, ScoredResponses, response_status
+from common.content.payload import payload_from_dict
+from common.storage.central_models import CentralPackage, Response, Result, ScoredItem
+from central_scorer.scores.read import ItemMatrix, cohorts, item_matrix
+from central_scorer.stats.items import NOT_PRESENTED, ItemInfo, ScoredResponses
 
 CHOICE_TYPES = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE)
-
-
-@dataclass
-class Student:
-    """One scored attempt with the answers it ended with."""
-
-    organisation_code: str
-    region: str
-    content: ExamContent
-    package_id: str
-    answers: dict[str, Any]
 
 
 @dataclass
@@ -131,41 +119,134 @@ def campaign_regions(centre) -> dict[str, str]:
     return out
 
 
-def read_students(centre, regions: dict[str, str] | None = None, year: int | None = None,
-                  grade: str | None = None) -> tuple[list[Student], int]:
-    """Every scored result with a known package (of one year and grade when given: filtered in the
-    database, not after reading), and the number of scored results read."""
-    region_of = {**campaign_regions(centre), **(regions or {})}
-    payloads: dict[str, ExamPayload] = {}
-    students: list[Student] = []
+def read_units(centre, regions: dict[str, str] | None = None, year: int | None = None,
+               grade: str | None = None, direction: str | None = None) -> tuple[list[UnitData], int]:
+    """The scored results (of one year and grade when given) as one block per direction and grade,
+    from the score store: points and statuses from ``item_scores`` (``scores.read.item_matrix``, one
+    cohort at a time, every direction in one scan), the items' options and keys from the packages, and for choice
+    items the option each student ended with (streamed from the answer log, reduced on the fly).
+    Memory is the blocks, not the answers. Returns the blocks and the number of scored results."""
+    override = regions or {}
+    fallback = campaign_regions(centre)
+    blocks: dict[tuple[str, str], list[tuple[ItemMatrix, int]]] = defaultdict(list)
     with centre.read() as s:
-        for package in s.scalars(select(CentralPackage)):
-            try:
-                payloads[package.package_id] = payload_from_dict(json.loads(package.content_json))
-            except (ContentError, ValueError) as exc:
-                raise ContentError(f"package {package.package_id}: {exc}") from exc
-        scope = [Result.status == "scored"]
-        if year is not None:
-            scope.append(Result.year == year)
-        if grade is not None:
-            scope.append(Result.grade == grade)
-        results = list(s.execute(select(Result.id, Result.organisation_code, Result.package_id, Result.exam_id)
-                                 .where(*scope).order_by(Result.id)))
-        changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        query = (select(Response.result_id, Response.seq, Response.item_id, Response.answer_json)
-                 .join(Result, Result.id == Response.result_id).where(*scope))
-        for r in s.execute(query).yield_per(20_000):
-            changes[r.result_id].append({"seq": r.seq, "item_id": r.item_id, "answer": json.loads(r.answer_json)})
-    for rid, org, pid, exam_id in results:
-        content = variant_of(payloads, pid, exam_id)  # the variant the student sat
-        if content is None:
-            continue
-        students.append(Student(org, region_of.get(org, ""), content, pid, latest_answers(changes.pop(rid, []))))
-    return students, len(results)
+        scope = [Result.status == "scored"] + ([Result.year == year] if year is not None else []) + (
+            [Result.grade == grade] if grade is not None else [])
+        n_results = int(s.scalar(select(func.count()).select_from(Result).where(*scope)) or 0)
+        for y, g, _ in cohorts(s):
+            if (year is not None and y != year) or (grade is not None and g != grade):
+                continue
+            whole = item_matrix(s, y, g, direction)  # every direction at once: one scan of the cohort
+            direction_of = dict(s.execute(select(ScoredItem.item_id, ScoredItem.direction)
+                                          .where(ScoredItem.item_id.in_(whole.item_ids))).all())
+            for d in sorted(set(direction_of.values())):
+                blocks[(d, g)].append((_part(whole, [j for j, i in enumerate(whole.item_ids)
+                                                     if direction_of[i] == d]), y))
+        wanted = {i for parts in blocks.values() for m, _ in parts for i in m.item_ids}
+        exams = {st["variant"] for parts in blocks.values() for m, _ in parts for st in m.students}
+        items, variants = _content(s, wanted, exams)
+        units = {key: _unit(key[0], key[1], parts, items, variants, override, fallback)
+                 for key, parts in sorted(blocks.items())}
+        for g in sorted({g for _, g in units}):
+            _choices(s, g, {key: (unit, blocks[key]) for key, unit in units.items() if key[1] == g})
+        units = list(units.values())
+    return units, n_results
 
 
-def _answered(answer: Any) -> bool:
-    return answer is not None and answer != "" and answer != [] and answer != {}
+def _content(s, wanted: set[str], exams: set[str]) -> tuple[dict[str, Item], dict[str, tuple[str, str]]]:
+    """Each item's first stored version and each variant's (code, language), reading packages only
+    until every one is found."""
+    items: dict[str, Item] = {}
+    variants: dict[str, tuple[str, str]] = {}
+    for package in s.scalars(select(CentralPackage).order_by(CentralPackage.created_at)).yield_per(50):
+        if wanted <= items.keys() and exams <= variants.keys():
+            break
+        try:
+            payload = payload_from_dict(json.loads(package.content_json))
+        except (ContentError, ValueError) as exc:
+            raise ContentError(f"package {package.package_id}: {exc}") from exc
+        for content in payload.variants:
+            variants.setdefault(content.exam_id, (content.variant, content.language))
+            for item in content.items:
+                items.setdefault(item.id, item)
+    return items, variants
+
+
+def _unit(direction: str, grade: str, parts, items: dict[str, Item], variants, override, fallback) -> UnitData:
+    ids = sorted({i for m, _ in parts for i in m.item_ids if i in items})
+    column = {i: j for j, i in enumerate(ids)}
+    n = sum(len(m.result_ids) for m, _ in parts)
+    scores = np.full((n, len(ids)), np.nan)
+    status = np.full((n, len(ids)), NOT_PRESENTED, dtype=np.int8)
+    language = np.empty(n, dtype=object)
+    variant = np.empty(n, dtype=object)
+    region = np.empty(n, dtype=object)
+    row = 0
+    for m, _ in parts:
+        cols = [column.get(i, -1) for i in m.item_ids]
+        keep = [k for k, c in enumerate(cols) if c >= 0]
+        rows = slice(row, row + len(m.result_ids))
+        scores[rows, [cols[k] for k in keep]] = m.scores[:, keep]
+        status[rows, [cols[k] for k in keep]] = m.status[:, keep]
+        for k, st in enumerate(m.students):
+            code, lang = variants.get(st["variant"], (st["variant"] or "", st["language"] or ""))
+            org = st["organisation_code"]
+            language[row + k] = st["language"] or lang
+            variant[row + k] = code
+            region[row + k] = override.get(org) or st["region"] or fallback.get(org, "")
+        row += len(m.result_ids)
+    unit_items = [items[i] for i in ids]
+    chosen = {i.id: np.zeros((n, len(i.options)), dtype=bool) for i in unit_items if i.type in CHOICE_TYPES}
+    return UnitData(direction, grade, unit_items, scores, status, chosen, language, variant, region)
+
+
+def _part(whole: ItemMatrix, cols: list[int]) -> ItemMatrix:
+    """One direction's columns of a cohort's matrix, and the students shown any of them."""
+    rows = np.flatnonzero((whole.status[:, cols] != NOT_PRESENTED).any(axis=1))
+    return ItemMatrix([whole.item_ids[j] for j in cols], [whole.points[j] for j in cols],
+                      [whole.result_ids[r] for r in rows], whole.scores[np.ix_(rows, cols)],
+                      whole.status[np.ix_(rows, cols)], [whole.students[r] for r in rows])
+
+
+def _choices(s, grade: str, units: dict) -> None:
+    """The option each student ended with on each choice item of a grade's blocks: the answer log
+    streamed once in (student, item, seq) order, only the last change of each pair kept."""
+    owner: dict[str, tuple[UnitData, dict[str, int], dict[int, int]]] = {}
+    years: set[int] = set()
+    for unit, parts in units.values():
+        row_of = {rid: r for r, rid in enumerate(rid for m, _ in parts for rid in m.result_ids)}
+        years |= {y for _, y in parts}
+        for i in unit.items:
+            if i.id in unit.chosen:
+                owner[i.id] = (unit, {o.id: k for k, o in enumerate(i.options)}, row_of)
+    if not owner:
+        return
+    query = (select(Response.result_id, Response.item_id, Response.answer_json)
+             .join(Result, Result.id == Response.result_id)
+             .where(Result.status == "scored", Result.grade == grade, Result.year.in_(sorted(years)),
+                    Response.item_id.in_(sorted(owner)))
+             .order_by(Response.result_id, Response.item_id, Response.seq))
+    last: tuple[int, str] | None = None
+    answer_json = None
+
+    def apply(key, raw: str) -> None:
+        unit, option_index, row_of = owner[key[1]]
+        r = row_of.get(key[0])
+        if r is None:
+            return
+        simple = raw.startswith('"') and raw.endswith('"') and "\\" not in raw  # a plain option id
+        for option in ({raw[1:-1]} if simple else _chosen(json.loads(raw))):
+            k = option_index.get(option)
+            if k is not None:
+                unit.chosen[key[1]][r, k] = True
+
+    for rid, item_id, raw in s.connection().execute(query.execution_options(yield_per=50_000)):  # server-side
+        key = (rid, item_id)
+        if last is not None and key != last:
+            apply(last, answer_json)
+        last, answer_json = key, raw
+    if last is not None:
+        apply(last, answer_json)
 
 
 def _chosen(answer: Any) -> set[str]:
@@ -174,53 +255,3 @@ def _chosen(answer: Any) -> set[str]:
     if isinstance(answer, list):
         return {a for a in answer if isinstance(a, str)}
     return set()
-
-
-def build_units(students: Iterable[Student]) -> list[UnitData]:
-    """Group students into (direction, grade) blocks; each student's items in the order they met them."""
-    # unit → rows: (student, section items)
-    blocks: dict[tuple[str, str], list[tuple[Student, list[Item], np.ndarray, np.ndarray]]] = defaultdict(list)
-    for st in students:
-        order = st.content.items
-        answered = np.array([_answered(st.answers.get(i.id)) for i in order], dtype=bool)
-        status = response_status(answered[None, :], np.ones((1, len(order)), dtype=bool))[0]
-        position = 0
-        for section in st.content.sections:
-            n = len(section.items)
-            if n:
-                blocks[(section.direction, st.content.grade)].append(
-                    (st, list(section.items), status[position:position + n], answered[position:position + n]))
-            position += n
-    units = []
-    for (direction, grade), rows in sorted(blocks.items()):
-        items: list[Item] = []
-        index: dict[str, int] = {}
-        for _, section_items, _, _ in rows:
-            for item in section_items:
-                if item.id not in index:
-                    index[item.id] = len(items)
-                    items.append(item)
-        n, j = len(rows), len(items)
-        scores = np.full((n, j), np.nan)
-        status = np.full((n, j), NOT_PRESENTED, dtype=np.int8)
-        chosen = {i.id: np.zeros((n, len(i.options)), dtype=bool) for i in items if i.type in CHOICE_TYPES}
-        option_index = {i.id: {o.id: k for k, o in enumerate(i.options)} for i in items if i.type in CHOICE_TYPES}
-        language = np.empty(n, dtype=object)
-        variant = np.empty(n, dtype=object)
-        region = np.empty(n, dtype=object)
-        for r, (st, section_items, st_status, _) in enumerate(rows):
-            language[r] = st.content.language
-            variant[r] = st.content.variant
-            region[r] = st.region
-            for item, code in zip(section_items, st_status):
-                c = index[item.id]
-                answer = st.answers.get(item.id)
-                scores[r, c] = score_item(item, answer)
-                status[r, c] = code
-                if item.id in chosen:
-                    for option in _chosen(answer):
-                        k = option_index[item.id].get(option)
-                        if k is not None:
-                            chosen[item.id][r, k] = True
-        units.append(UnitData(direction, grade, items, scores, status, chosen, language, variant, region))
-    return units

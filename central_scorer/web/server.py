@@ -28,6 +28,8 @@ from central_scorer.reports.survey import survey_aggregates
 from central_scorer.web import dashboard, portal_pages, sessions
 from central_scorer.web.public_page import grade_label, render_index
 from central_scorer.web.publish import site_file
+from common import upload_auth
+from common.bundle import MAX_BUNDLE_BYTES
 from common.i18n import LANGUAGES
 from common.protocol import API, invalid_request
 from common.storage.central_models import OrganisationReportFile, ReportDownload
@@ -59,6 +61,12 @@ def create_app(centre: Centre) -> FastAPI:
 
     # --- bundles in: stored, queued, ingested by a worker -----------------------------------
 
+    def _signed_by(headers: Any, sha256: str, offset: int, total: int, chunk: bytes) -> Any:
+        try:
+            return upload_auth.verify(centre.trusted_rooms(), headers, sha256, offset, total, chunk)
+        except upload_auth.UploadUnauthenticated as exc:
+            raise UploadError(401, "upload_unauthenticated", str(exc)) from None
+
     @app.get(f"{API}/uploads/{{sha256}}")
     def upload_state(sha256: str) -> dict[str, Any]:
         received = uploads.received(sha256)
@@ -76,11 +84,16 @@ def create_app(centre: Centre) -> FastAPI:
             if len(body) > CHUNK_LIMIT:
                 raise too_large
         uploads.check_name(sha256)
+        if total <= 0 or total > MAX_BUNDLE_BYTES:
+            raise UploadError(413, "too_large", f"a bundle may be at most {MAX_BUNDLE_BYTES} bytes")
         # disk and database work off the event loop: other uploads and readers are not held up
+        # Only a trusted room's signed chunk is stored (common/upload_auth.py).
+        room = await run_in_threadpool(_signed_by, request.headers, sha256, offset, total, bytes(body))
         state = await run_in_threadpool(queue.job_state, centre, sha256)
         if state is not None:  # already here: a re-send changes nothing
             return {"received": total, "status": state["ingest"], **state}
-        complete = await run_in_threadpool(uploads.append, sha256, offset, total, bytes(body))
+        complete = await run_in_threadpool(uploads.append, sha256, offset, total, bytes(body),
+                                           room.verify_key.key_id)
         if complete is None:
             return {"received": uploads.received(sha256)}
         job = await run_in_threadpool(queue.enqueue, centre, sha256, complete)
@@ -247,7 +260,9 @@ def serve(centre: Centre, host: str, port: int, on_ready=None, tls_cert: str | N
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)
-    server = uvicorn.Server(uvicorn.Config(create_app(centre), log_level="warning",
+    from central_scorer.web.access_log import AccessLog
+
+    server = uvicorn.Server(uvicorn.Config(AccessLog(create_app(centre)), log_level="warning",
                                            ssl_certfile=tls_cert, ssl_keyfile=tls_key))
     if on_ready:
         on_ready(sock.getsockname()[1])

@@ -34,14 +34,13 @@ from common.documents.pdf import (
     styles,
     table_style,
 )
+from common.domain.absence import ABSENCE_REASONS, EXEMPT_REASONS
 from common.i18n import catalogue, t
 
-__all__ = ["ABSENCE_REASONS", "STATUSES", "VOID_REASONS", "OrganisationReport", "ReportRow",
+__all__ = ["STATUSES", "VOID_REASONS", "OrganisationReport", "ReportRow",
            "render_organisation_report"]
 
 STATUSES = ("scored", "absent", "voided")
-ABSENCE_REASONS = ("illness", "bereavement", "competition", "home_schooling", "sanatorium")
-EXEMPT_REASONS = ("home_schooling", "sanatorium")  # §12: not part of the tested population
 VOID_REASONS = ("confiscation", "impostor")
 
 

@@ -84,9 +84,10 @@ def _table(rows: tuple[SeatingRow, ...], lang: str) -> Table:
     header = [para(t(f"console.sheet.col.{k}", lang), st.cell_bold) for k in keys]
     body = [[para(str(i), st.cell), para(r.seat, st.cell_bold), para(r.full_name, st.cell),
              para(r.individual_code, st.cell_bold), para(r.class_name, st.cell),
-             para(r.language, st.cell), ""]
+             para(_language(r.language, lang), st.cell), ""]
             for i, r in enumerate(rows, 1)]
-    widths = [9 * mm, 16 * mm, None, 24 * mm, 17 * mm, 12 * mm, 27 * mm]
+    # Wide enough that no header word breaks inside itself («Сәйкестендірілді», «Язык»).
+    widths = [8 * mm, 15 * mm, None, 22 * mm, 15 * mm, 21 * mm, 36 * mm]
     widths[2] = CONTENT_WIDTH - sum(w for w in widths if w is not None)
     table = Table([header, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(table_style(
@@ -98,3 +99,9 @@ def _table(rows: tuple[SeatingRow, ...], lang: str) -> Table:
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F7F7F7")]),
     ))
     return table
+
+
+def _language(code: str, lang: str) -> str:
+    """The language of instruction in words of the sheet's language («қазақ тілі»), never the
+    code («kk») the roster stores."""
+    return t(f"language.{code}", lang) if code in ("kk", "ru", "en") else code

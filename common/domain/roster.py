@@ -23,6 +23,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
+from typing import Any
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,15 +210,14 @@ def parse_xlsx(data: bytes) -> list[RosterRow]:
     # (SyntaxError is ParseError's base), a value openpyxl cannot convert.
     unreadable = (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, KeyError,
                   ValueError, TypeError, OSError, SyntaxError)
+    _check_unpacked_size(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except unreadable as exc:
         raise RosterInvalid([RosterProblem(1, "file", f"is not a readable .xlsx file ({exc})")]) from exc
     try:
         try:
-            sheets = [[(index, [_cell_text(v) for v in values]) for index, values in
-                       enumerate(sheet.iter_rows(values_only=True), start=1)]
-                      for sheet in book.worksheets]
+            sheets = [_sheet_rows(sheet) for sheet in book.worksheets[:MAX_XLSX_SHEETS]]
         except unreadable as exc:
             raise RosterInvalid([RosterProblem(1, "file", f"is not a readable .xlsx file ({exc})")]) from exc
         first_problem: RosterInvalid | None = None
@@ -236,6 +236,35 @@ def parse_xlsx(data: bytes) -> list[RosterRow]:
         raise RosterInvalid([RosterProblem(1, "header", "the file is empty")])
     finally:
         book.close()
+
+
+# A roster is a class list: a crafted file must not hold the room server for minutes (issue 15,
+# finding 10: a 5 MB file took 88 s). Past these it is refused with a clear line.
+MAX_XLSX_UNPACKED, MAX_XLSX_SHEETS = 32 * 1024 * 1024, 10  # bytes inside the zip; sheets read
+MAX_ROSTER_ROWS, MAX_ROSTER_COLUMNS = 3000, 40
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise RosterInvalid([RosterProblem(1, "file", f"is not a readable .xlsx file ({exc})")]) from exc
+    unpacked = sum(info.file_size for info in parts)
+    if unpacked > MAX_XLSX_UNPACKED or len(parts) > 1000:
+        raise RosterInvalid([RosterProblem(1, "file", f"is too large for a class list ({unpacked} bytes "
+                                           f"unpacked, at most {MAX_XLSX_UNPACKED})")])
+
+
+def _sheet_rows(sheet: Any) -> list[tuple[int, list[str]]]:
+    declared = sheet.max_row  # the sheet's own <dimension>, when it has one: read nothing more
+    rows = []
+    for index, values in enumerate(sheet.iter_rows(max_col=MAX_ROSTER_COLUMNS, values_only=True), 1):
+        if index > MAX_ROSTER_ROWS or (isinstance(declared, int) and declared > MAX_ROSTER_ROWS):
+            raise RosterInvalid([RosterProblem(1, "file", f"has more than {MAX_ROSTER_ROWS} rows: "
+                                               "a roster is one organisation's class lists")])
+        rows.append((index, [_cell_text(v) for v in values]))
+    return rows
 
 
 def _cell_text(value: object) -> str:

@@ -26,7 +26,8 @@ class CentralPackage(CentralBase):
     package_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     organisation_code: Mapped[str] = mapped_column(String(32), index=True)
     content_json: Mapped[str] = mapped_column(Text)
-    start_code: Mapped[str] = mapped_column(String(16))
+    # the morning's start code, as an Argon2id hash only: shown once when the package is made
+    start_code: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -41,6 +42,9 @@ class ReceivedBundle(CentralBase):
     sequence: Mapped[int]
     manifest_json: Mapped[str] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # "ok", or why the room's audit log is flagged: its chain is broken, or it no longer holds the
+    # checkpoint of the room's bundle before (re-chained); migration 0007_i15_audit_status
+    audit_status: Mapped[str | None] = mapped_column(String(300))
 
 
 class Result(CentralBase):

@@ -217,3 +217,18 @@ class Incident(RoomBase):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(String(64))
     details_json: Mapped[str] = mapped_column(Text)
+
+
+class Enrolment(RoomBase):
+    """A kiosk PC's credential (issue 15): given once at set-up, kept here only as its SHA-256.
+
+    Every kiosk request carries it; the seat of a login and the workstation of a session come from
+    it, never from the request's body or headers. Revoked, it opens nothing; enrolling the seat
+    again replaces it (a new PC at that seat)."""
+
+    __tablename__ = "enrolments"
+    workstation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    credential_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolled_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    enrolled_by: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[dt.datetime | None]

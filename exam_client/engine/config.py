@@ -20,6 +20,9 @@ class KioskConfig:
     exit_code_hash: str | None = None
     # Optional: the language the kiosk opens in (the student may switch before the test).
     language: str = "kk"
+    # The credential the room gave this PC at enrolment (X-Workstation-Key): without it the room
+    # takes no request from this PC (proctor_console/room/enrolment.py).
+    workstation_key: str | None = None
 
     @classmethod
     def load(cls, path: Path) -> "KioskConfig":
@@ -27,6 +30,7 @@ class KioskConfig:
         try:
             return cls(str(raw["host"]), int(raw["port"]), str(raw["fingerprint"]),
                        str(raw["workstation_id"]), Path(raw["data_dir"]),
-                       raw.get("exit_code_hash"), str(raw.get("language", "kk")))
+                       raw.get("exit_code_hash"), str(raw.get("language", "kk")),
+                       raw.get("workstation_key"))
         except KeyError as exc:
             raise ValueError(f"kiosk configuration {path}: missing {exc.args[0]!r}") from exc

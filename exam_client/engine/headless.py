@@ -8,6 +8,7 @@ on where the journal says the student was.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import sys
 import time
@@ -18,9 +19,17 @@ from exam_client.engine.link import KioskError, Offline, Removed
 from exam_client.engine.sitting import Sitting
 
 
+# What the kiosk's log keeps of an event: never an answer (nor the item it answers), never a name.
+LOGGED = ("seq", "code", "attempt_id", "resumed", "recovered", "answered", "server_had", "acked_seq",
+          "server_acked", "status")
+log = logging.getLogger("kiosk.sitting")
+
+
 def emit(out: TextIO, event: str, **fields: Any) -> None:
     out.write(json.dumps({"event": event, **fields}, ensure_ascii=False) + "\n")
     out.flush()
+    if event not in ("confirmed",):  # one per answer: the journal holds them, not the log
+        log.info("%s %s", event, {k: v for k, v in fields.items() if k in LOGGED})
 
 
 def choose(item: dict[str, Any], rng: random.Random) -> Any:

@@ -11,7 +11,6 @@ import base64
 import datetime as dt
 import errno
 import hashlib
-import os
 import shutil
 import time
 from functools import lru_cache
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from common.durable import make_dirs_durably
+from exam_client.engine import integrity
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.export import save_grant
 from exam_client.engine.journal import AnswerJournal
@@ -54,6 +54,7 @@ class KioskEngine:
         self.config = config
         make_dirs_durably(self.config.data_dir)  # its name survives a power cut
         self.link = RoomLink(config)
+        self._reported: set[str] = set()  # integrity findings already told to the room
 
     def close(self) -> None:
         self.link.close()
@@ -72,8 +73,8 @@ class KioskEngine:
         """Register this workstation, or send a heartbeat (with the sitting's token once logged in).
 
         Says what the representative's readiness and progress screens show: the build, the
-        screen, the clock, the free disk, the OS kiosk lock (set by the installer in the
-        environment as ``CBT_KIOSK_LOCKED=1``), and during a sitting the section, the journal's
+        screen, the clock, the free disk, the OS kiosk lock (measured: engine/integrity.py), and
+        during a sitting the section, the journal's
         last seq (the lag is the room's acknowledged seq against it) and a raised hand. The reply
         carries the server's time and whether the seat is locked (the student left the room).
         """
@@ -81,11 +82,23 @@ class KioskEngine:
             free_mb = shutil.disk_usage(self.config.data_dir).free // (1024 * 1024)
         except OSError:
             free_mb = 0
-        body = {"workstation_id": self.config.workstation_id, "build_hash": build_hash(),
+        locked, _how = integrity.kiosk_lock()
+        body = {"build_hash": build_hash(),
                 "screen": screen, "client_time": time.time(), "free_disk_mb": int(free_mb),
-                "kiosk_locked": os.environ.get("CBT_KIOSK_LOCKED") == "1",
+                "kiosk_locked": locked,
                 "section": section, "journal_seq": journal_seq, "hand_raised": hand_raised}
-        return self.link.call("POST", "/kiosk/register" if register else "/kiosk/heartbeat", body)
+        reply = self.link.call("POST", "/kiosk/register" if register else "/kiosk/heartbeat", body)
+        if register:
+            self.report_findings()
+        return reply
+
+    def report_findings(self) -> None:
+        """Tell the room once what this PC was measured to be (a virtual machine, a remote
+        session): an incident at its seat, and a refused login where the room's policy says so."""
+        for event, evidence in integrity.findings().items():
+            if event not in self._reported:
+                self.report_integrity(event, evidence)
+                self._reported.add(event)
 
     def heartbeat(self, sitting: Sitting, screen: str, *, section: str | None, journal_seq: int,
                   hand_raised: bool) -> dict[str, Any]:
@@ -108,6 +121,22 @@ class KioskEngine:
             raise Offline("the room server did not answer")
         return state
 
+    def report_integrity(self, event: str, detail: str = "") -> dict[str, Any]:
+        """Tell the room at once what this PC measured about itself (focus lost, a second
+        screen, ...): an incident at this seat on the representative's map."""
+        return self.link.call("POST", "/kiosk/integrity", {"event": event, "detail": detail[:200]})
+
+    # --- the teachers' survey (§25), after the students, with a one-time code -------------------
+
+    def teacher_survey_questions(self) -> dict[str, Any]:
+        """The teachers' questionnaire of this room's level ({"questionnaire", "questions"})."""
+        return self.link.call("GET", "/survey/teacher")
+
+    def send_teacher_survey(self, code: str, answers: dict[str, int | None]) -> dict[str, Any]:
+        """A teacher's answers with the code the representative gave; no session, no seat: the
+        room keeps them like a student's, unlinked to the code."""
+        return self.link.call("POST", "/survey/teacher", {"code": code, "answers": answers})
+
     def interrupted_attempts(self) -> list[str]:
         """Attempts whose journal is on this PC but whose sitting never ended (a crash, a power
         cut): the screen locks until the student logs in again."""
@@ -120,7 +149,7 @@ class KioskEngine:
     def login(self, login: str, password: str) -> Sitting:
         sent = time.time()
         reply = self.link.call("POST", "/session/login", {
-            "login": login, "password": password, "workstation_id": self.config.workstation_id})
+            "login": login, "password": password})
         received = time.time()
         server_time = dt.datetime.fromisoformat(reply["server_time"]).timestamp()
         offset = server_time - (sent + received) / 2

@@ -56,7 +56,9 @@ class RoomLink:
         return self._conn
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        headers = {"X-Workstation": self.config.workstation_id, "Accept": "application/json"}
+        headers = {"Accept": "application/json"}
+        if self.config.workstation_key:  # the PC's proof of its seat (room/enrolment.py)
+            headers["X-Workstation-Key"] = self.config.workstation_key
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         payload = None

@@ -24,6 +24,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+DESCRIPTION = """Set the kiosks up from one room card (JSON or QR code): card, install, show, check.
+
+The same commands run from source (a console script) and in the frozen build. Exit codes: 0 done,
+1 a check failed, 2 wrong argument or card, 5 no such file, 70 internal error."""
+
+from common.cli import errors
+from common.cli.errors import CliError
+from common.cli.runner import Parser, add_command, run
 from exam_client.setup.configuration import (
     DEFAULT_PORT,
     LANGUAGES,
@@ -38,23 +46,25 @@ from exam_client.setup.configuration import (
 )
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> Parser:
     from common.build_info import VersionAction
 
-    parser = argparse.ArgumentParser(prog="cbt-kiosk-setup", description=__doc__.split("\n\n")[0])
+    parser = Parser(prog="cbt-kiosk-setup", description=DESCRIPTION)
     parser.add_argument("--version", action=VersionAction)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    card = sub.add_parser("card", help="make the room's card: a JSON file and its QR code")
+    card = add_command(sub, "card", "make the room's card: a JSON file and its QR code", [
+        "cbt-kiosk-setup card --host 192.168.1.10 --cert room/tls/room-cert.pem "
+        "--room-config kit/room.json --out room-card.json --qr room-card.png"])
     card.add_argument("--host", required=True, help="the room server's LAN address")
     card.add_argument("--port", type=int, default=DEFAULT_PORT)
     card.add_argument("--fingerprint", help="SHA-256 of the room server's certificate")
     card.add_argument("--cert", type=Path, help="... or the certificate itself (PEM)")
     card.add_argument("--room-config", type=Path,
-                      help="the room's configuration (proctor-console init --config): the centre's "
-                           "keys and the room id are taken from it")
+                      help="the room's configuration (the kit's room.json): the centre's keys and "
+                           "the room id are taken from it")
     card.add_argument("--centre-keys", type=Path,
-                      help="... or a JSON file with centre_sign_keys (central-scorer init prints it)")
+                      help="... or a JSON file with centre_sign_keys (the kit's centre-keys.json)")
     card.add_argument("--room-id")
     card.add_argument("--language", choices=LANGUAGES, default="kk")
     card.add_argument("--exit-code-env", metavar="VAR",
@@ -62,34 +72,47 @@ def main(argv: list[str] | None = None) -> int:
                            "Argon2id hash goes on the card")
     card.add_argument("--out", type=Path, required=True, help="the card as JSON")
     card.add_argument("--qr", type=Path, help="the card as a QR code (PNG)")
+    card.set_defaults(handler=_cmd_card)
 
-    install = sub.add_parser("install", help="write this PC's configuration from a room card")
+    install = add_command(sub, "install", "write this PC's configuration from a room card", [
+        "cbt-kiosk-setup install --from room-card.json --workstation 05 "
+        "--data-dir /var/lib/cbt-kiosk --out /etc/cbt-kiosk/kiosk.json",
+        "cbt-kiosk-setup install --from - --workstation 05 ...   # a USB QR scanner types the card"])
     install.add_argument("--from", dest="source", required=True,
                          help="the room card (JSON or QR text file), or '-' to read one line "
                               "(a USB QR scanner types it)")
     install.add_argument("--workstation", help="this PC's seat (unless the card names it)")
-    install.add_argument("--data-dir", required=True, help="where this PC keeps its journals")
+    install.add_argument("--workstation-key",
+                         help="this PC's enrolment credential, printed once by the room when the "
+                              "representative enrolled the seat (proctor-console enrol)")
+    install.add_argument("--data-dir", required=True, help="where this PC keeps its journals and log")
     install.add_argument("--out", type=Path, required=True)
     install.add_argument("--no-create-data-dir", action="store_true",
                          help="leave the data folder to the installer (it sets its owner)")
+    install.set_defaults(handler=_cmd_install)
 
-    show = sub.add_parser("show", help="check a card or a PC's file; print it and its QR text")
+    show = add_command(sub, "show", "check a card or a PC's file; print it and its QR text", [
+        "cbt-kiosk-setup show /etc/cbt-kiosk/kiosk.json"])
     show.add_argument("path", type=Path)
+    show.set_defaults(handler=_cmd_show)
 
-    check = sub.add_parser("check", help="the dry run on one PC: configuration, build, data "
-                                         "folder, and the room server (pinned certificate)")
+    check = add_command(sub, "check", "the dry run on one PC: configuration, build, data folder, "
+                                      "and the room server (pinned certificate)", [
+        "cbt-kiosk-setup check --config /etc/cbt-kiosk/kiosk.json"])
     check.add_argument("--config", type=Path, required=True)
     check.add_argument("--timeout", type=float, default=5.0)
+    check.set_defaults(handler=_cmd_check)
+    return parser
 
-    args = parser.parse_args(argv)
-    try:
-        return _COMMANDS[args.command](args)
-    except KioskConfigError as exc:
-        print(f"cbt-kiosk-setup: error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"cbt-kiosk-setup: error: {exc}", file=sys.stderr)
-        return 2
+
+def translate(exc: BaseException) -> CliError | None:
+    if isinstance(exc, KioskConfigError):
+        return CliError("invalid", errors.USAGE, code="bad_card", reason=str(exc))
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(build_parser(), argv, translate=translate)
 
 
 def _cmd_card(args: argparse.Namespace) -> int:
@@ -142,11 +165,12 @@ def _cmd_install(args: argparse.Namespace) -> int:
         setup = parse_text(line, "scanned code")
     else:
         setup = load(Path(args.source))
-    pc = setup.for_workstation(args.workstation, args.data_dir)
+    pc = setup.for_workstation(args.workstation, args.data_dir, args.workstation_key)
     if not args.no_create_data_dir:
         Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     write(pc, args.out)
-    print(json.dumps({"written": str(args.out), **pc.to_dict()}, ensure_ascii=False, indent=2))
+    shown = {**pc.to_dict(), "workstation_key": "(written, not shown)"}
+    print(json.dumps({"written": str(args.out), **shown}, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -218,9 +242,6 @@ def _probe_room(setup: KioskSetup, timeout: float) -> tuple[bool, Any]:
     if setup.room_id and status.get("room_id") != setup.room_id:
         return False, {"error": "other_room", "room_id": status.get("room_id")}
     return True, status
-
-
-_COMMANDS = {"card": _cmd_card, "install": _cmd_install, "show": _cmd_show, "check": _cmd_check}
 
 
 if __name__ == "__main__":

@@ -37,10 +37,11 @@ DEFAULT_PORT = 8443
 _HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 _WORKSTATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _KEY_ID = re.compile(r"^[0-9a-f]{16}$")
+_WORKSTATION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # The order of the QR fields (shorter names, so the code stays small and easy to scan).
 _QR_FIELDS = (("host", "host"), ("port", "port"), ("fp", "fingerprint"), ("room", "room_id"),
               ("lang", "language"), ("ws", "workstation_id"), ("keys", "centre_sign_keys"),
-              ("exit", "exit_code_hash"))
+              ("exit", "exit_code_hash"), ("wk", "workstation_key"))
 
 
 class KioskConfigError(ValueError):
@@ -67,6 +68,9 @@ class KioskSetup:
     workstation_id: str | None = None
     exit_code_hash: str | None = None  # Argon2id hash of the proctor's code that closes the kiosk
     data_dir: str | None = None
+    # The PC's credential from its enrolment at the room (proctor_console/room/enrolment.py):
+    # on a PC's own file, never on the room card that every PC shares.
+    workstation_key: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (what `exam_client.engine.config.KioskConfig.load` reads once a PC has its seat
@@ -75,7 +79,7 @@ class KioskSetup:
                                 "fingerprint": self.fingerprint,
                                 "centre_sign_keys": dict(sorted(self.centre_sign_keys.items())),
                                 "language": self.language}
-        for name in ("room_id", "workstation_id", "exit_code_hash", "data_dir"):
+        for name in ("room_id", "workstation_id", "exit_code_hash", "data_dir", "workstation_key"):
             value = getattr(self, name)
             if value is not None:
                 data[name] = value
@@ -98,14 +102,20 @@ class KioskSetup:
                 parts.append(f"{short}={value}")
         return ";".join(parts)
 
-    def for_workstation(self, workstation_id: str | None, data_dir: str | Path) -> "KioskSetup":
-        """This room's settings for one PC: its seat and its journal directory."""
+    def for_workstation(self, workstation_id: str | None, data_dir: str | Path,
+                        workstation_key: str | None = None) -> "KioskSetup":
+        """This room's settings for one PC: its seat, its enrolment credential and its journal
+        directory."""
         ws = workstation_id if workstation_id is not None else self.workstation_id
         if ws is None:
             raise KioskConfigError("install", "workstation_id",
                                    "this PC's seat is needed (--workstation), the room card has none")
-        checked = _check(dict(self.to_dict(), workstation_id=ws, data_dir=str(data_dir)), "install",
-                         need_data_dir=True)
+        key = workstation_key if workstation_key is not None else self.workstation_key
+        if key is None:
+            raise KioskConfigError("install", "workstation_key", "this PC's enrolment credential is "
+                                   "needed (--workstation-key): the representative enrols the seat")
+        checked = _check(dict(self.to_dict(), workstation_id=ws, data_dir=str(data_dir),
+                              workstation_key=key), "install", need_data_dir=True)
         return checked
 
 
@@ -199,11 +209,16 @@ def _check(raw: dict[str, Any], source: str, need_data_dir: bool = False) -> Kio
         raise KioskConfigError(source, "exit_code_hash", "expected an Argon2id hash "
                                                          "('argon2id$t=…'), never the code itself")
     data_dir = _optional_text(raw, "data_dir", source, 4096)
+    key = raw.get("workstation_key")
+    if key is not None and not _WORKSTATION_KEY.match(str(key)):
+        raise KioskConfigError(source, "workstation_key", "should be the 20 characters the room "
+                                                          "printed when it enrolled this seat")
     if need_data_dir and not data_dir:
         raise KioskConfigError(source, "data_dir", "the folder for this PC's journals is needed")
     return KioskSetup(host=host, port=port, fingerprint=fingerprint, centre_sign_keys=keys,
                       room_id=room_id, language=language, workstation_id=ws,
-                      exit_code_hash=exit_hash, data_dir=data_dir)
+                      exit_code_hash=exit_hash, data_dir=data_dir,
+                      workstation_key=None if key is None else str(key))
 
 
 def _check_host(value: Any, source: str) -> str:

@@ -29,6 +29,7 @@ from exam_client.ui.login_flow import LoginFlow
 from exam_client.ui.models import KioskModel, Link, Phase
 from exam_client.ui.network_worker import NetworkWorker
 from exam_client.ui.proctor_flow import ProctorFlow
+from exam_client.ui.room_events_flow import RoomEventsFlow
 from exam_client.ui.room_presence import RoomPresence, screen_size
 from exam_client.ui.survey_flow import SurveyFlow
 
@@ -81,8 +82,10 @@ class KioskController(QObject):
         self.login_flow = LoginFlow(engine, model, window, self.worker, self._later,
                                     in_sitting=lambda: self.sitting is not None, parent=self)
         self.survey_flow = SurveyFlow(model, window, self.worker, self._later,
-                                      lambda: self.sitting, parent=self)
+                                      lambda: self.sitting, parent=self, engine=engine)
         self.proctor_flow = ProctorFlow(engine.config, model, window, parent=self)
+        self.room_events = RoomEventsFlow(engine, model, window, self.worker,
+                                          lambda: self.sitting, parent=self)
         self._connect()
 
     # --- wiring (the one place where signals meet slots) -----------------------------------------
@@ -95,6 +98,7 @@ class KioskController(QObject):
         self._retry.timeout.connect(self._retry_now)
         self.login_flow.signed_in.connect(self._begin)
         self.proctor_flow.incident.connect(self.incident)
+        self.proctor_flow.incident.connect(self.room_events.report)
         t = w.test_view
         t.answer_given.connect(self.give_answer)
         t.flag_toggled.connect(self._flag)
@@ -123,6 +127,7 @@ class KioskController(QObject):
             timer.stop()
         self.presence.stop()
         self.worker.shutdown()
+        self.room_events.stop()
         if self.sitting is not None:
             self.sitting.close()
             self.sitting = None
@@ -138,6 +143,7 @@ class KioskController(QObject):
                              set(place.get("flags", [])), int(place.get("page", 0) or 0))
         self.model.set_link(Link.ONLINE if sitting.online else Link.OFFLINE, sitting.pending)
         self.model.set_clock(sitting.remaining_seconds())
+        self.room_events.begin(sitting)
         self.model.set_phase(Phase.TEST)
         self.presence.stop()
         self._clock.start()
@@ -238,6 +244,7 @@ class KioskController(QObject):
         if error is None:
             self.model.set_link(Link.ONLINE, sitting.pending)
             self._away(bool(state and state.get("locked")))
+            self.room_events.take(state)
             if state and state.get("status") == "submitted" and not self._submitting:
                 self.submit("closed_by_room")  # the room closed it (time): fetch the result
         elif isinstance(error, Offline):

@@ -39,6 +39,7 @@ class Phase(enum.StrEnum):
     DONE = "done"                  # thank you
     REMOVED = "removed"            # the representative ended the sitting (an act)
     AWAY = "away"                  # out of the room with permission (§23): the seat is locked
+    PAUSED = "paused"              # the representative paused the room: every clock stands
     PROCTOR = "proctor"            # the proctor's exit panel (code needed)
 
 
@@ -164,6 +165,48 @@ class _Sitting:
     student: dict[str, Any] = field(default_factory=dict)
 
 
+class RoomEvents(QObject):
+    """What the room says to the sitting besides time and answers, and what the student was
+    given before the day: the room's pause, the representative's messages, read-aloud.
+
+    Signals:
+        changed: the pause, the unread message or read-aloud changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.paused: dict[str, Any] | None = None  # {"since", "reason", "note"}
+        self.read_aloud = False
+        self._messages: list[dict[str, Any]] = []
+        self._read: set[int] = set()
+
+    def set_paused(self, paused: dict[str, Any] | None) -> None:
+        if paused != self.paused:
+            self.paused = paused
+            self.changed.emit()
+
+    def set_read_aloud(self, on: bool) -> None:
+        if on != self.read_aloud:
+            self.read_aloud = on
+            self.changed.emit()
+
+    def set_messages(self, messages: list[dict[str, Any]]) -> None:
+        if messages != self._messages:
+            self._messages = list(messages)
+            self.changed.emit()
+
+    @property
+    def unread(self) -> dict[str, Any] | None:
+        """The oldest message the student has not closed yet."""
+        return next((m for m in self._messages if m.get("id") not in self._read), None)
+
+    def mark_read(self, message_id: int) -> None:
+        self._read.add(message_id)
+        self.changed.emit()
+
+
 class KioskModel(QObject):
     """Everything the kiosk's screens show.
 
@@ -233,7 +276,9 @@ class KioskModel(QObject):
         # the survey
         self.survey_questions: list[dict[str, Any]] = []
         self.survey_answers: dict[str, int] = {}
-        self.survey_state = "idle"  # idle | loading | ready | sending | sent | failed
+        self.survey_state = "idle"  # idle | loading | ready | sending | sent | failed | wrong_code
+        self.survey_for_teacher = False  # the teachers' questionnaire, with a one-time code
+        self.events = RoomEvents(self)
 
     # --- phase, language, look ------------------------------------------------------------------
 

@@ -133,6 +133,19 @@ class DeskClient:
         return self._call("POST", "/proctor/note", json={"text": text,
                                                          "individual_code": individual_code})
 
+    def pause(self, reason: str, note: str = "") -> dict[str, Any]:
+        return self._call("POST", "/proctor/pause", json={"reason": reason, "note": note})
+
+    def resume(self) -> dict[str, Any]:
+        return self._call("POST", "/proctor/resume")
+
+    def message(self, text: str, individual_code: str | None = None) -> dict[str, Any]:
+        return self._call("POST", "/proctor/message", json={"text": text,
+                                                            "individual_code": individual_code})
+
+    def teacher_codes(self, count: int) -> dict[str, Any]:
+        return self._call("POST", "/proctor/survey/teacher-codes", json={"count": count})
+
     def add_head(self, login: str, full_name: str, pin: str) -> None:
         self._call("POST", "/proctor/head", json={"login": login, "full_name": full_name, "pin": pin})
 

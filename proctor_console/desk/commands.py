@@ -8,30 +8,44 @@ import argparse
 import os
 from pathlib import Path
 
+from common.cli import errors
+from common.cli.datadir import describe_default
+from common.cli.errors import CliError
+from common.cli.runner import add_command
 from common.i18n import LANGUAGES
-from proctor_console.room.commands import COSTS
+from proctor_console.desk import day_commands
+from proctor_console.room.commands import COSTS, MARKER
 
 TOKEN_ENV = "CBT_PROCTOR_TOKEN"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    watch = sub.add_parser("watch", help=f"open the room's seating map; the sign-in token is read "
-                                         f"from ${TOKEN_ENV}")
+    watch = add_command(sub, "watch", f"open the room's seating map; the sign-in token is read "
+                                      f"from ${TOKEN_ENV}", [
+        f"{TOKEN_ENV}=… proctor-console watch --port 8443 --fingerprint 3f2a…e9 --lang ru"])
     watch.add_argument("--host", default="127.0.0.1")
     watch.add_argument("--port", type=int, required=True)
     watch.add_argument("--fingerprint", required=True, help="SHA-256 of the room server's certificate")
     watch.add_argument("--lang", choices=LANGUAGES, default="kk")
-    watch.set_defaults(handler=lambda args: watch_room(watch, args))
+    watch.set_defaults(handler=watch_room)
 
-    shots = sub.add_parser("screenshots", help="draw every screen of the console from a sample room "
-                                                "(kk, ru, en)")
+    shots = add_command(sub, "screenshots", "draw every screen of the console from a sample room "
+                                            "(kk, ru, en)", [
+        "proctor-console screenshots --out docs/screenshots --what room"])
     shots.add_argument("--out", type=Path, required=True)
     shots.add_argument("--what", choices=("all", "room", "console", "pdf"), default="all",
                        help="the room's map only, the desk's screens and dialogs, or its PDFs")
     shots.set_defaults(handler=screenshots)
 
-    desk = sub.add_parser("desk", help="the representative's desk: the room server and its window")
-    desk.add_argument("--data-dir", type=Path, required=True)
+    desk = add_command(sub, "desk", "the representative's desk: the room server and its window", [
+        "proctor-console desk --data-dir ~/room --lang kk",
+        "proctor-console desk --kit /media/usb/kit-190745-12 --data-dir ~/room   # the first run"],
+        description="The representative's desk: the room server for the kiosks and its window. On "
+                    "the first run (a folder never set up) it asks for the centre's kit and the PIN "
+                    "the representative chooses, then opens the day.")
+    desk.add_argument("--data-dir", type=Path, default=None,
+                      help=f"the room's folder ({describe_default('proctor-console')})")
+    desk.add_argument("--kit", type=Path, help="the centre's room kit, for the first run")
     desk.add_argument("--host", default="0.0.0.0", help="where the kiosks reach the room server")
     desk.add_argument("--port", type=int, default=8443)
     desk.add_argument("--advertise", help="the address printed in the slips' QR codes "
@@ -39,6 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     desk.add_argument("--lang", choices=LANGUAGES, default="kk")
     desk.add_argument("--password-cost", choices=COSTS, default="default")
     desk.set_defaults(handler=run_desk)
+    day_commands.register(sub)
 
 
 def screenshots(args: argparse.Namespace) -> int:
@@ -59,15 +74,27 @@ def screenshots(args: argparse.Namespace) -> int:
 
 def run_desk(args: argparse.Namespace) -> int:
     from proctor_console.desk.app import run_desk as run
+    from proctor_console.room.commands import room_dir
 
+    folder = room_dir(args, initialised=False)
+    if not (folder / MARKER).is_file() and args.kit is None:
+        from proctor_console.desk.first_run import ask_for_kit
+
+        if not ask_for_kit(folder, args.lang, COSTS[args.password_cost]):
+            return 1  # the representative closed the first-run wizard: nothing was set up
+    elif args.kit is not None and not (folder / MARKER).is_file():
+        from proctor_console.desk.first_run import init_from_kit
+
+        init_from_kit(folder, args.kit, os.environ.get("CBT_PROCTOR_PIN", ""), COSTS[args.password_cost])
     return run(args.data_dir, args.host, args.port, args.lang, args.advertise,
                COSTS[args.password_cost])
 
 
-def watch_room(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+def watch_room(args: argparse.Namespace) -> int:
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
-        parser.error(f"set {TOKEN_ENV} to the proctor's sign-in token")
+        raise CliError("message", errors.USAGE, code="usage",
+                       text=f"set {TOKEN_ENV} to the proctor's sign-in token")
     from proctor_console.desk.room_map.watch import run_watch
 
     return run_watch(args.port, args.fingerprint, token, args.lang, host=args.host)

@@ -123,6 +123,11 @@ class DeskController(QObject):
 
     # --- plumbing -----------------------------------------------------------------------------
 
+    def run(self, action: str, fn: Callable[[], Any], on_done: Callable[[Any], Any] | None = None,
+            done_text: str | None = None) -> None:
+        """An action of another part of the desk (room_actions.py), run like the controller's own."""
+        self._run(action, fn, on_done, done_text=done_text)
+
     def _run(self, action: str, fn: Callable[[], Any], on_done: Callable[[Any], Any] | None = None,
              refresh: bool = True, done_text: str | None = None) -> None:
         model = self.model

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.domain.absence import ABSENCE_REASONS
 from common.i18n import t
 from proctor_console.desk.widgets import wrapped
 
-ABSENCE_REASONS = ("illness", "bereavement", "competition", "home_schooling", "sanatorium")
 
 
 class DeskDialog(QDialog):

@@ -155,6 +155,10 @@ class DeskPrompts:
 
     # --- dialogs --------------------------------------------------------------------------------
 
+    def show(self, dialog: DeskDialog, on_ok: Callable[[dict[str, Any]], None]) -> DeskDialog:
+        """Open a dialog of another part of the desk (room_actions.py) like the prompts' own."""
+        return self._open(dialog, on_ok)
+
     def _open(self, dialog: DeskDialog, on_ok: Callable[[dict[str, Any]], None]) -> DeskDialog:
         self.current_dialog = dialog
 

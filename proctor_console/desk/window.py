@@ -42,6 +42,7 @@ from proctor_console.desk.pages.seating_page import SeatingPage
 from proctor_console.desk.pages.sign_in_page import SignInPage
 from proctor_console.desk.pages.start_page import StartPage
 from proctor_console.desk.prompts import DeskPrompts, FileChooser
+from proctor_console.desk.room_actions import RoomActions
 from proctor_console.desk.widgets import heading, wrapped
 
 protect_singletons()  # PySide6 6.12 on CPython 3.11 under-counts None (common/qt_refcount.py)
@@ -366,6 +367,7 @@ class DeskWindow(QMainWindow):
 def wire(window: DeskWindow, controller: DeskController) -> None:
     """Connect the window's intents to the controller (one place, one line each)."""
     m = controller.model
+    window.room_actions = RoomActions(window, controller)  # pause, messages, teachers' codes
     window.step_requested.connect(lambda step: m.set_step(Step(step)))
     window.language_requested.connect(m.set_language)
     window.sign_in.connect(controller.sign_in)

@@ -27,7 +27,9 @@ from proctor_console.room.errors import AnswerRefused, AttemptClosed, RoomError,
 from proctor_console.room.memory import Seqs
 from proctor_console.room.package import payload as opened_payload
 from proctor_console.room.seat_locks import away
-from proctor_console.room.sittings import ensure_open, is_over, sitting, stored_seqs
+from proctor_console.room.deadlines import is_over
+from proctor_console.room.room_pause import paused_at
+from proctor_console.room.sittings import ensure_open, sitting, stored_seqs
 from proctor_console.room.store import RoomStore, Waiting, note_changes
 
 
@@ -84,8 +86,9 @@ def _answer_rows(room: RoomStore, s: Session, save: _Save, seqs: Seqs,
     if save.entries and away(room, current.student_id, s) is not None:
         raise SeatLocked("the seat is locked while the student is out of the room")
     known = {item.id: item for item in assignment.variant_of(save.payload, current).items}
-    # The server's clock decides (sittings.is_over); the kiosk's client_ts is kept, never trusted.
-    if any(int(e["seq"]) not in seqs.have for e in save.entries) and is_over(current, now):
+    # The server's clock decides (deadlines.is_over); the kiosk's client_ts is kept, never trusted.
+    if any(int(e["seq"]) not in seqs.have for e in save.entries) and is_over(
+            current, now, paused_at(room)):
         raise AttemptClosed("time is over: answers after the end are not accepted")
     rows: list[dict[str, Any]] = []
     have = set(seqs.have)

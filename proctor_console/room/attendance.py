@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from common.domain.absence import ABSENCE_REASONS
 from common.storage.room_models import Attempt, Attendance
 from proctor_console.room import audit
 from proctor_console.room.errors import Conflict, RoomError
 from proctor_console.room.roster import student_by_code
 from proctor_console.room.store import RoomStore
 
-ABSENCE_REASONS = ("illness", "bereavement", "competition", "home_schooling", "sanatorium")
 
 
 def mark_attendance(room: RoomStore, individual_code: str, status: str, reason: str | None,

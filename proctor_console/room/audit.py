@@ -22,12 +22,13 @@ from typing import Any
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from common.audit_chain import GENESIS, entry_hash
+from common.audit_chain import problem as chain_problem
 from common.canonical import canonical_bytes, sha256_hex
 from common.durable import write_durably
 from common.storage.base import utcnow
 from common.storage.room_models import AuditEntry
 
-GENESIS = "0" * 64
 HEAD_FILE = "audit-head.json"
 _PENDING = "audit_pending"  # key in Session.info: the entries this transaction appended
 
@@ -70,20 +71,9 @@ def discarded(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def _entry_hash(prev: str, at: str, actor: str, action: str, details: Any) -> str:
-    body = {"at": at, "actor": actor, "action": action, "details": details}
-    return sha256_hex(prev.encode() + canonical_bytes(body))
-
-
 def verify_chain(entries: list[dict[str, Any]]) -> bool:
-    """An exported log (as in the bundle) is whole."""
-    prev = GENESIS
-    for e in entries:
-        if e["prev_hash"] != prev or e["hash"] != _entry_hash(prev, e["at"], e["actor"], e["action"],
-                                                              e["details"]):
-            return False
-        prev = e["hash"]
-    return True
+    """An exported log (as in the bundle) is whole (common/audit_chain.py)."""
+    return chain_problem(entries) is None
 
 
 @dataclass(frozen=True)
@@ -131,7 +121,7 @@ def verify(session: Session, data_dir: Path | None = None) -> Verdict:
             at = dt.datetime.fromisoformat(str(stored_at)).replace(tzinfo=dt.timezone.utc)
         except (TypeError, ValueError):
             return Verdict(count, prev, entry_id, "its time or details cannot be read")
-        if digest != _entry_hash(prev, at.isoformat(), actor, action, details):
+        if digest != entry_hash(prev, at.isoformat(), actor, action, details):
             return Verdict(count, prev, entry_id, "its content does not match its hash")
         hashes[entry_id] = digest
         prev, expected_id = digest, expected_id + 1

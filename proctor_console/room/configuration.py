@@ -13,6 +13,7 @@ from common.crypto.signing import SigningKey, VerifyKey
 from common.storage.room_models import Proctor
 from proctor_console.room import audit
 from proctor_console.room.errors import RoomError
+from proctor_console.room.proctors import check_pin
 from proctor_console.room.store import RoomStore
 
 REQUIRED = ("room_id", "organisation_code", "organisation_name", "room_no", "centre_id",
@@ -28,6 +29,7 @@ def configure(room: RoomStore, config: dict[str, Any]) -> dict[str, Any]:
     if not room.paths.signing_key.exists():
         SigningKey.generate().save(room.paths.signing_key)
     rep = config["representative"]
+    check_pin(str(rep.get("pin", "")))
     with room.tx() as s:
         for name in (*REQUIRED[:-1], *(k for k in OPTIONAL if config.get(k))):
             value = config[name]

@@ -74,6 +74,20 @@ class Conflict(RoomError):
     code = "conflict"
 
 
+class WrongBuild(RoomError):
+    """The room's policy: a kiosk that does not run the room's build may not log a student in."""
+
+    status = 403
+    code = "wrong_build"
+
+
+class VirtualMachine(RoomError):
+    """The room's policy: a kiosk that reported being a virtual machine may not log in."""
+
+    status = 403
+    code = "virtual_machine"
+
+
 class SeatLocked(RoomError):
     """The student is out of the room with the representative's permission (§23)."""
 

@@ -30,6 +30,7 @@ from common.storage.room_models import Attempt, AttemptStatus, Incident, Proctor
 from proctor_console.room import audit, deadlines
 from proctor_console.room.errors import Conflict, RoomError, Unauthorized
 from proctor_console.room.logins import clear_workstation_failures
+from proctor_console.room.proctors import check_pin
 from proctor_console.room.roster import full_name, student_by_code
 from proctor_console.room.seat_locks import away_since
 from proctor_console.room.sessions import end_sessions
@@ -166,8 +167,7 @@ def add_head(room: RoomStore, login: str, full_name_: str, pin: str, actor: str)
     login, full_name_ = login.strip().lower(), full_name_.strip()
     if not login or not full_name_:
         raise RoomError("write the head's login and full name")
-    if len(pin) < 4 or not pin.isdigit():
-        raise RoomError("the PIN is at least 4 digits")
+    check_pin(pin)
     hashed = passwords.hash_password(pin, room.password_params)  # the room's cost
     with room.tx() as s:
         if s.scalar(select(Proctor).where(Proctor.login == login)) is not None:

@@ -24,7 +24,7 @@ from common.crypto import passwords
 from common.domain.exam import content_to_dict
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Attendance, Setting, Student
-from proctor_console.room import assignment, audit, deadlines, slow_lane, submission
+from proctor_console.room import assignment, audit, deadlines, integrity, slow_lane, submission
 from proctor_console.room.errors import (
     AttemptClosed,
     LockedOut,
@@ -39,7 +39,8 @@ from proctor_console.room.package import payload as opened_payload
 from proctor_console.room.roster import accommodations_of, full_name
 from proctor_console.room.seat_locks import away_since
 from proctor_console.room.sessions import end_sessions, open_session
-from proctor_console.room.sittings import answers_of, ensure_open, is_over
+from proctor_console.room.deadlines import is_over
+from proctor_console.room.sittings import answers_of, ensure_open
 from proctor_console.room.store import RoomStore
 
 MAX_FAILED_LOGINS = 5  # wrong passwords for one login, then it is locked until the representative unlocks
@@ -86,6 +87,7 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
             with room.read() as s:
                 done = s.get(Attempt, earlier.id)
             raise AttemptClosed("the test is over", result=submission.result(done))
+    integrity.check_workstation(room, workstation_id)  # the room's policy: build, VM
 
     now = utcnow()
     with room.tx() as s:

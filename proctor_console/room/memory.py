@@ -22,6 +22,7 @@ login's commit puts its new session and sitting in (`changes_in`) instead of dro
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -138,10 +139,12 @@ class RoomMemory:
         stored: dict[str, list[int]] = {attempt_id: [] for attempt_id in sittings}
         for attempt_id, seq in s.execute(select(Answer.attempt_id, Answer.seq)):
             stored.setdefault(attempt_id, []).append(seq)
+        room = {"pause": read_pause(s), "messages": read_messages(s)}
         with self._lock:
             self._epoch += 1
             self.sessions, self.sittings, self.away = sessions, sittings, away
             self.seqs = {attempt_id: Seqs.of(seqs) for attempt_id, seqs in stored.items()}
+            self.room = room
 
     def clear(self) -> None:
         with self._lock:
@@ -187,3 +190,17 @@ def _new_sitting(attempt: Attempt) -> list[Change]:
         return [("drop", "sittings", attempt.id)]
     return [("put", "sittings", (attempt.id, Sitting.of(attempt))),
             ("put", "seqs", (attempt.id, Seqs()))]
+
+
+def read_pause(s: Session) -> dict[str, Any] | None:
+    """The room's pause ({"since", "reason", "note"}) as stored, or None (room_pause.py)."""
+    row = s.get(Setting, "room_pause")
+    value = json.loads(row.value) if row is not None and row.value else None
+    return value or None
+
+
+def read_messages(s: Session) -> list[dict[str, Any]]:
+    """Every message of the day, oldest first (messages.py)."""
+    rows = s.scalars(select(Incident).where(Incident.kind == "message").order_by(Incident.id))
+    return [{"id": r.id, "student_id": r.student_id, "at": r.at.isoformat(),
+             "text": json.loads(r.details_json)["text"]} for r in rows]

@@ -14,6 +14,7 @@ from common.storage.room_models import Incident
 from proctor_console.room import audit
 from proctor_console.room.errors import RoomError
 from proctor_console.room.roster import student_by_code
+from proctor_console.room.memory import read_messages
 from proctor_console.room.store import RoomStore
 
 MAX_TEXT = 500
@@ -41,11 +42,7 @@ def send(room: RoomStore, text: str, individual_code: str | None, actor: str) ->
 
 def all_messages(room: RoomStore) -> list[dict[str, Any]]:
     """Every message of the day (a few dozen at most), from the room's memory."""
-    def read(s: Any) -> list[dict[str, Any]]:
-        rows = s.scalars(select(Incident).where(Incident.kind == "message").order_by(Incident.id))
-        return [{"id": r.id, "student_id": r.student_id, "at": r.at.isoformat(),
-                 "text": json.loads(r.details_json)["text"]} for r in rows]
-    return room.remembered(room.memory.room, "messages", None, read)
+    return room.remembered(room.memory.room, "messages", None, read_messages)
 
 
 def messages_for(room: RoomStore, student_id: int) -> list[dict[str, Any]]:

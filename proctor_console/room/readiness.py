@@ -41,7 +41,6 @@ REASONS = ("not_registered", "silent", "build", "screen", "clock", "disk", "unlo
 class KioskReport(BaseModel):
     """What a kiosk says about itself (registration and every heartbeat)."""
 
-    workstation_id: str = Field(min_length=1, max_length=64)
     build_hash: str = Field(min_length=1, max_length=128)
     screen: str = Field(pattern=r"^\d{3,5}x\d{3,5}$", description="width x height in pixels")
     client_time: float = Field(ge=0, le=MAX_TIMESTAMP, allow_inf_nan=False,
@@ -59,15 +58,17 @@ class InvalidReport(RoomError):
     code = "invalid_report"
 
 
-def report(room: RoomStore, body: KioskReport, attempt_id: str | None, register: bool) -> dict[str, Any]:
-    """Store a kiosk's registration or heartbeat; reply with the server's time and the seat's lock."""
+def report(room: RoomStore, workstation_id: str, body: KioskReport, attempt_id: str | None,
+           register: bool) -> dict[str, Any]:
+    """Store an enrolled kiosk's registration or heartbeat (`workstation_id`: the PC its
+    credential proves, room/enrolment.py); reply with the server's time and the seat's lock."""
     now = utcnow()
     offset_ms = int(round((body.client_time - now.timestamp()) * 1000))
     with room.tx() as s:
-        ws = s.get(Workstation, body.workstation_id)
+        ws = s.get(Workstation, workstation_id)
         fresh = ws is None
         if ws is None:
-            ws = Workstation(workstation_id=body.workstation_id, registered_at=now)
+            ws = Workstation(workstation_id=workstation_id, registered_at=now)
             s.add(ws)
         before = None if fresh else _static(ws)
         ws.build_hash = body.build_hash
@@ -90,10 +91,10 @@ def report(room: RoomStore, body: KioskReport, attempt_id: str | None, register:
         after = _static(ws)
         # Registrations, and changes of what the kiosk is, are evidence; plain heartbeats are not.
         if register or fresh or _changed(before, after):
-            audit.record(s, "kiosk:" + body.workstation_id,
+            audit.record(s, "kiosk:" + workstation_id,
                          "workstation_registered" if register or fresh else "workstation_changed",
-                         workstation_id=body.workstation_id, before=before, after=after)
-    lock = seat_lock(room, body.workstation_id)
+                         workstation_id=workstation_id, before=before, after=after)
+    lock = seat_lock(room, workstation_id)
     return {"server_time": now.isoformat(), "clock_offset_ms": offset_ms, **lock}
 
 

@@ -50,8 +50,11 @@ class Room(RoomStore):
     def signing_key(self) -> SigningKey:
         return configuration.signing_key(self)
 
-    def proctor_signin(self, login: str, pin: str) -> str:
-        return proctors.sign_in(self, login, pin)
+    def proctor_signin(self, login: str, pin: str, source: str = "local") -> str:
+        return proctors.sign_in(self, login, pin, source)
+
+    def proctor_signout(self, token: str | None) -> None:
+        proctors.sign_out(self, token)
 
     def proctor_for(self, token: str | None) -> Proctor:
         return proctors.proctor_for(self, token)

@@ -17,6 +17,7 @@ from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Incident, Setting
 from proctor_console.room import audit, deadlines
 from proctor_console.room.errors import Conflict, RoomError
+from proctor_console.room.memory import read_pause
 from proctor_console.room.store import RoomStore
 
 SETTING = "room_pause"
@@ -26,11 +27,7 @@ MAX_NOTE = 500
 
 def pause_state(room: RoomStore) -> dict[str, Any] | None:
     """The room's pause ({"since", "reason", "note"}), or None; from the room's memory."""
-    def read(s: Any) -> dict[str, Any] | None:
-        row = s.get(Setting, SETTING)
-        value = json.loads(row.value) if row is not None and row.value else None
-        return value or None
-    return room.remembered(room.memory.room, "pause", None, read)
+    return room.remembered(room.memory.room, "pause", None, read_pause)
 
 
 def paused_at(room: RoomStore) -> dt.datetime | None:

@@ -13,9 +13,11 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from common import upload_auth
 from common.bundle import seal_bundle
 from common.canonical import sha256_hex
 from common.crypto.sealing import RecipientPublicKey
+from common.crypto.signing import SigningKey
 from common.durable import write_durably
 from common.storage.base import utcnow
 from common.storage.room_models import Act, Answer, Attempt, Bundle, Student
@@ -125,7 +127,7 @@ def upload(room: RoomStore, url: str, actor: str, attempts: int = 8, chunk: int 
     with httpx.Client(verify=verify, timeout=60) as http:
         for _ in range(attempts):
             try:
-                result = _send(http, target, raw, chunk)
+                result = _send(http, target, raw, chunk, signing_key(room), bundle.sha256)
                 break
             except (httpx.TransportError, _Retry) as exc:
                 last_error = str(exc)
@@ -147,12 +149,15 @@ class _Retry(Exception):
     """The centre answered, but not yet usefully (5xx or a lost race): try again."""
 
 
-def _send(http: httpx.Client, target: str, raw: bytes, chunk: int) -> dict[str, Any]:
+def _send(http: httpx.Client, target: str, raw: bytes, chunk: int, key: SigningKey,
+          sha256: str) -> dict[str, Any]:
     offset = http.get(target).raise_for_status().json()["received"]
     while True:
         piece = raw[offset:offset + chunk]
+        # every chunk signed by the room's key: the centre stores nothing unsigned (upload_auth)
         reply = http.put(target, params={"offset": offset, "total": len(raw)}, content=piece,
-                         headers={"Content-Type": "application/octet-stream"})
+                         headers={"Content-Type": "application/octet-stream",
+                                  **upload_auth.sign(key, sha256, offset, len(raw), piece)})
         if reply.status_code >= 500:
             raise _Retry(f"HTTP {reply.status_code}")
         body = reply.json()

@@ -7,7 +7,6 @@ database on a miss.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -17,28 +16,12 @@ from sqlalchemy.orm import Session
 from common.storage.base import utcnow
 from common.storage.room_models import Answer, Attempt, AttemptStatus
 from proctor_console.room.errors import AttemptClosed, AttemptVoided
+from proctor_console.room.deadlines import deadline_of
 from proctor_console.room.memory import Seqs, Sitting
 from proctor_console.room.messages import messages_for
 from proctor_console.room.room_pause import pause_state
 from proctor_console.room.seat_locks import away
 from proctor_console.room.store import RoomStore
-
-# Answers sent just before the deadline may arrive a little later over a slow network. The
-# server's clock alone decides: nothing a kiosk says about when it journalled an answer is trusted.
-LATE_ANSWER_GRACE = dt.timedelta(seconds=30)
-
-
-def deadline_of(current: Attempt | Sitting) -> dt.datetime:
-    """When the sitting ends by the server's clock: its deadline as moved by the representative's
-    extensions. The one place the end of a sitting is decided; pauses and accommodations (issue
-    22) extend it here."""
-    return current.deadline_at
-
-
-def is_over(current: Attempt | Sitting, now: dt.datetime | None = None) -> bool:
-    """Whether the sitting's time, and the network's grace after it, is over (server's clock)."""
-    return (now or utcnow()) > deadline_of(current) + LATE_ANSWER_GRACE
-
 
 def sitting(room: RoomStore, attempt_id: str, s: Session | None = None) -> Sitting:
     return room.remembered(room.memory.sittings, attempt_id, s,

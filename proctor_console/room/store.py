@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from common.content.payload import ExamPayload
 from common.crypto import passwords
+from common.durable import make_private
 from common.storage.base import session_factory, sqlite_url, utcnow
 from common.storage.migrate import upgrade
 from common.storage.room_models import Setting
@@ -105,6 +106,7 @@ class RoomStore:
         self.paths = RoomPaths(Path(data_dir))
         self.paths.root.mkdir(parents=True, exist_ok=True)
         self.engine = upgrade(sqlite_url(self.paths.database), "room")
+        make_private(self.paths.root, self.paths.database)  # 0700 / 0600: students' data
         self._sessions = session_factory(self.engine)
         event.listen(self._sessions, "before_flush", _note_flushed)
         self.memory = RoomMemory()
@@ -115,6 +117,8 @@ class RoomStore:
         self.password_params = password_params  # the Argon2id cost of PINs and passwords
         # Every variant of the package with its keys, once the start code opened it (package.py).
         self.opened_payload: ExamPayload | None = None
+        # Enrolled workstations: credential SHA-256 → workstation id; None until read (enrolment.py).
+        self.enrolled: dict[str, str] | None = None
         # Set while the disk refuses writes: {code, message, since}; shown to the representative.
         self.disk_problem: dict[str, str] | None = None
 

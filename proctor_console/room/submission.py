@@ -14,7 +14,8 @@ from proctor_console.room import audit
 from proctor_console.room.errors import Conflict, RoomError
 from proctor_console.room.package import attempt_content, payload
 from proctor_console.room.room_pause import pause_state
-from proctor_console.room.sittings import LATE_ANSWER_GRACE, answers_of, contiguous, ensure_open, is_over
+from proctor_console.room.deadlines import LATE_ANSWER_GRACE, is_over
+from proctor_console.room.sittings import answers_of, contiguous, ensure_open
 from proctor_console.room.store import RoomStore
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import ssl
 import subprocess
 import sys
@@ -50,7 +51,7 @@ def test_a_report_is_due_then_overdue_then_delivered(day, central_server):
 
     db = day.centre.engine.url.render_as_string(hide_password=False)
     done = subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(day.centre.root),
-                           "--database-url", db, "reports-due", "--json"],
+                           "reports-due", "--json"], env={**os.environ, "CBT_CENTRE_DATABASE_URL": db},
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0]["status"] == "delivered"

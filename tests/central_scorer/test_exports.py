@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,8 @@ YEAR = dt.date.today().year
 def cli(centre, *args: str) -> subprocess.CompletedProcess:
     url = centre.engine.url.render_as_string(hide_password=False)
     return subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root),
-                           "--database-url", url, *args], capture_output=True, text=True, timeout=120)
+                           *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CBT_CENTRE_DATABASE_URL": url})
 
 
 def test_the_organisations_table_marks_voids_absences_and_exemptions(day, tmp_path):

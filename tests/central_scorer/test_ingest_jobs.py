@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,10 +32,11 @@ def test_jobs_keep_each_organisations_order_and_the_outcome_of_one_by_one(day, t
     # replay; in parallel the same must hold, so the room's bundles stay in one worker in order.
     files = [newer, older, junk, copy]
     cmd = [sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root)]
+    env = dict(os.environ)
     if centre.engine.dialect.name == "postgresql":
-        cmd += ["--database-url", centre.engine.url.render_as_string(hide_password=False)]
+        env["CBT_CENTRE_DATABASE_URL"] = centre.engine.url.render_as_string(hide_password=False)
     done = subprocess.run([*cmd, "ingest", "--jobs", "2", *map(str, files)],
-                          capture_output=True, text=True, timeout=180)
+                          capture_output=True, text=True, timeout=180, env=env)
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["file"] for line in lines] == list(map(str, files)), done.stderr
     assert [line.get("status") or line["error"] for line in lines] == [

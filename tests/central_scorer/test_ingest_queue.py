@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from central_scorer.ingest.queue import enqueue, work
+from common import upload_auth
 from common.storage.central_models import IngestJob, ReceivedBundle, Result
 from proctor_console.room import sealing
 from tests.central_scorer.rooms import sat_room
@@ -39,9 +41,10 @@ def test_two_workers_take_the_queue_in_without_doubling_or_reordering(day, tmp_p
             status="running", worker="dead:1", tries=1,
             lease_until=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
     url = centre.engine.url.render_as_string(hide_password=False)
-    cmd = [sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root), "--database-url",
-           url, "worker", "--once", "--no-publish"]
-    workers = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    cmd = [sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root),
+           "worker", "--once", "--no-publish"]
+    env = {**os.environ, "CBT_CENTRE_DATABASE_URL": url}
+    workers = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env) for _ in range(2)]
     outputs = [w.communicate(timeout=300)[0] for w in workers]
     assert all(w.returncode == 0 for w in workers)
     lines = [json.loads(line) for out in outputs for line in out.splitlines() if line.startswith('{"job_id"')]
@@ -92,7 +95,8 @@ def test_the_web_front_needs_no_private_key(day, centre, tmp_path):
         url = f"https://127.0.0.1:{port}"
         tls = ssl.create_default_context(cafile=str(cert))
         reply = httpx.put(f"{url}/api/v1/uploads/{sealed['sha256']}", params={"offset": 0, "total": len(data)},
-                          content=data, verify=tls)
+                          content=data, verify=tls,
+                          headers=upload_auth.sign(day.room.signing_key, sealed["sha256"], 0, len(data), data))
         assert reply.json()["status"] == "queued"
         assert httpx.get(f"{url}/results/kk/", verify=tls).status_code == 200
         assert httpx.get(f"{url}/portal?lang=ru", verify=tls).status_code == 200

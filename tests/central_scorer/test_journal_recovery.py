@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +25,7 @@ from central_scorer.ingest.bundles import ingest
 from central_scorer.ingest.journals import RECOVERED_PREFIX, ingest_journal_file
 from common.journal_grant import export_bytes, read_export
 from common.storage.central_models import ReceivedBundle, Response, Result
+from exam_client.engine.headless import choose
 from proctor_console.room import sealing
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,10 +41,9 @@ def start_day(room_setup):
 
 def answer_some(sitting, n: int, offset: int = 0) -> list:
     entries = []
-    for item in sitting.items[offset:offset + n]:
-        options = [o["id"] for o in item.get("options", [])]
-        value = options[0] if item["type"] == "single_choice" and options else "42"
-        entries.append(sitting.answer(item["id"], value))  # confirmed: on disk when it returns
+    rng = random.Random(f"{sitting.attempt_id}:{offset}")
+    for item in sitting.items[offset:offset + n]:  # an answer that fits the item
+        entries.append(sitting.answer(item["id"], choose(item, rng)))  # confirmed: on disk
     return entries
 
 
@@ -53,16 +55,17 @@ def kiosk_config(tmp_path: Path, engine) -> Path:
     return path
 
 
-def run(args: list[str]) -> subprocess.CompletedProcess:
+def run(args: list[str], centre=None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if centre is not None and centre.engine.url.get_backend_name() != "sqlite":
+        # The database URL (with its password) never goes on a command line (docs/cli.md).
+        env["CBT_CENTRE_DATABASE_URL"] = centre.engine.url.render_as_string(hide_password=False)
     return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, cwd=REPO,
-                          timeout=120)
+                          timeout=120, env=env)
 
 
 def centre_args(centre) -> list[str]:
-    url = centre.engine.url
-    extra = [] if url.get_backend_name() == "sqlite" else [
-        "--database-url", url.render_as_string(hide_password=False)]
-    return ["central_scorer.cli.main", "--data-dir", str(centre.root), *extra]
+    return ["central_scorer.cli.main", "--data-dir", str(centre.root)]
 
 
 def results(centre, code: str) -> list[Result]:
@@ -97,7 +100,7 @@ def test_room_pc_dies_and_every_confirmed_answer_is_scored_at_the_centre(
         raw = f.read_bytes()  # encrypted: no name, no individual code in clear
         assert code.encode() not in raw and "Тест".encode() not in raw
 
-    done = run([*centre_args(centre), "ingest-journal", *map(str, files)])
+    done = run([*centre_args(centre), "ingest-journal", *map(str, files)], centre)
     assert done.returncode == 0, done.stderr + done.stdout
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["status"] for line in lines] == ["stored"] * 3
@@ -111,7 +114,7 @@ def test_room_pc_dies_and_every_confirmed_answer_is_scored_at_the_centre(
                 select(Response).where(Response.result_id == result.id))}
         assert stored == {e.seq: (e.item_id, e.answer) for e in entries}
 
-    again = run([*centre_args(centre), "ingest-journal", str(files[0])])
+    again = run([*centre_args(centre), "ingest-journal", str(files[0])], centre)
     assert again.returncode == 0 and json.loads(again.stdout)["status"] == "duplicate"
 
 
@@ -172,5 +175,5 @@ def test_forged_foreign_and_broken_files_are_refused(tmp_path, room_setup, room_
     assert refused(b"not a journal export") == ("malformed", 10)
     with centre.read() as s:
         assert s.scalar(select(Result.id)) is None  # nothing stored by any refusal
-    done = run([*centre_args(centre), "ingest-journal", str(tmp_path / "bad.cbtjx")])
+    done = run([*centre_args(centre), "ingest-journal", str(tmp_path / "bad.cbtjx")], centre)
     assert done.returncode == 10 and "Traceback" not in done.stderr

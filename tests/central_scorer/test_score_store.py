@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -97,9 +98,10 @@ def test_a_corrected_key_is_applied_only_by_rescore_which_records_why(tmp_path, 
     path.write_text(json.dumps(content, ensure_ascii=False), "utf-8")
     url = centre.engine.url.render_as_string(hide_password=False)
     done = subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root),
-                           "--database-url", url, "rescore", "--package", package.package_id,
+                           "rescore", "--package", package.package_id,
                            "--content", str(path), "--reason", "r1: key corrected after appeal",
-                           "--actor", "psychometrician"], capture_output=True, text=True, timeout=120)
+                           "--actor", "psychometrician"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CBT_CENTRE_DATABASE_URL": url})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["changed"] == 3
     with centre.read() as s:
@@ -112,6 +114,7 @@ def test_a_corrected_key_is_applied_only_by_rescore_which_records_why(tmp_path, 
     assert record.old_content_sha256 != record.new_content_sha256
     assert reading == [3.0, 3.0, 3.0]  # r2 (1) + r3 (2): r1 now wrong
     bad = subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root),
-                          "--database-url", url, "rescore", "--package", package.package_id,
-                          "--content", str(path), "--reason", " "], capture_output=True, text=True, timeout=120)
+                          "rescore", "--package", package.package_id,
+                          "--content", str(path), "--reason", " "], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "CBT_CENTRE_DATABASE_URL": url})
     assert bad.returncode == 2 and "reason" in bad.stderr and "Traceback" not in bad.stderr

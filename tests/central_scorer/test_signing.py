@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,9 +23,9 @@ YEAR = dt.date.today().year
 
 
 def verify(centre, *args: str) -> tuple[int, dict]:
+    env = {**os.environ, "CBT_CENTRE_DATABASE_URL": centre.engine.url.render_as_string(hide_password=False)}
     done = subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root),
-                           "--database-url", centre.engine.url.render_as_string(hide_password=False),
-                           "verify", *args], capture_output=True, text=True, timeout=120)
+                           "verify", *args], capture_output=True, text=True, timeout=120, env=env)
     assert "Traceback" not in done.stderr, done.stderr
     return done.returncode, json.loads(done.stdout) if done.stdout.strip() else {}
 

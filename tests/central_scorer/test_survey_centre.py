@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import ssl
 import subprocess
 import sys
@@ -24,9 +25,11 @@ from common.crypto.sealing import RecipientPublicKey
 from common.crypto.signing import write_secret
 from common.storage.central_models import (
     Campaign, CampaignOrganisation, CentralSurveyResponse, ReceivedBundle)
+from common.content.questionnaire import shipped
 from proctor_console.room import sealing, survey
 from tests.conftest import configure_room
 
+STUDENTS = shipped("student", "school").id
 QUESTIONS = ("lessons_interesting", "teachers_explain", "feel_safe", "equipment",
              "useful_for_life", "test_clear")
 
@@ -117,7 +120,7 @@ def test_survey_travels_anonymously_and_is_published_per_organisation_and_region
     published = survey_aggregates(centre)
     assert published["min_group"] == MIN_GROUP == 10
     (q,) = published["questionnaires"]
-    assert q["questionnaire"] == survey.QUESTIONNAIRE
+    assert q["questionnaire"] == STUDENTS
     orgs = {g["key"]: g for g in q["by"]["organisation"]}
     assert orgs["300400"] == {"key": "300400", "suppressed": True}  # 3 respondents
     assert orgs["100200"]["respondents"] == 10
@@ -188,9 +191,9 @@ def test_the_survey_endpoint_needs_the_staff_token_and_the_cli_prints_it(tmp_pat
     assert reply.json() == survey_aggregates(centre)
     assert reply.json()["questionnaires"][0]["overall"]["respondents"] == 11
 
-    url_arg = ["--database-url", str(centre.engine.url.render_as_string(hide_password=False))]
+    env = {**os.environ, "CBT_CENTRE_DATABASE_URL": centre.engine.url.render_as_string(hide_password=False)}
     done = subprocess.run([sys.executable, "-m", "central_scorer.cli.main", "--data-dir", str(centre.root),
-                           *url_arg, "survey", "--json"], capture_output=True, text=True, timeout=120)
+                           "survey", "--json"], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == survey_aggregates(centre)
 
@@ -213,7 +216,7 @@ def test_the_centre_keeps_nothing_but_the_answers_and_refuses_bad_ones(tmp_path,
     # A room that wrongly adds who answered: the centre stores only the questionnaire and answers.
     leaky = [{**row, "individual_code": code, "attempt_id": attempts[0], "answered_at": "09:41"}
              for row in survey.responses(setup.room)]
-    bad = [{"questionnaire": survey.QUESTIONNAIRE, "answers": {"feel_safe": 7}}]
+    bad = [{"questionnaire": STUDENTS, "answers": {"feel_safe": 7}}]
     with pytest.raises(IngestRefused) as refused:
         ingest(centre, _reseal(setup, bad))
     assert refused.value.code == "malformed" and stored(centre) == []

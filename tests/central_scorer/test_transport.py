@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
+from common import upload_auth
 from common.storage.central_models import CentralPackage, TrustedRoom
 
 from central_scorer.ingest.queue import work
@@ -36,7 +37,8 @@ def test_https_upload_resumes_and_usb_file_gives_identical_results(day, central_
     import ssl
 
     verify = ssl.create_default_context(cadata=ca)
-    first = httpx.put(target, params={"offset": 0, "total": len(raw)}, content=raw[:1000], verify=verify)
+    first = httpx.put(target, params={"offset": 0, "total": len(raw)}, content=raw[:1000], verify=verify,
+                      headers=upload_auth.sign(room.signing_key, bundle["sha256"], 0, len(raw), raw[:1000]))
     assert first.json() == {"received": 1000}
 
     result = sealing.upload(room, url, "rep", chunk=4096)
@@ -83,16 +85,19 @@ def test_https_upload_resumes_and_usb_file_gives_identical_results(day, central_
     assert _scores(organisation_results(usb_centre, "100200")) == over_https
 
 
-def test_a_chunk_out_of_place_is_told_where_to_resume(central_server):
+def test_a_chunk_out_of_place_is_told_where_to_resume(central_server, room_setup):
     url, ca = central_server
     import ssl
 
+    key = room_setup.room.signing_key  # a room the centre trusts signs every chunk
     verify = ssl.create_default_context(cadata=ca)
     sha = "ab" * 32
     reply = httpx.put(f"{url}/api/v1/uploads/{sha}", params={"offset": 10, "total": 100},
-                      content=b"x" * 10, verify=verify)
+                      content=b"x" * 10, verify=verify,
+                      headers=upload_auth.sign(key, sha, 10, 100, b"x" * 10))
     assert reply.status_code == 409
     assert reply.json()["details"]["received"] == 0
     corrupt = httpx.put(f"{url}/api/v1/uploads/{sha}", params={"offset": 0, "total": 10},
-                        content=b"x" * 10, verify=verify)
+                        content=b"x" * 10, verify=verify,
+                        headers=upload_auth.sign(key, sha, 0, 10, b"x" * 10))
     assert corrupt.status_code == 422 and corrupt.json()["error"] == "upload_corrupted"

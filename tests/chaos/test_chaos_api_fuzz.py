@@ -15,6 +15,7 @@ import requests
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from tls_server import serve_tls
+from tests.conftest import enrolled
 
 AREA = "Attacks: hostile input"
 TIMEOUT = 20  # seconds: an answer slower than this is a hang
@@ -77,14 +78,16 @@ def test_room_server_api_fuzz(room_setup, room_server, chaos):
     room.start(room_setup.package["start_code"], "rep")
     cred = room_setup.credentials[0]
     kiosk = KioskEngine(KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint,
-                                    cred["seat"], room.paths.root.parent / "kiosk"))
+                                    cred["seat"], room.paths.root.parent / "kiosk",
+                                    workstation_key=enrolled(room, cred["seat"])))
     sitting = kiosk.login(cred["login"], cred["password"])
 
     def headers_for(path: str) -> dict[str, str]:
         if path.startswith("/api/v1/proctor/"):
             return {"authorization": f"Bearer {room_setup.rep_token}"}
         if path.startswith("/api/v1/attempt/") or path.startswith("/api/v1/kiosk/"):
-            return {"authorization": f"Bearer {sitting.link.token}", "x-workstation": cred["seat"]}
+            return {"authorization": f"Bearer {sitting.link.token}",
+                    "x-workstation-key": enrolled(room, cred["seat"])}
         return {}
 
     sent, ops, failures = fuzz(create_app(room), f"https://127.0.0.1:{room_server.port}",

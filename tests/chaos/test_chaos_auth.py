@@ -15,6 +15,7 @@ from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import KioskError
 from proctor_console.room.api.app import create_app
 from proctor_console.room.logins import MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_WORKSTATION
+from tests.conftest import enrolled
 
 AREA = "Attacks: authentication"
 
@@ -128,16 +129,17 @@ def test_a_stolen_token_does_not_work_at_another_workstation(started, kiosk, roo
               {"entries": [{"seq": 1, "item_id": item, "answer": "a", "client_ts": 0}]}),
              ("POST", "/api/v1/attempt/submit", {"last_seq": 0}),
              ("GET", "/api/v1/attempt/state", None)]
-    # Another seat, a seat no one has, none, and the same number written otherwise ("1", "001").
-    thieves = ["99", started.credentials[1]["seat"], "", cred["seat"].lstrip("0"),
-               "0" + cred["seat"]][:chaos.times(2, 5)]
+    # The enrolled PCs of another seat and of a seat no one has; no credential; a wrong one.
+    thieves = [{"X-Workstation-Key": enrolled(room, "99")},
+               {"X-Workstation-Key": enrolled(room, started.credentials[1]["seat"])},
+               {}, {"X-Workstation-Key": "x" * 20, "X-Workstation": cred["seat"]}][:chaos.times(2, 4)]
     tried = 0
-    for workstation in thieves:
-        headers = {"X-Workstation": workstation} if workstation else {}
-        with http(room_server, sitting.link.token, **headers) as thief:
+    for headers in thieves:
+        with http(room_server, sitting.link.token) as thief:
             for method, path, body in calls:
-                reply = thief.request(method, path, json=body)
-                assert reply.status_code == 401 and reply.json()["error"] == "unauthorized", reply.text
+                reply = thief.request(method, path, json=body, headers=headers)
+                assert reply.status_code == 401, reply.text
+                assert reply.json()["error"] in ("unauthorized", "not_enrolled"), reply.text
                 tried += 1
     with room.read() as s:
         assert s.scalar(select(func.count()).select_from(Answer)) == 0
@@ -164,7 +166,7 @@ def test_every_proctor_endpoint_requires_the_proctors_sign_in(started, kiosk, ro
     kiosk_token = sitting.link.token
     before = audit_actions(room)
     callers = {"no token": (None, {}), "invalid token": ("not-a-token", {}),
-               "the kiosk's token": (kiosk_token, {"X-Workstation": cred["seat"]})}
+               "the kiosk's token": (kiosk_token, {"X-Workstation-Key": enrolled(room, cred["seat"])})}
     tried = 0
     for what, (token, headers) in callers.items():
         with http(room_server, token, **headers) as client:

@@ -15,6 +15,7 @@ from exam_client.ui.controller import KioskController
 from exam_client.ui.models import KioskModel, Link, Phase
 from proctor_console.room.errors import Unauthorized, WorkstationLockedOut
 from proctor_console.room.logins import MAX_FAILED_LOGINS_PER_WORKSTATION
+from tests.conftest import enrolled
 
 
 def test_the_kiosk_shows_the_workstation_lock(qtbot, tmp_path, room_setup, room_server):
@@ -30,7 +31,7 @@ def test_the_kiosk_shows_the_workstation_lock(qtbot, tmp_path, room_setup, room_
         room.login(owner["login"], owner["password"], owner["seat"])
 
     config = KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint, owner["seat"],
-                         tmp_path / "kiosk")
+                         tmp_path / "kiosk", workstation_key=enrolled(room, owner["seat"]))
     model = KioskModel(config.workstation_id, "kk")
     window = KioskWindow(model, kiosk_mode=False)
     qtbot.addWidget(window)

@@ -19,6 +19,7 @@ from common.journal_format import JournalError
 from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import KioskError
 from kiosk_process import stored
+from tests.conftest import enrolled
 
 
 @pytest.fixture
@@ -33,7 +34,8 @@ def start(room_setup, room_server, kiosk_dir):
     room.mark_attendance(cred["individual_code"], "present", None, "rep")
     room.start(room_setup.package["start_code"], "rep")
     engine = KioskEngine(KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint,
-                                     cred["seat"], kiosk_dir))
+                                     cred["seat"], kiosk_dir,
+                                     workstation_key=enrolled(room, cred["seat"])))
     return engine, cred
 
 
@@ -42,13 +44,14 @@ def test_kiosk_journal_disk_full(room_setup, room_server, kiosk_dir, chaos):
     sitting = engine.login(cred["login"], cred["password"])
     items = [item["id"] for item in sitting.items]
     for item in items[:3]:
-        sitting.answer(item, "a")
+        sitting.answer(item, ["a"] if item == "r3" else "a")  # r3: multiple choice, a list
     confirmed = [(e.seq, e.item_id, e.answer) for e in sitting.journal.entries]
     filler = fill(kiosk_dir)
     refused = 0
     for item in items[3:6]:
         with pytest.raises(JournalError, match="answer not saved"):
-            sitting.answer(item, "b" * 50_000)  # more than the last page holds
+            # more than the last page holds (the journal under test: no item takes this answer)
+            sitting.journal.append(item, "b" * 50_000, client_ts=sitting.server_now())
         refused += 1
     assert [(e.seq, e.item_id, e.answer) for e in sitting.journal.entries] == confirmed
     filler.unlink()  # space returns: the student answers again
@@ -87,7 +90,7 @@ def test_kiosk_journal_disk_read_only(room_setup, room_server, kiosk_dir, chaos)
         set_read_only(kiosk_dir, False)
     again = KioskEngine(engine.config).login(cred["login"], cred["password"])
     assert again.journal.last_seq == 2 and again.resumed
-    again.answer(items[2], "c")
+    again.answer(items[2], ["c"])
     assert again.replicate() == 3
     assert again.submit()["status"] == "submitted"
     again.close()

@@ -26,6 +26,7 @@ import pytest
 
 from cbt_demo.processes import Child, wait_ready
 from common.protocol import API
+from exam_client.engine.headless import choose
 from tests.conftest import configure_room
 from tests.powercut.mount import MODES, PowerCutMount, unavailable
 
@@ -38,22 +39,21 @@ class Student:
     def __init__(self, cred: dict, rng: random.Random):
         self.cred, self.rng = cred, rng
         self.token = self.attempt_id = ""
-        self.items: list[str] = []
+        self.items: list[dict] = []
         self.sent: dict[int, tuple[str, str]] = {}
         self.acked = 0
         self.next_seq = 1
 
     def login(self, client: httpx.Client) -> None:
-        r = client.post(f"{API}/session/login", json={
-            "login": self.cred["login"], "password": self.cred["password"],
-            "workstation_id": self.cred["seat"]})
+        r = client.post(f"{API}/session/login", headers={"X-Workstation-Key": self.cred["workstation_key"]},
+                        json={"login": self.cred["login"], "password": self.cred["password"]})
         r.raise_for_status()
         reply = r.json()
         self.token, self.attempt_id = reply["token"], reply["attempt_id"]
-        self.items = [i["id"] for s in reply["content"]["sections"] for i in s["items"]]
+        self.items = [i for s in reply["content"]["sections"] for i in s["items"]]
 
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}", "X-Workstation": self.cred["seat"]}
+        return {"Authorization": f"Bearer {self.token}", "X-Workstation-Key": self.cred["workstation_key"]}
 
     def resync(self, client: httpx.Client) -> None:
         """After a restart: continue after what the server holds (the kiosk's reconcile)."""
@@ -66,9 +66,9 @@ class Student:
             batch = []
             for seq in range(self.next_seq, self.next_seq + self.rng.randint(1, 3)):
                 item = self.rng.choice(self.items)
-                answer = f"{item}:{self.rng.randrange(10**6)}"
-                self.sent[seq] = (item, answer)
-                batch.append({"seq": seq, "item_id": item, "answer": answer,
+                answer = choose(item, self.rng)  # an answer that fits the item, as a student gives
+                self.sent[seq] = (item["id"], answer)
+                batch.append({"seq": seq, "item_id": item["id"], "answer": answer,
                               "client_ts": time.time()})
             try:
                 r = client.post(f"{API}/attempt/answers", json={"entries": batch},

@@ -18,6 +18,7 @@ from common.demo.roster import demo_roster_csv
 from common.domain.roster import RosterInvalid, parse_bytes
 from common.i18n import LANGUAGES, t
 from exam_client.ui.login_flow import LOGIN_ERRORS
+from tests.conftest import enrolled
 
 SPEC = Path(__file__).resolve().parents[2] / "common" / "specs" / "grade4.json"
 
@@ -118,7 +119,8 @@ def test_numbers_past_what_is_stored_are_refused(room_setup, room_server):
     token = room.login(cred["login"], cred["password"], cred["seat"])["token"]
     ctx = pinned_context("127.0.0.1", room_server.port, room_server.fingerprint)
     with httpx.Client(base_url=f"https://127.0.0.1:{room_server.port}/api/v1", verify=ctx,
-                      headers={"Authorization": f"Bearer {token}", "X-Workstation": cred["seat"]},
+                      headers={"Authorization": f"Bearer {token}",
+                               "X-Workstation-Key": enrolled(room, cred["seat"])},
                       timeout=30) as kiosk:
         report = {"workstation_id": cred["seat"], "build_hash": "b", "screen": "1920x1080",
                   "client_time": 1.7e9, "free_disk_mb": 1000, "kiosk_locked": True}

@@ -11,6 +11,7 @@ import pytest
 from common.storage.room_models import Attempt, Workstation
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.kiosk import KioskEngine, build_hash
+from tests.conftest import enrolled
 
 
 @pytest.fixture
@@ -20,7 +21,8 @@ def engine(tmp_path, room_setup, room_server):
     room.mark_attendance(cred["individual_code"], "present", None, "rep")
     room.start(room_setup.package["start_code"], "rep")
     e = KioskEngine(KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint,
-                                cred["seat"], tmp_path / "kiosk"))
+                                cred["seat"], tmp_path / "kiosk",
+                                workstation_key=enrolled(room, cred["seat"])))
     yield e, cred
     e.close()
 

@@ -29,6 +29,7 @@ from exam_client.ui.app import KioskWindow
 from exam_client.ui.controller import KioskController
 from exam_client.ui.models import KioskModel, Link, Phase
 from exam_client.ui.sample_exam import sample_content
+from tests.conftest import enrolled
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -62,7 +63,7 @@ def kiosk(qtbot, tmp_path, room_setup, room_server):
     """The kiosk of the first student's seat: engine, model, window, controller."""
     cred = room_setup.credentials[0]
     config = KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint, cred["seat"],
-                         tmp_path / "kiosk")
+                         tmp_path / "kiosk", workstation_key=enrolled(room_setup.room, cred["seat"]))
     engine = KioskEngine(config)
     model = KioskModel(config.workstation_id, "kk")
     window = KioskWindow(model, kiosk_mode=False)
@@ -155,7 +156,7 @@ def test_a_whole_sitting_through_the_screens(qtbot, kiosk, room_setup):
     click(qtbot, box.widget.cards[0])  # choosing the chosen one again writes nothing
     assert sitting.journal.last_seq == before + 1
     click(qtbot, box.flag_button)
-    assert model.is_flagged("r1") and test.nav.buttons["r1"].text() == "1⚑"
+    assert model.is_flagged("r1") and test.nav.buttons["r1"].text() == "1✓⚑"  # saved and flagged
 
     widget = test.boxes[1].widget  # multiple choice by keyboard letters; at most two
     widget.focus_first()

@@ -25,6 +25,7 @@ from exam_client.ui.app import KioskWindow
 from exam_client.ui.controller import KioskController
 from exam_client.ui.models import KioskModel, Link, Phase
 from tcp_proxy import CuttableProxy  # tests/tcp_proxy.py, shared with tests/chaos/
+from tests.conftest import enrolled
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -46,7 +47,7 @@ def kiosk(qtbot, tmp_path, room_setup, room_server, proxy):
     room.mark_attendance(cred["individual_code"], "present", None, "rep")
     room.start(room_setup.package["start_code"], "rep")
     config = KioskConfig("127.0.0.1", proxy.port, room_server.fingerprint, cred["seat"],
-                         tmp_path / "kiosk")
+                         tmp_path / "kiosk", workstation_key=enrolled(room, cred["seat"]))
     engine = KioskEngine(config)
     engine.link._timeout = 2.0  # a cut network answers nothing; do not wait 10 s for it
     model = KioskModel(config.workstation_id, "en")

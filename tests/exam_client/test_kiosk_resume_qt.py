@@ -15,6 +15,7 @@ from exam_client.engine.kiosk import KioskEngine
 from exam_client.ui.app import KioskWindow
 from exam_client.ui.controller import KioskController
 from exam_client.ui.models import KioskModel, Phase
+from tests.conftest import enrolled
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -29,7 +30,7 @@ def test_an_interrupted_sitting_locks_the_screen_and_resumes_where_it_was(
     room.mark_attendance(cred["individual_code"], "present", None, "rep")
     room.start(room_setup.package["start_code"], "rep")
     config = KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint, cred["seat"],
-                         tmp_path / "kiosk")
+                         tmp_path / "kiosk", workstation_key=enrolled(room, cred["seat"]))
 
     # The first life: three answers on disk, the place saved, then the power goes (no goodbye;
     # the server never heard of the last answer).
@@ -73,7 +74,7 @@ def test_an_interrupted_sitting_locks_the_screen_and_resumes_where_it_was(
         assert resumed.resumed and resumed.attempt_id == attempt_id
         assert model.page_index == 6 and model.flags == {"r3", "m2"}
         assert model.answers() == {"r1": "b", "m1": "12", "r3": ["a", "b"]}
-        assert window.test_view.nav.buttons["r3"].text() == "3⚑"
+        assert window.test_view.nav.buttons["r3"].text() == "3✓⚑"  # saved (r3 has an answer) and flagged
         qtbot.waitUntil(lambda: model.pending == 0, timeout=5000)
         with room.read() as s:
             rows = s.scalars(select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.seq))

@@ -16,6 +16,7 @@ from common.storage.room_models import SurveyReceipt, SurveyResponse
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import KioskError
+from tests.conftest import enrolled
 
 
 @pytest.fixture
@@ -28,7 +29,8 @@ def sittings(tmp_path, room_setup, room_server):
     made = []
     for cred in room_setup.credentials[:2]:
         engine = KioskEngine(KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint,
-                                         cred["seat"], tmp_path / cred["seat"]))
+                                         cred["seat"], tmp_path / cred["seat"],
+                                         workstation_key=enrolled(room, cred["seat"])))
         made.append((engine, engine.login(cred["login"], cred["password"])))
     yield [s for _, s in made]
     for engine, sitting in made:

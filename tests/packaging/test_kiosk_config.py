@@ -17,6 +17,7 @@ from exam_client.setup import command
 from exam_client.setup import configuration as kc
 
 FP = "ab" * 32
+KEY = "Kq3-enrolled_PC_key"  # a workstation credential as the room prints it (20 characters)
 
 
 def centre_keys(n: int = 1) -> dict[str, str]:
@@ -57,7 +58,7 @@ def test_the_slips_connection_code_is_read_too() -> None:
 
 def test_a_pc_file_is_what_the_kiosk_engine_loads(tmp_path: Path) -> None:
     setup = card(language="ru", exit_code_hash="argon2id$t=1,m=8,p=1$c2FsdA==$ZGln")
-    pc = setup.for_workstation("07", tmp_path / "journals")
+    pc = setup.for_workstation("07", tmp_path / "journals", KEY)
     path = kc.write(pc, tmp_path / "kiosk.json")
     loaded = KioskConfig.load(path)
     assert (loaded.host, loaded.port, loaded.fingerprint, loaded.workstation_id) == (
@@ -65,6 +66,16 @@ def test_a_pc_file_is_what_the_kiosk_engine_loads(tmp_path: Path) -> None:
     assert loaded.data_dir == tmp_path / "journals"
     assert loaded.language == "ru" and loaded.exit_code_hash == setup.exit_code_hash
     assert kc.load(path) == pc  # and it reads back through the strict reader
+    assert loaded.workstation_key == KEY
+
+
+def test_a_pc_needs_its_enrolment_credential() -> None:
+    with pytest.raises(kc.KioskConfigError) as err:
+        card().for_workstation("07", "/var/lib/cbt-kiosk")
+    assert err.value.field == "workstation_key" and "enrol" in str(err.value)
+    with pytest.raises(kc.KioskConfigError) as err:
+        card().for_workstation("07", "/var/lib/cbt-kiosk", "short")
+    assert err.value.field == "workstation_key"
 
 
 def test_a_pc_needs_its_seat() -> None:
@@ -152,7 +163,8 @@ def test_card_then_install_from_a_scanned_line(tmp_path: Path, monkeypatch, caps
 
     monkeypatch.setattr("sys.stdin", io.StringIO(scanned + "\n"))
     out = tmp_path / "etc" / "kiosk.json"
-    assert command.main(["install", "--from", "-", "--workstation", "12", "--data-dir",
+    assert command.main(["install", "--from", "-", "--workstation", "12", "--workstation-key", KEY,
+                         "--data-dir",
                     str(tmp_path / "data"), "--out", str(out)]) == 0
     loaded = KioskConfig.load(out)
     assert loaded.workstation_id == "12" and loaded.port == 9443 and (tmp_path / "data").is_dir()
@@ -162,7 +174,8 @@ def test_install_names_the_problem_and_writes_nothing(tmp_path: Path, capsys) ->
     bad = tmp_path / "card.json"
     bad.write_text(json.dumps({"host": "h", "fingerprint": "12"}), "utf-8")
     out = tmp_path / "kiosk.json"
-    assert command.main(["install", "--from", str(bad), "--workstation", "1", "--data-dir",
+    assert command.main(["install", "--from", str(bad), "--workstation", "1", "--workstation-key",
+                         KEY, "--data-dir",
                     str(tmp_path / "d"), "--out", str(out)]) == 2
     assert "field 'fingerprint'" in capsys.readouterr().err
     assert not out.exists()
@@ -171,7 +184,7 @@ def test_install_names_the_problem_and_writes_nothing(tmp_path: Path, capsys) ->
 def test_check_against_a_real_room_server(tmp_path: Path, room_server, capsys) -> None:
     """The dry run of one PC: the pinned room server answers, the data folder takes an fsync."""
     pc = kc.room_card("127.0.0.1", room_server.port, room_server.fingerprint, {},
-                      room_id="R-TEST-1").for_workstation("01", tmp_path / "data")
+                      room_id="R-TEST-1").for_workstation("01", tmp_path / "data", KEY)
     path = kc.write(pc, tmp_path / "kiosk.json")
     assert command.main(["check", "--config", str(path)]) == 0
     rows = {r["check"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
@@ -210,7 +223,7 @@ def test_the_console_script_from_source_cards_installs_shows_and_checks(tmp_path
                           "--fingerprint", room_server.fingerprint, "--centre-keys", str(keys),
                           "--out", str(card_path)).stdout)
     assert made["qr_text"].startswith("cbt-kiosk:1;host=127.0.0.1")
-    run("install", "--from", str(card_path), "--workstation", "07", "--data-dir",
+    run("install", "--from", str(card_path), "--workstation", "07", "--workstation-key", KEY, "--data-dir",
         str(tmp_path / "data"), "--out", str(pc_path))
     shown = json.loads(run("show", str(pc_path)).stdout)
     assert shown["workstation_id"] == "07" and ";ws=07;" in shown["qr_text"]

@@ -277,7 +277,8 @@ class PowerCutFS(fuse.Operations):
                         chunk = chunk[:rng.randint(0, len(chunk))] if mode != "discard" else b""
                     if i >= junk_from:
                         chunk = rng.randbytes(len(chunk))
-                    _apply(data, offset, chunk)
+                    if chunk:  # nothing of it reached the disk: not even a longer file
+                        _apply(data, offset, chunk)
                 kept += min(reach, len(ops))
                 lost += len(ops) - min(reach, len(ops))
                 node.data = data

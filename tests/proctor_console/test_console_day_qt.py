@@ -42,6 +42,7 @@ from proctor_console.desk.window import DeskWindow, wire
 from proctor_console.room import audit
 from proctor_console.room.room import Room
 from proctor_console.room.server import ServerThread
+from tests.conftest import enrolled
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -275,8 +276,9 @@ def test_a_whole_day_at_the_desk(day: Day, centre) -> None:  # noqa: PLR0915 - i
     ctx = pinned_context("127.0.0.1", day.server.port, day.server.fingerprint)
     with httpx.Client(base_url=f"https://127.0.0.1:{day.server.port}/api/v1", verify=ctx) as kiosks:
         for seat in ["01", "02", "03", "04", "05", "06", "07"]:
-            assert kiosks.post("/kiosk/register", json={
-                "workstation_id": seat, "build_hash": "f" * 40,
+            assert kiosks.post("/kiosk/register", headers={
+                "X-Workstation-Key": enrolled(day.room, seat)}, json={
+                "build_hash": "f" * 40,
                 "screen": "1280x720" if seat == "05" else "1920x1080", "client_time": time.time(),
                 "free_disk_mb": 9000, "kiosk_locked": True}).status_code == 200
         day.go(Step.READINESS)
@@ -286,8 +288,8 @@ def test_a_whole_day_at_the_desk(day: Day, centre) -> None:  # noqa: PLR0915 - i
         assert [t.readiness.value for t in tiles] == ["ready"] * 4 + ["not_ready", "ready"]
         assert tiles[4].detail_label.text() == "маленький экран"  # the reason is shown
         # The PC gets a bigger screen and reports again: the seat turns green.
-        kiosks.post("/kiosk/heartbeat", json={
-            "workstation_id": "05", "build_hash": "f" * 40, "screen": "1920x1080",
+        kiosks.post("/kiosk/heartbeat", headers={"X-Workstation-Key": enrolled(day.room, "05")}, json={
+            "build_hash": "f" * 40, "screen": "1920x1080",
             "client_time": time.time(), "free_disk_mb": 9000, "kiosk_locked": True})
     day.refresh()
     assert w.readiness_page.summary.text() == "Готово: 6 из 6"
@@ -333,7 +335,8 @@ def test_a_whole_day_at_the_desk(day: Day, centre) -> None:  # noqa: PLR0915 - i
 
     def kiosk(seat: str) -> KioskEngine:
         engine = KioskEngine(KioskConfig("127.0.0.1", day.server.port, day.server.fingerprint, seat,
-                                         tmp / f"kiosk-{seat}"))
+                                         tmp / f"kiosk-{seat}",
+                                         workstation_key=enrolled(day.room, seat)))
         engines.append(engine)
         return engine
 

@@ -122,3 +122,20 @@ def test_results_export_marks_void_and_absent_and_never_shows_a_void_score(room_
     assert by_code[creds[2]["individual_code"]][7].startswith("ЖОЙЫЛДЫ")
     assert by_code[creds[2]["individual_code"]][8:11] == [None, None, None]
     assert isinstance(by_code[creds[1]["individual_code"]][8], (int, float))
+
+
+@pytest.mark.parametrize("lang,words,language", [
+    ("kk", ("Сәйкестендірілді", "Тіл"), "қазақ тілі"),
+    ("ru", ("Личность", "установлена", "Язык"), "казахский язык")])
+def test_seating_sheet_names_the_language_and_breaks_no_word(room_setup, desk, tmp_path, lang,
+                                                             words, language):
+    """pdftotext of the sheet: the language in words, not «kk»; no header word cut in two."""
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(desk.get("/proctor/documents/seating", params={"lang": lang}).content)
+    lines = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout.splitlines()
+    for word in words:
+        assert any(word in line.split() or word in line for line in lines), word
+    tokens = " ".join(lines).split()
+    assert "kk" not in tokens and "ru" not in tokens
+    assert tokens.count(language.split()[0]) >= len(room_setup.credentials)

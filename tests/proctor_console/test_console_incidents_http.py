@@ -17,6 +17,7 @@ from common.crypto.tls import pinned_context
 from common.storage.room_models import Attempt, AuditEntry, Incident, Student
 from exam_client.engine.link import KioskError
 from proctor_console.room import audit
+from tests.conftest import enrolled
 
 
 def ok(reply: httpx.Response) -> dict:
@@ -49,15 +50,19 @@ def chain_whole(room) -> bool:
 def test_readiness_names_why_each_seat_is_not_ready(room_setup, room_server, desk):
     ctx = pinned_context("127.0.0.1", room_server.port, room_server.fingerprint)
     anonymous = httpx.Client(base_url=desk.base_url, verify=ctx)  # kiosks register unsigned-in
+
+    def register(seat: str, **changes):  # from the PC enrolled at that seat
+        return anonymous.post("/kiosk/register", json=report(seat, **changes),
+                              headers={"X-Workstation-Key": enrolled(room_setup.room, seat)})
+
     seats = [c["seat"] for c in room_setup.credentials]
-    ok(anonymous.post("/kiosk/register", json=report(seats[0])))
-    ok(anonymous.post("/kiosk/register", json=report(seats[1], screen="800x600")))
-    ok(anonymous.post("/kiosk/register", json=report(seats[2], kiosk_locked=False,
-                                                       free_disk_mb=50)))
-    ok(anonymous.post("/kiosk/register", json=report(seats[3], client_time=time.time() + 600)))
-    ok(anonymous.post("/kiosk/register", json=report(seats[4], build_hash="c" * 40)))
-    ok(anonymous.post("/kiosk/register", json=report("99")))  # a spare PC
-    bad = anonymous.post("/kiosk/register", json=report("01", screen="big"))
+    ok(register(seats[0]))
+    ok(register(seats[1], screen="800x600"))
+    ok(register(seats[2], kiosk_locked=False, free_disk_mb=50))
+    ok(register(seats[3], client_time=time.time() + 600))
+    ok(register(seats[4], build_hash="c" * 40))
+    ok(register("99"))  # a spare PC
+    bad = register("01", screen="big")
     assert bad.status_code == 422
     anonymous.close()
 

@@ -53,10 +53,11 @@ def test_focus_lost_at_a_kiosk_is_on_the_desk_map_within_3_seconds(qtbot, room_s
         qtbot.waitUntil(lambda: any(t.seat_label.text() == seat for t in view.tiles()),
                         timeout=5000)
         with raw_kiosk(room_server) as client:
-            login = client.post("/session/login", json={
-                "login": cred["login"], "password": cred["password"], "workstation_id": seat})
+            pc = {"X-Workstation-Key": cred["workstation_key"]}  # the PC enrolled at the seat
+            login = client.post("/session/login", headers=pc, json={
+                "login": cred["login"], "password": cred["password"]})
             assert login.status_code == 200, login.text
-            headers = {"Authorization": f"Bearer {login.json()['token']}", "X-Workstation": seat}
+            headers = {"Authorization": f"Bearer {login.json()['token']}", **pc}
             assert "тест терезесінен шықты" not in flags_of(view, seat)
             sent = time.monotonic()
             reply = client.post("/kiosk/integrity", headers=headers,
@@ -85,10 +86,10 @@ def test_focus_lost_pause_policy_locks_the_seat_until_the_representative_lets_go
     assert desk.post("/proctor/policy", json={"policy": "focus_lost_pause",
                                               "on": True}).status_code == 200
     with raw_kiosk(room_server) as client:
-        token = client.post("/session/login", json={
-            "login": cred["login"], "password": cred["password"],
-            "workstation_id": seat}).json()["token"]
-        headers = {"Authorization": f"Bearer {token}", "X-Workstation": seat}
+        pc = {"X-Workstation-Key": cred["workstation_key"]}  # the PC enrolled at the seat
+        token = client.post("/session/login", headers=pc, json={
+            "login": cred["login"], "password": cred["password"]}).json()["token"]
+        headers = {"Authorization": f"Bearer {token}", **pc}
         reply = client.post("/kiosk/integrity", headers=headers,
                             json={"workstation_id": seat, "event": "focus_lost"})
         assert reply.json()["seat_locked"] is True
@@ -98,14 +99,15 @@ def test_focus_lost_pause_policy_locks_the_seat_until_the_representative_lets_go
         assert client.get("/attempt/state", headers=headers).json()["locked"] is False
         # Another kiosk's token cannot report for this seat.
         other = room_setup.credentials[1]
-        token2 = client.post("/session/login", json={
-            "login": other["login"], "password": other["password"],
-            "workstation_id": other["seat"]}).json()["token"]
+        other_pc = {"X-Workstation-Key": other["workstation_key"]}
+        token2 = client.post("/session/login", headers=other_pc, json={
+            "login": other["login"], "password": other["password"]}).json()["token"]
         forged = client.post("/kiosk/integrity", headers={
-            "Authorization": f"Bearer {token2}", "X-Workstation": seat},
+            "Authorization": f"Bearer {token2}", **pc},
             json={"workstation_id": seat, "event": "focus_lost"})
         assert forged.status_code in (401, 403)
-        forged = client.post("/kiosk/integrity", headers={
-            "Authorization": f"Bearer {token2}", "X-Workstation": other["seat"]},
+        # From the other seat's own PC, whatever the body says, the report is about that seat.
+        reply = client.post("/kiosk/integrity", headers={
+            "Authorization": f"Bearer {token2}", **other_pc},
             json={"workstation_id": seat, "event": "focus_lost"})
-        assert forged.status_code == 403
+        assert reply.status_code == 200 and reply.json()["seat_locked"] is True

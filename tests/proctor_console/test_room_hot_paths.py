@@ -36,13 +36,14 @@ def _open(room_setup, n: int) -> list[dict]:
 
 
 def _login(http: httpx.Client, cred: dict) -> dict:
-    r = http.post(f"{API}/session/login", json={"login": cred["login"], "password": cred["password"],
-                                                "workstation_id": cred["seat"]})
+    pc = {"X-Workstation-Key": cred["workstation_key"]}  # the PC enrolled at the student's seat
+    r = http.post(f"{API}/session/login", headers=pc,
+                  json={"login": cred["login"], "password": cred["password"]})
     assert r.status_code == 200, r.text
     reply = r.json()
     items = [i["id"] for section in reply["content"]["sections"] for i in section["items"]]
     return {"attempt_id": reply["attempt_id"], "items": items, "seat": cred["seat"],
-            "headers": {"Authorization": f"Bearer {reply['token']}", "X-Workstation": cred["seat"]}}
+            "pc": pc, "headers": {"Authorization": f"Bearer {reply['token']}", **pc}}
 
 
 def _entry(seq: int, item: str) -> dict:
@@ -129,10 +130,11 @@ def test_refusals_are_the_rooms_errors(room_setup, room_server):
             body = {"json": {"entries": []}} if method == "POST" else {}
             none = http.request(method, f"{API}/attempt/{path}", **body)
             wrong_seat = http.request(method, f"{API}/attempt/{path}", **body,
-                                      headers={**a["headers"], "X-Workstation": b["seat"]})
+                                      headers={**a["headers"], **b["pc"]})
             forged = http.request(method, f"{API}/attempt/{path}", **body,
                                   headers={**a["headers"], "Authorization": "Bearer forged"})
-            for r in (none, wrong_seat, forged):
+            assert none.status_code == 401 and none.json()["error"] == "not_enrolled", none.text
+            for r in (wrong_seat, forged):
                 assert r.status_code == 401 and r.json()["error"] == "unauthorized", r.text
         r = http.post(f"{API}/attempt/answers", headers=a["headers"],
                       json={"entries": [_entry(1, "no-such-item")]})

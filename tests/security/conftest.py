@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from common.protocol import API
+from tests.conftest import enrolled
 
 
 @pytest.fixture
@@ -29,14 +30,20 @@ def attacker(room_server):
         yield client
 
 
-def kiosk_login(client: httpx.Client, cred: dict) -> dict:
-    """A student's login as a kiosk at the student's own seat makes it; returns the reply."""
-    reply = client.post("/session/login", json={"login": cred["login"], "password": cred["password"],
-                                                "workstation_id": cred["seat"]})
+def seat_key(room, seat: str) -> dict:
+    """The header of the enrolled kiosk PC at `seat` (the room's representative enrolled it)."""
+    return {"X-Workstation-Key": enrolled(room, seat)}
+
+
+def kiosk_login(client: httpx.Client, cred: dict, room) -> dict:
+    """A student's login from the enrolled kiosk at the student's own seat; returns the reply,
+    with the seat's header kept for `bearer`."""
+    headers = seat_key(room, cred["seat"])
+    reply = client.post("/session/login", headers=headers,
+                        json={"login": cred["login"], "password": cred["password"]})
     assert reply.status_code == 200, reply.text
-    return reply.json()
+    return {**reply.json(), "_headers": headers}
 
 
 def bearer(login_reply: dict) -> dict:
-    return {"Authorization": f"Bearer {login_reply['token']}",
-            "X-Workstation": login_reply["student"]["seat"]}
+    return {"Authorization": f"Bearer {login_reply['token']}", **login_reply["_headers"]}

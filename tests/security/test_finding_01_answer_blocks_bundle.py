@@ -32,7 +32,7 @@ def _items(room):
 def test_a_deep_or_huge_answer_is_refused_at_the_room_and_the_bundle_gets_through(open_room, attacker):
     room, centre = open_room.room, open_room.centre
     victim, other = open_room.credentials[:2]
-    me = kiosk_login(attacker, victim)
+    me = kiosk_login(attacker, victim, room)
     item_id = me["content"]["sections"][0]["items"][0]["id"]
 
     # The 2 KB request with an answer nested 960 deep: refused (past the request parser's stack it
@@ -67,7 +67,7 @@ def test_a_deep_or_huge_answer_is_refused_at_the_room_and_the_bundle_gets_throug
     reply = attacker.post("/attempt/answers", headers=bearer(me), json={"entries": [
         {"seq": 1, "item_id": item_id, "client_ts": 0, "answer": good}]})
     assert reply.status_code == 200 and reply.json()["acked_seq"] == 1
-    kiosk_login(attacker, other)
+    kiosk_login(attacker, other, room)
     sealed = sealing.seal(room, "rep")
     with open(sealed["path"], "rb") as f:
         report = ingest(centre, f.read())
@@ -78,7 +78,7 @@ def test_a_room_that_stored_a_deep_answer_loses_that_attempt_only(open_room, att
     """A compromised (or old) room seals an answer nested past the centre's parser: the centre
     stores the bundle, refuses that one attempt by name, and scores the others."""
     room, centre = open_room.room, open_room.centre
-    bad, good = (kiosk_login(attacker, c) for c in open_room.credentials[:2])
+    bad, good = (kiosk_login(attacker, c, room) for c in open_room.credentials[:2])
     first = bad["content"]["sections"][0]["items"][0]["id"]
     with room.tx() as s:  # the room's own database, written as its owner could
         s.execute(insert(Answer.__table__), [{"attempt_id": bad["attempt_id"], "seq": 1, "item_id": first,

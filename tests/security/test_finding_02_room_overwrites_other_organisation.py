@@ -28,7 +28,7 @@ def _sit(setup, client) -> None:
         room.mark_attendance(cred["individual_code"], "present", None, "rep")
     room.start(setup.package["start_code"], "rep")
     for cred in setup.credentials[:2]:
-        kiosk_login(client, cred)
+        kiosk_login(client, cred, room)
 
 
 def _set_organisation(room, code: str) -> None:
@@ -79,7 +79,7 @@ def test_a_room_of_school_b_cannot_send_school_a_package(school_a, tmp_path, cen
     room.start(school_a.package["start_code"], "rep")
     _set_organisation(room, SCHOOL_B)
     for cred in setup_b.credentials[:2]:
-        kiosk_login(client, cred)
+        kiosk_login(client, cred, room)
     with open(sealing.seal(room, "rep")["path"], "rb") as f:
         with pytest.raises(IngestRefused) as refused:
             ingest(centre, f.read())

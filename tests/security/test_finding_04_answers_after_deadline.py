@@ -25,7 +25,7 @@ def _move_deadline(room, attempt_id: str, to: dt.datetime) -> None:
 def test_answers_after_the_deadline_are_refused_and_the_sitting_closes(open_room, attacker):
     room = open_room.room
     cred = open_room.credentials[0]
-    me = kiosk_login(attacker, cred)
+    me = kiosk_login(attacker, cred, room)
     item = room.content().items[0]
     deadline = utcnow() - dt.timedelta(minutes=2)
     _move_deadline(room, me["attempt_id"], deadline)
@@ -49,8 +49,8 @@ def test_answers_after_the_deadline_are_refused_and_the_sitting_closes(open_room
         assert s.get(Attempt, me["attempt_id"]).status.value == "submitted"
 
     # Logging in again shows the result, not the test.
-    again = attacker.post("/session/login", json={"login": cred["login"], "password": cred["password"],
-                                                  "workstation_id": cred["seat"]})
+    again = attacker.post("/session/login", headers=me["_headers"], json={
+        "login": cred["login"], "password": cred["password"]})
     assert again.status_code == 409 and again.json()["error"] == "attempt_closed", again.text
     assert "content" not in again.json() and again.json()["details"]["result"]["status"] == "submitted"
 
@@ -58,10 +58,10 @@ def test_answers_after_the_deadline_are_refused_and_the_sitting_closes(open_room
 def test_a_login_after_the_deadline_gets_no_test_even_before_the_room_closes_it(open_room, attacker):
     room = open_room.room
     cred = open_room.credentials[1]
-    me = kiosk_login(attacker, cred)
+    me = kiosk_login(attacker, cred, room)
     with room.tx() as s:
         s.get(Attempt, me["attempt_id"]).deadline_at = utcnow() - dt.timedelta(minutes=1)
-    again = attacker.post("/session/login", json={"login": cred["login"], "password": cred["password"],
-                                                  "workstation_id": cred["seat"]})
+    again = attacker.post("/session/login", headers=me["_headers"], json={
+        "login": cred["login"], "password": cred["password"]})
     assert again.status_code == 409 and again.json()["error"] == "attempt_closed", again.text
     assert "journal_key" not in again.text and "content" not in again.json()

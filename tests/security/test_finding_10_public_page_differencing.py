@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from common import upload_auth
 from common.crypto import passwords
 from common.crypto.tls import make_self_signed
 from common.demo.roster import demo_content_json, demo_roster_csv
@@ -179,7 +180,9 @@ def test_no_withheld_group_is_recovered_by_subtraction(tmp_path, centre):
             sealed = sealing.seal(room, "rep")
             bundle = Path(sealed["path"]).read_bytes()
             reply = httpx.put(f"{url}/api/v1/uploads/{sealed['sha256']}", verify=tls, timeout=60,
-                              params={"offset": 0, "total": len(bundle)}, content=bundle)
+                              params={"offset": 0, "total": len(bundle)}, content=bundle,
+                              headers=upload_auth.sign(room.signing_key, sealed["sha256"], 0,
+                                                       len(bundle), bundle))
             assert reply.status_code == 200 and "error" not in reply.json(), reply.text
         with httpx.Client(verify=tls, timeout=30) as attacker:
             deadline = time.monotonic() + 60

@@ -50,10 +50,18 @@ PACKAGES = {
 
 
 def populate(centre, n_students: int = 480, seed: int = 17) -> None:
+    """Results stored as the ingest stores them: the answer log, and the score store's rows (each
+    item scored once by the one engine, its status, the direction sums)."""
+    from common.domain.exam import content_from_dict
+    from common.storage.central_models import DirectionScore, ItemScore
+    from central_scorer.scores.store import item_numbers, score_attempt_rows
+
     rng = np.random.default_rng(seed)
     ids = sorted({i for p in PACKAGES.values() for s in p["sections"] for i in (x["id"] for x in s["items"])})
     difficulty = dict(zip(ids, np.linspace(-1.5, 1.5, len(ids))))
+    contents = {pid: content_from_dict(data) for pid, data in PACKAGES.items()}
     with centre.tx() as s:
+        numbers = item_numbers(s, contents.values())
         for pid, data in PACKAGES.items():
             s.add(CentralPackage(package_id=pid, organisation_code="100200",
                                  content_json=json.dumps(data, ensure_ascii=False), start_code="000000"))
@@ -69,10 +77,12 @@ def populate(centre, n_students: int = 480, seed: int = 17) -> None:
             status = "voided" if n == 5 else "absent" if n == 7 else "scored"
             result = Result(bundle_pk=bundle.id, organisation_code=orgs[n % 4], individual_code=f"C{n:05d}",
                             full_name=f"Оқушы {n}", package_id=pid if status != "absent" else None,
-                            status=status, score=None, max_score=16.0, room_score=None)
+                            exam_id=data["exam_id"], status=status, score=None, max_score=16.0, room_score=None,
+                            year=2026, grade="4", test_language=data["language"])
             s.add(result)
             s.flush()
             seq = 0
+            answers: dict[str, str] = {}
             items = [x["id"] for sec in data["sections"] for x in sec["items"]]
             stop = len(items) - (3 if rng.random() < 0.1 else 0)  # some run out of time
             for k, item_id in enumerate(items[:stop]):
@@ -85,9 +95,21 @@ def populate(centre, n_students: int = 480, seed: int = 17) -> None:
                 if not right and rng.random() < 0.05:
                     continue  # left blank
                 answer = "b" if right else str(rng.choice(["a", "c", "d"]))
+                if rng.random() < 0.1:  # changed their mind: only the last answer counts
+                    seq += 1
+                    s.add(Response(result_id=result.id, seq=seq, item_id=item_id,
+                                   answer_json=json.dumps("c" if answer == "b" else "b"), client_ts=float(seq)))
                 seq += 1
+                answers[item_id] = answer
                 s.add(Response(result_id=result.id, seq=seq, item_id=item_id,
                                answer_json=json.dumps(answer), client_ts=float(seq)))
+            if status == "scored":
+                scored = score_attempt_rows(contents[pid], answers)
+                result.score = scored.total
+                s.add_all(ItemScore(result_id=result.id, item=numbers[i], position=k, score=got, status=st)
+                          for i, k, got, st in scored.items)
+                s.add_all(DirectionScore(result_id=result.id, direction=d, score=got, max_score=most)
+                          for d, (got, most) in scored.directions.items())
 
 
 def text_of(path: Path) -> str:
@@ -238,12 +260,13 @@ def test_every_code_the_report_prints_has_words() -> None:
 
 
 def test_unreadable_package_is_named(centre, capsys) -> None:
+    """A package the results need (for its items' options and keys) that cannot be read: named, exit 2."""
+    populate(centre, n_students=30)
     with centre.tx() as s:
-        s.add(CentralPackage(package_id="PKG-BAD", organisation_code="100200",
-                             content_json=json.dumps({"exam_id": "x", "title": "x"}), start_code="000000"))
+        s.get(CentralPackage, "PKG-KK-1").content_json = json.dumps({"exam_id": "x", "title": "x"})
     assert main(["--data-dir", str(centre.root), "analyse"]) == 2
     err = capsys.readouterr().err
-    assert "package PKG-BAD" in err and "sections" in err
+    assert "package PKG-KK-1" in err and "sections" in err and err.count("\n") == 1
 
 
 def test_terms_are_the_same_in_headers_and_flags() -> None:

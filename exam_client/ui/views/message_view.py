@@ -13,6 +13,7 @@ TEXTS = {
     Phase.DONE: ("kiosk.done.title", "kiosk.done.explain"),
     Phase.REMOVED: ("kiosk.removed.title", "kiosk.removed.explain"),
     Phase.AWAY: ("kiosk.away.title", "kiosk.away.explain"),
+    Phase.PAUSED: ("kiosk.paused.title", "kiosk.paused.explain"),
 }
 
 
@@ -32,7 +33,8 @@ class MessageView(ScreenView):
         column.addWidget(self.explain)
         column.addWidget(self.link_label)
         column.addStretch(2)
-        for signal in (model.phase_changed, model.notice_changed, model.room_changed):
+        for signal in (model.phase_changed, model.notice_changed, model.room_changed,
+                       model.events.changed):
             signal.connect(lambda *_: self.relabel())
         self.relabel()
 
@@ -46,6 +48,12 @@ class MessageView(ScreenView):
         self.notice_label.setVisible(model.notice is not None and model.phase is Phase.SUBMITTING)
         if model.notice:
             self.notice_label.setText(t(model.notice, lang))
+        paused = model.events.paused if model.phase is Phase.PAUSED else None
+        if paused:  # why, in the representative's words too
+            reason = t(f"kiosk.paused.reason.{paused.get('reason', 'other')}", lang)
+            note = str(paused.get("note") or "").strip()
+            self.notice_label.setText(f"{reason}. {note}" if note else reason)
+            self.notice_label.setVisible(True)
         offline = model.phase is Phase.SUBMITTING and model.link is Link.OFFLINE
         self.link_label.setVisible(offline)
         self.link_label.setText(f"{OFFLINE_GLYPH} {t('kiosk.submitting.offline', lang)}")

@@ -21,7 +21,7 @@ from common.i18n import t
 from exam_client.ui.models import KioskModel, Page
 from exam_client.ui.references.references_view import ReferencesView
 from exam_client.ui.views.context_view import ContextView
-from exam_client.ui.views.item_box import ItemBox
+from exam_client.ui.views.item_box import ItemBox, MessageBar
 from exam_client.ui.views.nav_strip import NavStrip
 from exam_client.ui.views.style import WARN_GLYPH, button, hbox, label, vbox
 from exam_client.ui.views.test_header import TestHeader
@@ -44,6 +44,8 @@ class TestView(QWidget):
         contrast_toggled(bool): high contrast on or off.
         references_requested(object): "periodic", "solubility", or None to go back to the item.
         hand_toggled(bool): the student raised (True) or lowered the hand.
+        read_requested(str): read this item aloud (its id).
+        message_closed(int): the student closed the representative's message (its id).
     """
 
     answer_given = Signal(str, object)
@@ -54,6 +56,8 @@ class TestView(QWidget):
     contrast_toggled = Signal(bool)
     references_requested = Signal(object)
     hand_toggled = Signal(bool)
+    read_requested = Signal(str)
+    message_closed = Signal(int)
 
     def __init__(self, model: KioskModel, parent: QWidget | None = None):
         super().__init__(parent)
@@ -74,6 +78,7 @@ class TestView(QWidget):
         model.language_changed.connect(lambda _: self._relabel())
         model.references_changed.connect(self._show_references)
         model.notice_changed.connect(self._show_notice)
+        model.events.changed.connect(self._show_events)
         self._relabel()
 
     # --- layout ---------------------------------------------------------------------------------
@@ -82,6 +87,8 @@ class TestView(QWidget):
         self.header = TestHeader(self.model)
         self.notice_label = label("notice", "notice")
         self.notice_label.hide()
+        self.message_bar = MessageBar()
+        self.message_bar.closed.connect(self.message_closed)
 
         # the page: context on the left, the items on the right
         self.page_host = QWidget()
@@ -114,6 +121,7 @@ class TestView(QWidget):
 
         content = vbox(margins=PAGE_MARGIN, spacing=10)
         content.addWidget(self.notice_label)
+        content.addWidget(self.message_bar)
         content.addWidget(self.body, 1)
         content.addWidget(self.nav)
         content.addLayout(footer)
@@ -139,6 +147,7 @@ class TestView(QWidget):
             (("PgUp", "Ctrl+Left"), lambda: self._turn(-1)),
             (("Ctrl+=", "Ctrl++"), lambda: self.text_size_requested.emit(1)),
             (("Ctrl+-",), lambda: self.text_size_requested.emit(-1)),
+            (("F9",), self._read_first),
         ):
             for key in keys:
                 shortcut = QShortcut(QKeySequence(key), self)
@@ -253,6 +262,8 @@ class TestView(QWidget):
             box.widget.answer_edited.connect(
                 lambda value, i=str(item["id"]): self.answer_given.emit(i, value))
             box.flag_toggled.connect(self.flag_toggled)
+            box.read_requested.connect(self.read_requested)
+            box.show_read_aloud(self.model.events.read_aloud)
             box.draft.connect(lambda _i, _dirty, b=box: b.show_save(self.model))
             layout.addWidget(box)
             self.boxes.append(box)
@@ -277,6 +288,18 @@ class TestView(QWidget):
         if box is not None:
             box.show_state(self.model)
         self.nav.show_state(self.model)
+
+    def _read_first(self) -> None:
+        """F9: read the item that has the keyboard focus, else the page's first."""
+        focused = next((b for b in self.boxes if b.isAncestorOf(self.focusWidget())), None)
+        box = focused or (self.boxes[0] if self.boxes else None)
+        if box is not None and self.model.events.read_aloud:
+            self.read_requested.emit(box.ref.id)
+
+    def _show_events(self) -> None:
+        for box in self.boxes:
+            box.show_read_aloud(self.model.events.read_aloud)
+        self.message_bar.show_message(self.model.events.unread, self.model.language)
 
     def _show_notice(self) -> None:
         key = self.model.notice

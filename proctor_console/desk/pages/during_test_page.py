@@ -52,6 +52,9 @@ class TestPage(Page):
             side.addWidget(b)
         side.addSpacing(8)
         side.addWidget(self.room_title)
+        # the room's pause and the messages (desk/room_actions.py adds their buttons here)
+        self.room_actions = QVBoxLayout()
+        side.addLayout(self.room_actions)
         for b in (self.note_button, self.head_button, self.head_register_button):
             side.addWidget(b)
         side.addSpacing(8)

@@ -38,6 +38,8 @@ READINESS_LOOKS: dict[Readiness, StateLook] = {
 }
 AWAY_GLYPH = "⇥"
 HAND_GLYPH = "☝"
+LOCKED_GLYPH = "⊗"  # a login or the seat's computer locked after failed logins
+EXTENDED_GLYPH = "+"  # time extended
 INTEGRITY_GLYPH = "⚠"  # the kiosk reported something about itself (focus lost, a second screen...)
 BANNER_GLYPH = "⚠"
 OPEN_GLYPHS = {True: "●", False: "○"}

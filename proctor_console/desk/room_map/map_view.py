@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from common.i18n import LANGUAGES, t
 from common.qt_refcount import protect_singletons
 from proctor_console.desk.fonts import FONT_POINT_SIZE, load_fonts
+from proctor_console.desk.room_map.hands import HandsBanner
 from proctor_console.desk.room_map.looks import BANNER_GLYPH, BANNER_LOOKS, OPEN_GLYPHS
 from proctor_console.desk.room_map.model import LinkState, RoomModel
 from proctor_console.desk.room_map.summary_panel import SummaryPanel
@@ -31,6 +32,7 @@ from proctor_console.desk.room_map.tiles import COLUMNS, SeatTile, map_label
 protect_singletons()  # PySide6 6.12 on CPython 3.11 under-counts None (common/qt_refcount.py)
 
 MODES = ("room", "readiness")
+FULL_TILE_HEIGHT = 150  # px a tile needs to show every line; less, and the tiles go compact
 
 
 class RoomMapView(QWidget):
@@ -105,6 +107,7 @@ class RoomMapView(QWidget):
         header.addLayout(first)
         header.addLayout(second)
 
+        self.hands = HandsBanner()
         self.banner = map_label("banner", wrap=True, bold=True)
         self.banner.setContentsMargins(10, 6, 10, 6)
         self.banner.hide()
@@ -140,6 +143,7 @@ class RoomMapView(QWidget):
         outer.setSpacing(6)
         outer.addLayout(header)
         outer.addWidget(self.banner)
+        outer.addWidget(self.hands)
         outer.addLayout(body, 1)
 
     # --- what the view shows ------------------------------------------------------------------
@@ -246,9 +250,22 @@ class RoomMapView(QWidget):
         seats = model.seats()
         if len(seats) != len(self._tiles):
             self._make_tiles(len(seats))
+        rows = max(1, (len(seats) + COLUMNS - 1) // COLUMNS)
+        # A room of six rows fits a 1366×768 screen only with compact tiles (details on selection).
+        compact = self.isVisible() and self.scroll.viewport().height() / rows < FULL_TILE_HEIGHT
         for tile, info in zip(self._tiles, seats):
-            tile.show_seat(info, lang, self._mode)
+            tile.show_seat(info, lang, self._mode, compact)
+        self.hands.show_hands(seats if self._mode == "room" else [], lang)
+        self.side.setVisible(not (compact and self._embedded))  # the tiles need the width
         self.side.show_counts(model.counts(), model.readiness_counts())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._show_room()  # compact or not follows the map's height
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._show_room()
 
     def _make_tiles(self, n: int) -> None:
         focused = next((tile.index for tile in self._tiles if tile.hasFocus()), None)

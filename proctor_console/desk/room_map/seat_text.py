@@ -5,7 +5,13 @@ full wording (for tooltips)."""
 from __future__ import annotations
 
 from common.i18n import t
-from proctor_console.desk.room_map.looks import AWAY_GLYPH, HAND_GLYPH, INTEGRITY_GLYPH
+from proctor_console.desk.room_map.looks import (
+    AWAY_GLYPH,
+    EXTENDED_GLYPH,
+    HAND_GLYPH,
+    INTEGRITY_GLYPH,
+    LOCKED_GLYPH,
+)
 from proctor_console.desk.room_map.model import SeatInfo, SeatState, readiness_of
 
 
@@ -13,9 +19,12 @@ def state_text(state: SeatState, lang: str) -> str:
     return t(f"room_view.state.{state.value}", lang)
 
 
-def detail_text(info: SeatInfo, lang: str) -> str:
-    """The short second fact of a tile: answers so far, the score, or why a seat is empty."""
+def detail_text(info: SeatInfo, lang: str, compact: bool = False) -> str:
+    """The short second fact of a tile: answers so far, the score, or why a seat is empty
+    (compact: the time left alone; the answers are in the selected seat's panel)."""
     if info.state is SeatState.SITTING:
+        if compact and info.time_left_s is not None:
+            return t("room_view.time_left", lang, minutes=(info.time_left_s + 59) // 60)
         answers = t("room_view.answers", lang, answers=info.answers or 0)
         if info.time_left_s is None:
             return answers
@@ -67,3 +76,20 @@ def official_reason(info: SeatInfo, lang: str) -> str:
     if info.state is SeatState.ABSENT and info.absence_reason:
         return t(f"absence.{info.absence_reason}", lang)
     return ""
+
+
+def flag_glyphs(info: SeatInfo) -> str:
+    """The flags of `flags_text` as glyphs only, for a compact tile (the words are in its tooltip
+    and in the selected seat's panel)."""
+    glyphs = [(info.away, AWAY_GLYPH), (info.hand_raised, HAND_GLYPH),
+              (info.locked_out or info.workstation_locked_out, LOCKED_GLYPH),
+              (bool(info.extensions), EXTENDED_GLYPH), (bool(info.integrity_last), INTEGRITY_GLYPH)]
+    return "".join(glyph for shown, glyph in glyphs if shown)
+
+
+def short_name(full_name: str) -> str:
+    """«Бекмұқанбетов Айбын Ғабитұлы» → «Бекмұқанбетов А.»"""
+    parts = full_name.split()
+    if len(parts) < 2:
+        return full_name
+    return f"{parts[0]} {parts[1][0]}."

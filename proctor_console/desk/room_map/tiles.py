@@ -18,9 +18,11 @@ from proctor_console.desk.room_map.looks import (
 from proctor_console.desk.room_map.model import Readiness, SeatInfo, SeatState, readiness_of
 from proctor_console.desk.room_map.seat_text import (
     detail_text,
+    flag_glyphs,
     flags_text,
     official_reason,
     readiness_text,
+    short_name,
     state_text,
 )
 
@@ -105,7 +107,30 @@ class SeatTile(QFrame):
         self.readiness: Readiness | None = None
         self.individual_code = ""
 
-    def show_seat(self, info: SeatInfo, lang: str, mode: str = "room") -> None:
+    def show_seat(self, info: SeatInfo, lang: str, mode: str = "room",
+                  compact: bool = False) -> None:
+        """Draw the seat. Compact (a full room at 1366×768): the seat, state, a short name and one
+        fact, the flags as glyphs; the rest is in the tooltip and the selected seat's panel."""
+        self._show_seat(info, lang, mode)
+        self.code_label.setVisible(not compact)
+        if compact and mode == "room":
+            self.detail_label.setText(detail_text(info, lang, compact=True))
+        if compact:
+            self.name_label.setText(short_name(info.full_name))
+            self.resumed_label.hide()  # its words collided with the score; the glyph stays
+            self.flags_label.hide()
+            glyphs = flag_glyphs(info) if mode == "room" else ""
+            shown = self.resumed_glyph.text()
+            self.resumed_glyph.setText(" ".join(g for g in (shown, glyphs) if g))
+        for label, normal in ((self.state_label, 0), (self.name_label, 0), (self.detail_label, -1),
+                              (self.seat_label, 3), (self.icon_label, 6), (self.resumed_glyph, 3)):
+            font = label.font()
+            font.setPointSize(FONT_POINT_SIZE + (min(normal, 1) - 1 if compact else normal))
+            label.setFont(font)
+        margins = (6, 1, 6, 2) if compact else (8, 2, 8, 5)
+        self.layout().setContentsMargins(*margins)
+
+    def _show_seat(self, info: SeatInfo, lang: str, mode: str) -> None:
         self.individual_code = info.individual_code
         self.readiness = readiness_of(info)
         if mode == "readiness":

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from common.domain.roster import RosterInvalid
 from common.package import PackageError
 from common.protocol import invalid_request
+from proctor_console.room import enrolment
 from proctor_console.room.api import documents, kiosk, proctor
 from proctor_console.room.api.hot import HotPaths
 from proctor_console.room.api.limits import BodyLimit
@@ -89,22 +90,28 @@ def create_app(room: Room) -> FastAPI:
             raise Forbidden("only the ministry's representative runs the room")
         return signed_in.login
 
+    async def workstation(x_workstation_key: Annotated[str | None, Header()] = None) -> str:
+        # The enrolled PC asking (room/enrolment.py): from memory on the event loop once known.
+        if enrolment.known(room, x_workstation_key):
+            return enrolment.workstation_for(room, x_workstation_key)
+        return await run_in_threadpool(enrolment.workstation_for, room, x_workstation_key)
+
     async def attempt(token: Annotated[str | None, Depends(_bearer)],
-                      x_workstation: Annotated[str | None, Header()] = None) -> str:
+                      workstation_id: Annotated[str, Depends(workstation)]) -> str:
         # On the event loop when the session is in the room's memory (almost always); a session
         # not seen since the server started is read from the database in the thread pool.
         if room.in_memory(token=token):
-            return room.attempt_for(token, x_workstation)
-        return await run_in_threadpool(room.attempt_for, token, x_workstation)
+            return room.attempt_for(token, workstation_id)
+        return await run_in_threadpool(room.attempt_for, token, workstation_id)
 
-    def optional_attempt(authorization: Annotated[str | None, Header()] = None,
-                         x_workstation: Annotated[str | None, Header()] = None) -> str | None:
+    def optional_attempt(workstation_id: Annotated[str, Depends(workstation)],
+                         authorization: Annotated[str | None, Header()] = None) -> str | None:
         # A kiosk's heartbeat carries the sitting's token during a sitting, and none before it.
         if not authorization or not authorization.lower().startswith("bearer "):
             return None
-        return room.attempt_for(authorization[7:].strip(), x_workstation)
+        return room.attempt_for(authorization[7:].strip(), workstation_id)
 
-    app.include_router(kiosk.router(room, attempt, optional_attempt))
+    app.include_router(kiosk.router(room, attempt, optional_attempt, workstation))
     app.include_router(proctor.router(room, signed_in_proctor))
     app.include_router(documents.router(room, signed_in_proctor))
     return app

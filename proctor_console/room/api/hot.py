@@ -4,7 +4,7 @@ A kiosk's heartbeat (``GET /api/v1/attempt/state``) and its answer save (``POST
 /api/v1/attempt/answers``) are nearly all of a room's traffic. Through FastAPI each cost about a
 millisecond of CPU, most of it dependency solving, route matching and middleware
 (docs/BENCHMARKS.md); here they are one plain ASGI layer that calls the same domain functions
-the routes did — `Room.attempt_for` (session, workstation), `AnswerBatch` (the protocol's checks),
+the routes did — `enrolment.workstation_for` (the enrolled PC), `Room.attempt_for` (session, workstation), `AnswerBatch` (the protocol's checks),
 `Room.attempt_state` and `answers.save_later` (every rule of a save) — and answers with the same
 JSON, the same status codes and the same error bodies. A save is handed to the room's writer
 thread and awaited on the event loop: no thread of the pool is held while it waits for its fsync.
@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from common.protocol import API, AnswerBatch
-from proctor_console.room import answers
+from proctor_console.room import answers, enrolment
 from proctor_console.room.api.limits import body_limit, too_large
 from proctor_console.room.errors import RoomError
 from proctor_console.room.room import Room
@@ -70,16 +70,21 @@ class HotPaths:
         await send({"type": "http.response.body", "body": data})
 
     async def _attempt(self, scope: Scope) -> str:
-        """The sitting of the request's session, bound to its workstation (as `attempt` in
-        api/app.py): from memory on the event loop, else read in the thread pool."""
-        token = workstation = None
+        """The sitting of the request's session, bound to the enrolled workstation its credential
+        proves (as `attempt` in api/app.py, room/enrolment.py): from memory on the event loop,
+        else read in the thread pool."""
+        token = key = None
         for name, value in scope["headers"]:
             if name == b"authorization":
                 text = value.decode("latin-1")
                 if text[:7].lower() == "bearer ":
                     token = text[7:].strip()
-            elif name == b"x-workstation":
-                workstation = value.decode("latin-1")
+            elif name == b"x-workstation-key":
+                key = value.decode("latin-1")
+        if enrolment.known(self.room, key):
+            workstation = enrolment.workstation_for(self.room, key)
+        else:
+            workstation = await run_in_threadpool(enrolment.workstation_for, self.room, key)
         if self.room.in_memory(token=token):
             return self.room.attempt_for(token, workstation)
         return await run_in_threadpool(self.room.attempt_for, token, workstation)

@@ -16,16 +16,22 @@ from proctor_console.room.room import Room
 class SurveyAnswers(BaseModel):
     # question id -> 1..5, or null for a question the student left out; the values are checked
     # by `survey.record`, so that a wrong one is refused with the field's name (and True is not 1)
-    answers: dict[str, Any] = Field(max_length=len(survey.QUESTIONS))
+    answers: dict[str, Any] = Field(max_length=survey.MAX_QUESTIONS)
 
 
-def router(room: Room, attempt: Callable[..., Any],
-           optional_attempt: Callable[..., Any]) -> APIRouter:
+class TeacherSurveyAnswers(SurveyAnswers):
+    code: str = Field(min_length=4, max_length=32)  # the one-time code the representative gave
+
+
+def router(room: Room, attempt: Callable[..., Any], optional_attempt: Callable[..., Any],
+           workstation: Callable[..., Any]) -> APIRouter:
     """`attempt` and `optional_attempt` are the server's dependencies that find the sitting of a
-    kiosk's session (required, or only during a sitting)."""
+    kiosk's session (required, or only during a sitting); `workstation` the enrolled PC asking
+    (room/enrolment.py): every kiosk endpoint but the status and the survey's questions needs it."""
     api = APIRouter()
     AttemptId = Annotated[str, Depends(attempt)]
     MaybeAttempt = Annotated[str | None, Depends(optional_attempt)]
+    Enrolled = Annotated[str, Depends(workstation)]
 
     @api.get(f"{API}/status")
     def status() -> dict[str, Any]:
@@ -35,24 +41,26 @@ def router(room: Room, attempt: Callable[..., Any],
     # --- readiness and heartbeat --------------------------------------------------------------
 
     @api.post(f"{API}/kiosk/register")
-    def kiosk_register(body: readiness.KioskReport) -> dict[str, Any]:
-        return readiness.report(room, body, None, register=True)
+    def kiosk_register(body: readiness.KioskReport, workstation_id: Enrolled) -> dict[str, Any]:
+        return readiness.report(room, workstation_id, body, None, register=True)
 
     @api.post(f"{API}/kiosk/heartbeat")
-    def kiosk_heartbeat(body: readiness.KioskReport, attempt_id: MaybeAttempt) -> dict[str, Any]:
-        return readiness.report(room, body, attempt_id, register=False)
+    def kiosk_heartbeat(body: readiness.KioskReport, workstation_id: Enrolled,
+                        attempt_id: MaybeAttempt) -> dict[str, Any]:
+        return readiness.report(room, workstation_id, body, attempt_id, register=False)
 
     @api.post(f"{API}/kiosk/integrity")
-    def kiosk_integrity(body: integrity.IntegrityReport,
+    def kiosk_integrity(body: integrity.IntegrityReport, workstation_id: Enrolled,
                         attempt_id: MaybeAttempt) -> dict[str, Any]:
         # Focus lost, a second screen, a virtual machine, ...: an incident at the seat at once.
-        return integrity.report(room, body, attempt_id)
+        return integrity.report(room, workstation_id, body, attempt_id)
 
     # --- the sitting --------------------------------------------------------------------------
 
     @api.post(f"{API}/session/login")
-    def login(body: KioskLogin) -> dict[str, Any]:
-        return room.login(body.login, body.password, body.workstation_id)
+    def login(body: KioskLogin, workstation_id: Enrolled) -> dict[str, Any]:
+        # The seat is the enrolled PC's, never the body's (room/enrolment.py).
+        return room.login(body.login, body.password, workstation_id)
 
     # The next two are answered by api/hot.py before the routing; declared here for the OpenAPI
     # schema (and reached only by an application without that middleware).
@@ -71,8 +79,20 @@ def router(room: Room, attempt: Callable[..., Any],
     # --- the anonymous survey (§25) -----------------------------------------------------------
 
     @api.get(f"{API}/survey")
-    def survey_questions() -> dict[str, Any]:
-        return {"questionnaire": survey.QUESTIONNAIRE, "questions": survey.questions()}
+    def survey_questions(attempt_id: MaybeAttempt) -> dict[str, Any]:
+        # the students' questionnaire of the attempt's level (school or college)
+        return survey.questions(room, attempt_id)
+
+    @api.get(f"{API}/survey/teacher")
+    def teacher_questions() -> dict[str, Any]:
+        q = survey.teacher_questionnaire(room)
+        return {"questionnaire": q.id, "questions": q.for_kiosk()}
+
+    @api.post(f"{API}/survey/teacher")
+    def teacher_answers(body: TeacherSurveyAnswers) -> dict[str, str]:
+        # No session: a teacher has no attempt. The one-time code is the only key, and it is
+        # struck out, not linked to the response (room/survey.py).
+        return survey.record_teacher(room, body.code, body.answers)
 
     @api.post(f"{API}/attempt/survey")
     def survey_answers(body: SurveyAnswers, attempt_id: AttemptId) -> dict[str, str]:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from common.protocol import (
     API,
@@ -24,6 +25,7 @@ from common.protocol import (
 from proctor_console.room import (
     acts,
     audit,
+    enrolment,
     incidents,
     integrity,
     messages,
@@ -63,6 +65,10 @@ class HeadIn(BaseModel):
     pin: str = Field(min_length=4, max_length=32)
 
 
+class EnrolIn(BaseModel):
+    workstation_id: str = Field(min_length=1, max_length=16)
+
+
 class HeadVisit(BaseModel):
     login: str
     pin: str
@@ -79,6 +85,10 @@ class MessageIn(BaseModel):
     individual_code: str | None = None  # None: to the whole room
 
 
+class TeacherCodesIn(BaseModel):
+    count: int = Field(ge=1, le=survey.MAX_TEACHER_CODES)
+
+
 class PolicyIn(BaseModel):
     policy: str = Field(pattern="^(" + "|".join(integrity.POLICIES) + ")$")
     on: bool
@@ -92,8 +102,15 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     # --- sign-in, package, roster, admission, start -------------------------------------------
 
     @api.post(f"{API}/proctor/signin")
-    def signin(body: ProctorSignin) -> dict[str, str]:
-        return {"token": room.proctor_signin(body.login, body.pin)}
+    def signin(body: ProctorSignin, request: Request) -> dict[str, str]:
+        # Wrong PINs are counted per login and caller's address (room/proctors.py).
+        source = request.client.host if request.client else "unknown"
+        return {"token": room.proctor_signin(body.login, body.pin, source)}
+
+    @api.post(f"{API}/proctor/signout")
+    def signout(who: Proctor, authorization: Annotated[str | None, Header()] = None) -> dict[str, str]:
+        room.proctor_signout(authorization[7:].strip() if authorization else None)
+        return {"status": "signed_out"}
 
     @api.get(f"{API}/proctor/me")
     def me(who: Proctor) -> dict[str, Any]:
@@ -102,11 +119,13 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
 
     @api.post(f"{API}/proctor/package")
     async def import_package(request: Request, who: Proctor) -> dict[str, Any]:
-        return room.import_package(await request.body(), who)
+        # Heavy work (the signature, the package's key derivation) off the event loop: the
+        # kiosks' requests go on meanwhile. The body's size is bounded by api/limits.py.
+        return await run_in_threadpool(room.import_package, await request.body(), who)
 
     @api.post(f"{API}/proctor/revocations")
     async def import_list(request: Request, who: Proctor) -> dict[str, Any]:
-        return revocation.import_revocation(room, await request.body(), who)
+        return await run_in_threadpool(revocation.import_revocation, room, await request.body(), who)
 
     @api.get(f"{API}/proctor/revocations")
     def list_revocations(who: Proctor) -> dict[str, Any]:
@@ -118,7 +137,9 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     async def import_roster(request: Request, who: Proctor,
                             x_filename: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         # The file as it is (CSV or XLSX); X-Filename (optional) names it, e.g. "4A.xlsx".
-        return {"credentials": room.import_roster(await request.body(), who, x_filename or "")}
+        # A spreadsheet is parsed off the event loop, within common/domain/roster.py's limits.
+        data = await request.body()
+        return {"credentials": await run_in_threadpool(room.import_roster, data, who, x_filename or "")}
 
     @api.post(f"{API}/proctor/attendance")
     def attendance(body: AttendanceMark, who: Proctor) -> dict[str, str]:
@@ -130,6 +151,19 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
         return room.start(body.start_code, who)
 
     # --- the room -----------------------------------------------------------------------------
+
+    @api.get(f"{API}/proctor/enrolments")
+    def list_enrolments(who: Proctor) -> dict[str, Any]:
+        return {"enrolments": enrolment.enrolments(room)}
+
+    @api.post(f"{API}/proctor/enrolments")
+    def enrol(body: EnrolIn, who: Proctor) -> dict[str, str]:
+        """Enrol a kiosk PC at a seat: its credential, shown this once (room/enrolment.py)."""
+        return enrolment.enrol(room, body.workstation_id, who)
+
+    @api.post(f"{API}/proctor/enrolments/{{workstation_id}}/revoke")
+    def revoke_enrolment(workstation_id: str, who: Proctor) -> dict[str, str]:
+        return enrolment.revoke(room, workstation_id, who)
 
     @api.get(f"{API}/proctor/room")
     def room_view(who: Proctor) -> dict[str, Any]:
@@ -214,6 +248,10 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     @api.get(f"{API}/proctor/survey")
     def survey_summary(who: Proctor) -> dict[str, Any]:
         return survey.summary(room)
+
+    @api.post(f"{API}/proctor/survey/teacher-codes")
+    def teacher_codes(body: TeacherCodesIn, who: Proctor) -> dict[str, Any]:
+        return survey.issue_teacher_codes(room, body.count, who)
 
     @api.get(f"{API}/proctor/audit/verify")
     def audit_verify(who: Proctor) -> dict[str, Any]:

@@ -1,0 +1,81 @@
+"""The desk's room map at 1366×768: every seat of a 30-seat room visible without scrolling
+(compact tiles, details on selection), no text cut or colliding, and raised hands as a banner
+with their count and seats, with a sound when one more goes up."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from common.i18n import LANGUAGES
+from proctor_console.desk.model import DeskModel, Step
+from proctor_console.desk.room_map.model import LinkState
+from proctor_console.desk.sample_room import sample_room
+from proctor_console.desk.window import DeskWindow
+
+pytestmark = [
+    pytest.mark.qt_log_level_fail("WARNING"),
+    pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)"),
+]
+
+
+def cut_labels(root) -> list[str]:
+    cut = []
+    for label in root.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        if label.wordWrap():
+            if label.height() < label.heightForWidth(label.width()):
+                cut.append(f"{label.objectName()}: {label.text()}")
+        elif label.width() < label.minimumSizeHint().width():
+            cut.append(f"{label.objectName()}: {label.text()}")
+    return cut
+
+
+def with_hands(view: dict, *seats: str) -> dict:
+    view = copy.deepcopy(view)
+    for seat in view["seats"]:
+        attempt = seat.get("attempt")
+        if attempt and attempt["status"] == "in_progress":
+            attempt["hand_raised"] = seat["seat"] in seats
+    return view
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_thirty_seats_fit_1366x768_and_hands_are_a_banner(qtbot, lang) -> None:
+    model = DeskModel(lang)
+    window = DeskWindow(model, server="127.0.0.1:8443")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    model.set_proctor({"login": "rep", "full_name": "Қожахметов Ғалым Һидаятұлы",
+                       "role": "representative"})
+    room = sample_room()
+    model.room.update(with_hands(room))
+    model.room.set_link(LinkState.ONLINE)
+    model.set_step(Step.TEST)
+    view = window.test_page.map
+    tiles = view.tiles()
+    assert len(tiles) == 30
+
+    def fits() -> bool:
+        viewport = view.scroll.viewport()
+        return all(t.isVisible() and viewport.rect().contains(
+            t.geometry().translated(view.grid_host.pos())) for t in tiles)
+    qtbot.waitUntil(lambda: fits() and not cut_labels(view), timeout=3000)
+    assert not view.scroll.verticalScrollBar().isVisible()
+    assert not view.hands.isVisible()
+
+    sitting = [s["seat"] for s in room["seats"] if (s.get("attempt") or {}).get("status") == "in_progress"]
+    model.room.update(with_hands(room, sitting[0]))
+    assert view.hands.isVisible() and view.hands.rang == 1
+    assert f"1" in view.hands.text() and sitting[0] in view.hands.text()
+    model.room.update(with_hands(room, sitting[0], sitting[1]))
+    assert view.hands.rang == 2 and view.hands.seats == [sitting[0], sitting[1]]
+    model.room.update(with_hands(room, sitting[1]))
+    assert view.hands.rang == 2  # a hand going down makes no sound
+    model.room.update(with_hands(room))
+    assert not view.hands.isVisible()
+    qtbot.waitUntil(lambda: fits() and not cut_labels(view), timeout=3000)

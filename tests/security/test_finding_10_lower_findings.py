@@ -1,0 +1,61 @@
+"""Finding 10 (issue 15), the lower ones (the public page's differencing attack has its own file,
+test_finding_10_public_page_differencing.py): files readable by anyone on the PC, start codes in
+clear at the centre, and a crafted roster spreadsheet that held the room server for 88 s.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import time
+import zipfile
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from common.crypto import passwords
+from common.storage.central_models import CentralPackage
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_the_room_and_centre_files_are_the_owners_alone(room_setup):
+    room, centre = room_setup.room, room_setup.centre
+    assert _mode(room.paths.root) == 0o700 and _mode(room.paths.database) == 0o600
+    assert all(_mode(p) == 0o600 for p in room.paths.root.glob("room.sqlite3*"))
+    assert _mode(centre.root) == 0o700 and _mode(centre.root / "central.sqlite3") == 0o600
+
+
+def test_the_centre_keeps_start_codes_only_as_hashes(room_setup):
+    centre, code = room_setup.centre, room_setup.package["start_code"]
+    with centre.read() as s:
+        stored = s.scalar(select(CentralPackage.start_code))
+    assert code not in stored and passwords.verify_password(code, stored)
+
+
+def _xlsx(rows: int, extra: bytes = b"") -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["ИИН", "Тегі", "Аты", "Сынып", "Тілі"])
+    for n in range(rows):
+        sheet.append([f"{n:012d}", "Тегі", "Аты", "4", "kk"])
+    out = io.BytesIO()
+    book.save(out)
+    if not extra:
+        return out.getvalue()
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", extra)
+    return out.getvalue()
+
+
+def test_a_crafted_roster_is_refused_quickly_with_a_clear_line(room_setup, desk):
+    for data, phrase in ((_xlsx(3500), "more than 3000 rows"),
+                         (_xlsx(3, b"\0" * (40 * 1024 * 1024)), "too large")):
+        started = time.monotonic()
+        reply = desk.post("/proctor/roster", content=data, headers={"X-Filename": "4A.xlsx"})
+        assert reply.status_code == 422 and reply.json()["error"] == "roster_invalid", reply.text
+        assert phrase in reply.text
+        assert time.monotonic() - started < 20
