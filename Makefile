@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: demo test test-quick screenshots content-schema clean bench bench-quick chaos chaos-report dist dist-smoke dist-repro
+.PHONY: rehearsal demo test test-quick screenshots content-schema clean bench bench-quick chaos chaos-report dist dist-smoke dist-repro
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -35,6 +35,9 @@ test-quick: $(TSTAMP)
 screenshots: $(TSTAMP)
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/proctor-console screenshots --out docs/screenshots
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots
+	@# the kiosk at the smallest screen the readiness check takes and at full HD (Kazakh)
+	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots/1024x768 --size 1024x768 --lang kk
+	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/exam-client --screenshots docs/screenshots/1920x1080 --size 1920x1080 --lang kk
 	@QT_QPA_PLATFORM=offscreen CBT_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
 		tests/central_scorer/test_public_page.py tests/central_scorer/test_portal.py -k "chromium and sqlite or clerk"
 
@@ -91,6 +94,11 @@ dist-smoke: $(DSTAMP)
 
 dist-repro: $(DSTAMP)
 	@$(PY) packaging/build.py --reproducibility
+
+# The LAN rehearsal (issue 17; never run by `make test`): docs/exam-day.md's day with the room and
+# 30 kiosks in network namespaces on a bridge, the kiosks' links impaired (tc netem). Needs root.
+rehearsal: $(TSTAMP)
+	@QT_QPA_PLATFORM=offscreen CBT_REHEARSAL=1 $(PY) -m pytest -q -p no:cacheprovider -rs -s tests/test_lan_rehearsal.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info var

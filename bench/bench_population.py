@@ -2,7 +2,7 @@
 with more replications than the test runs. Not a test. From the repository root::
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/bench_population.py [--quick] [--students 300000]
-        [--items 60] [--replications 1000] [--json PATH]
+        [--items 60] [--replications 400] [--json PATH]
 
 Rows:
 
@@ -100,7 +100,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     students = args.students or (30_000 if args.quick else 300_000)
-    replications = args.replications or (60 if args.quick else 1000)
+    replications = args.replications or (60 if args.quick else 400)
     load = os.getloadavg()[0]
 
     e = estimates(students, args.items, args.seed)

@@ -126,7 +126,9 @@ def markdown(rows: list[dict[str, Any]], machine: dict[str, str], quick: bool, s
                  "steady" in row.get("data", {})), None)
     if room:
         lines += ["", "## Room server, phase by phase", "",
-                  f"{room['kiosks']} kiosks; {'server on core 0 and generator on core 1 (taskset)' if room.get('pinned') else 'not pinned'}; "
+                  f"{room['kiosks']} kiosks; "
+                  + ("server on core 0 and generator on core 1 (taskset); " if room.get("pinned")
+                     else "not pinned; ") +
                   f"bare ASGI on the same stack in the same run: "
                   f"{room['bare']['cpu_ms_per_request']:.3f} ms CPU per request. All measured.", "",
                   "| phase | seconds | saves | save p50 | save p99 | save max | heartbeat p99 | "

@@ -36,6 +36,7 @@ class Child:
                 except ValueError:
                     event = {"event": "text", "text": line.decode(errors="replace").strip()}
                 self._events.put((self.name, event))
+        self.proc.wait()  # reaped as soon as it ends: no defunct process while the demo's window is open
         self._events.put((self.name, {"event": "exit"}))
 
     def wait(self, timeout: float) -> int:

@@ -51,6 +51,10 @@ def build_parser() -> Parser:
                         help="an ordinary window that may be closed (for trying the kiosk out)")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="draw every screen in kk, ru and en into DIR and exit")
+    parser.add_argument("--size", default=None, metavar="WxH",
+                        help="with --screenshots: the screen's size (1366x768 unless told)")
+    parser.add_argument("--lang", action="append", choices=("kk", "ru", "en"), default=None,
+                        help="with --screenshots: only this language (may be repeated)")
     parser.set_defaults(handler=kiosk)
     return parser
 
@@ -59,7 +63,16 @@ def kiosk(args: argparse.Namespace) -> int:
     if args.screenshots is not None:
         from exam_client.ui.screenshots import render_screenshots
 
-        for path in render_screenshots(args.screenshots):
+        size = None
+        if args.size:
+            try:
+                width, height = (int(v) for v in args.size.lower().split("x"))
+            except ValueError:
+                raise CliError("usage", errors.USAGE, prog="exam-client",
+                               detail="--size is WIDTHxHEIGHT, like 1024x768") from None
+            size = (width, height)
+        for path in render_screenshots(args.screenshots, size=size,
+                                       languages=tuple(args.lang or ("kk", "ru", "en"))):
             print(path)
         return 0
     config_path = args.config or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
@@ -104,31 +117,36 @@ def _seated(path: Path, workstation: str) -> tuple[str, str]:
                    what=f"a student seated at {workstation} in {path}")
 
 
-def export_journal(argv: list[str]) -> int:
-    """`exam-client export-journal --config kiosk.json --out DIR`: the journals for the centre.
-    Exit 0 written, 1 nothing to write, 2 the folder cannot take them; one line in the kiosk's
-    language (or --lang)."""
+def build_export_parser() -> Parser:
+    """`exam-client export-journal --config kiosk.json --out DIR`: the journals for the centre."""
+    parser = Parser(prog="exam-client export-journal", description=(
+        "This PC's answer journals for the centre, when the room PC was lost. Exit 0 written, "
+        "1 nothing to write, 2 the folder cannot take them; one line in the kiosk's language "
+        "(or --lang)."), epilog="examples:\n  exam-client export-journal --config "
+                                "/etc/cbt-kiosk/kiosk.json --out /media/usb/")
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="the USB stick's folder")
+    parser.add_argument("--lang", choices=("kk", "ru", "en"))
+    parser.set_defaults(handler=export_journal)
+    return parser
+
+
+def export_journal(args: argparse.Namespace) -> int:
     from common.i18n import t
     from exam_client.engine.config import KioskConfig
     from exam_client.engine.export import export_journals
 
-    parser = argparse.ArgumentParser(prog="exam-client export-journal",
-                                     description=export_journal.__doc__)
-    parser.add_argument("--config", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True, help="the USB stick's folder")
-    parser.add_argument("--lang", choices=("kk", "ru", "en"))
-    args = parser.parse_args(argv)
     try:
         config = KioskConfig.load(args.config)
-    except (OSError, ValueError) as exc:
-        parser.error(str(exc))
+    except ValueError as exc:
+        raise CliError("invalid", errors.USAGE, code="bad_config", reason=str(exc)) from None
+    logs.attach_file(config.data_dir / "logs", "kiosk")
     lang = args.lang or config.language
     try:
         result = export_journals(config, args.out)
     except OSError as exc:
-        print(t("recovery.export.failed", lang, out=args.out, reason=exc.strerror or exc),
-              file=sys.stderr)
-        return 2
+        raise CliError("message", errors.USAGE, code="export_failed", text=t(
+            "recovery.export.failed", lang, out=args.out, reason=exc.strerror or exc)) from None
     for name in result.without_grant:
         print(t("recovery.export.no_grant", lang, name=name), file=sys.stderr)
     if not result.written:
@@ -141,7 +159,7 @@ def export_journal(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["export-journal"]:
-        return export_journal(argv[1:])
+        return run(build_export_parser(), argv[1:])
     return run(build_parser(), argv)
 
 

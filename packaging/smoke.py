@@ -324,9 +324,11 @@ def kiosk_window(r: Runner, work: Path, port: int, fingerprint: str, proctor: Pr
     row = _find_workstation(seen, CAGE_SEAT)
     if row is None:
         raise SmokeFailure(f"the room never heard from the kiosk at {CAGE_SEAT}: {seen}")
-    if row["build_hash"] != build_hash or not row["kiosk_locked"]:
+    # The kiosk lock is measured (a cage above the kiosk), not declared: on only inside cage.
+    expect_locked = "cage" in how
+    if row["build_hash"] != build_hash or bool(row["kiosk_locked"]) != expect_locked:
         raise SmokeFailure(f"the room sees {row} at {CAGE_SEAT}; expected build {build_hash} "
-                           "with the kiosk lock on")
+                           f"with the kiosk lock {'on' if expect_locked else 'off'}")
     return {**how, "room_sees": {k: row[k] for k in ("build_hash", "kiosk_locked", "screen")}}
 
 

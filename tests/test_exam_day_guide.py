@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from common.demo.roster import demo_roster_csv
-from guide_script import script, sh_blocks
+from guide_script import lost_answers, run_guide, sh_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "exam-day.md"
@@ -49,20 +48,11 @@ def test_the_guide_names_every_step_in_order() -> None:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 def test_following_the_guide_gives_a_scored_day_at_the_centre(tmp_path: Path) -> None:
     (tmp_path / "students.csv").write_text(demo_roster_csv(30), "utf-8")  # the school's own list
-    (tmp_path / "guide.sh").write_text(script(GUIDE), "utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CBT_")}
     env.update(PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}", PORT=str(free_port()), CBT_LANG="en")
-    proc = subprocess.Popen(["bash", "guide.sh"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=900)
-    finally:
-        try:  # whatever the guide left running (its server, kiosks) goes with its session
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    done = run_guide(tmp_path, GUIDE, env)
     assert done.returncode == 0, f"{done.stderr[-3000:]}\n{done.stdout[-2000:]}"
+    assert lost_answers(tmp_path) == []  # every answer a kiosk confirmed as saved is at the centre
     assert "Traceback" not in done.stderr
 
     # The centre: every student scored once, from the room's one bundle, and a report that reads back.

@@ -35,11 +35,16 @@ def _date(text: str) -> dt.date:
 
 
 def _refuse(exc: Exception) -> int:
-    error: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
+    from common.cli import errors
+    from common.cli.errors import CliError
+
+    text, details = str(exc), {}
     if isinstance(exc, WorkingListInvalid):
-        error["problems"] = [{"row": p.row, "field": p.field, "message": p.message} for p in exc.problems]
-    print(json.dumps(error, ensure_ascii=False), file=sys.stderr)
-    return 2
+        details["problems"] = [{"row": p.row, "field": p.field, "message": p.message} for p in exc.problems]
+        text = f"{exc}: " + "; ".join(f"row {p.row}, {p.field}: {p.message}" for p in exc.problems)
+    if isinstance(exc, FileNotFoundError):
+        raise CliError("no_such_file", errors.NOT_FOUND, path=exc.filename or str(exc))
+    raise CliError("message", errors.USAGE, code=type(exc).__name__, details=details, text=text)
 
 
 def _guarded(handler):

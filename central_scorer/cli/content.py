@@ -25,11 +25,10 @@ from central_scorer.cli.output import print_json
 
 
 def _fail(message: str, as_json: bool) -> int:
-    if as_json:
-        print_json({"error": message})
-    else:
-        print(f"error: {message}", file=sys.stderr)
-    return 2
+    from common.cli import errors
+    from common.cli.errors import CliError
+
+    raise CliError("message", errors.USAGE, code="invalid", text=message)
 
 
 # --- items --------------------------------------------------------------------------------------

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from pathlib import Path
+
+log = logging.getLogger("centre.ingest")
 
 
 def _ingest(args: argparse.Namespace, centre) -> int:
@@ -13,6 +16,8 @@ def _ingest(args: argparse.Namespace, centre) -> int:
     exit_code = 0
     for path, (result, code) in ingest_files(centre, args.files, args.jobs):
         exit_code = exit_code or code  # the first refusal, in the order given, decides the exit code
+        log.info("ingest %s: %s", path, result.get("status") or result.get("error"),
+                                            extra={"file": str(path), "outcome": result})
         print(json.dumps({"file": str(path), **result}, ensure_ascii=False), flush=True)
     return exit_code
 
@@ -52,8 +57,10 @@ def _rescore(args: argparse.Namespace, centre) -> int:
         content = json.loads(args.content.read_text("utf-8"))
         print_json(rescore(centre, args.package, content, args.reason, args.actor or getpass.getuser()))
     except (RescoreRefused, ValueError, OSError) as exc:
-        print(json.dumps({"error": "rescore_refused", "message": str(exc)}, ensure_ascii=False), file=sys.stderr)
-        return 2
+        from common.cli import errors
+        from common.cli.errors import CliError
+
+        raise CliError("message", errors.USAGE, code="rescore_refused", text=str(exc)) from None
     return 0
 
 

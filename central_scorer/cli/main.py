@@ -53,11 +53,28 @@ def build_parser() -> Parser:
     for area in AREAS:
         importlib.import_module(area).register(sub)
     prepare(parser)
-    for _, leaf in leaf_parsers(parser):
+    from central_scorer.cli.examples import EXAMPLES
+
+    for path, leaf in leaf_parsers(parser):
+        if not leaf.epilog and " ".join(path) in EXAMPLES:
+            leaf.epilog = "examples:\n" + "\n".join(f"  {line}" for line in EXAMPLES[" ".join(path)])
+            leaf.formatter_class = argparse.RawDescriptionHelpFormatter
+        if not leaf.description:
+            leaf.description = _summary(parser, path)
         handler = leaf._defaults.get("handler")
         if handler is not None and not getattr(handler, "_with_centre", False):
             leaf.set_defaults(handler=_with_centre(handler))
     return parser
+
+
+def _summary(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> str | None:
+    """A sub-command's one-line help, as its description when it has none."""
+    node = parser
+    for name in path:
+        action = next(a for a in node._actions if isinstance(a, argparse._SubParsersAction))
+        choice = next((c for c in action._choices_actions if c.dest == name), None)
+        node = action.choices[name]
+    return choice.help if choice is not None else None
 
 
 def _with_centre(handler):

@@ -7,6 +7,8 @@ import argparse
 import sys
 
 from central_scorer.cli.output import print_json
+from common.cli import errors
+from common.cli.errors import CliError
 
 DIRECTIONS = ("reading_literacy", "mathematical_literacy", "science_literacy")
 
@@ -34,11 +36,11 @@ def _national(args: argparse.Namespace, centre) -> int:
                         "students": done.report.students, "organisations": done.report.organisations,
                         "mean": national.mean, "se": national.se, "linking_error": done.report.linking_error})
     except (NoSample, ScaleError, DesignError) as exc:
-        print(t("national.error", langs[0], reason=str(exc)), file=sys.stderr)
-        return 2
+        raise CliError("message", errors.USAGE, code=type(exc).__name__,
+                       text=t("national.error", langs[0], reason=str(exc))) from None
     except OperationalError:
-        print(t("national.error", langs[0], reason="the centre's database cannot be read"), file=sys.stderr)
-        return 2
+        raise CliError("message", errors.USAGE, code="database_unreachable",
+                       text=t("national.error", langs[0], reason="the centre's database cannot be read")) from None
     print_json({"year": args.year, "grade": args.grade, "reports": out})
     return 0
 

@@ -18,8 +18,9 @@ from central_scorer.cli.output import print_json
 
 
 def _refuse(code: str, message: str, exit_code: int = 2) -> int:
-    print(json.dumps({"error": code, "message": message}, ensure_ascii=False), file=sys.stderr)
-    return exit_code
+    from common.cli.errors import CliError
+
+    raise CliError("message", exit_code, code=code, text=message)
 
 
 def _report(args: argparse.Namespace, centre) -> int:
@@ -119,8 +120,7 @@ def _due_date(args: argparse.Namespace, centre) -> int:
     try:
         end = dt.date.fromisoformat(args.date)
     except ValueError:
-        print(json.dumps({"error": "bad_date", "message": f"{args.date!r} is not a date YYYY-MM-DD"}))
-        return 2
+        return _refuse("bad_date", f"{args.date!r} is not a date YYYY-MM-DD")
     due = add_working_days(end, RESULTS_DUE_WORKING_DAYS)
     print_json({"monitoring_ended": end.isoformat(), "due": due.isoformat(),
                 "working_days": RESULTS_DUE_WORKING_DAYS, "calendar": "KZ"})

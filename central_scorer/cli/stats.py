@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from central_scorer.cli.output import print_json
+from common.cli import errors
+from common.cli.errors import CliError
 from central_scorer.stats.irt.model import DEFAULT_QUADRATURE, MODELS
 
 
@@ -36,12 +38,8 @@ def _calibrate(args: argparse.Namespace, centre) -> int:
     try:
         matrix = read_responses_csv(args.responses, count_column=args.count_column)
         result = calibrate(matrix, args.model, quadrature_points=args.quadrature)
-    except FileNotFoundError:
-        print(f"calibrate: no such file: {args.responses}", file=sys.stderr)
-        return 2
     except (ResponseFormatError, CalibrationError) as exc:
-        print(f"calibrate: {exc}", file=sys.stderr)
-        return 2
+        raise CliError("message", errors.USAGE, code="invalid", text=str(exc)) from None
     data = _clean(result.as_dict())
     if args.json:
         print_json(data)
@@ -64,17 +62,15 @@ def _link(args: argparse.Namespace, centre) -> int:
         try:
             data = json.loads(path.read_text("utf-8"))
             return {str(i["id"]): (float(i["a"]), float(i["b"])) for i in data["items"]}
-        except FileNotFoundError:
-            raise SystemExit(f"link: no such file: {path}") from None
         except (ValueError, KeyError, TypeError) as exc:
-            raise SystemExit(f"link: {path}: not a calibration (calibrate --json output): {exc}") from None
+            raise CliError("message", errors.USAGE, code="invalid",
+                           text=f"{path}: not a calibration (calibrate --json output): {exc}") from None
 
     base, new = load(args.base), load(args.new)
     try:
         link = (stocking_lord if args.method == "stocking-lord" else mean_sigma)(base, new)
     except LinkingError as exc:
-        print(f"link: {exc}", file=sys.stderr)
-        return 2
+        raise CliError("message", errors.USAGE, code="invalid", text=str(exc)) from None
     items = [{"id": item, "a": a, "b": b, "d": -a * b} for item, (a, b) in link.items(new).items()]
     print_json({**link.as_dict(), "items": items})
     return 0
@@ -88,12 +84,8 @@ def _analyse(args: argparse.Namespace, centre) -> int:
     try:
         regions = read_regions_csv(args.regions) if args.regions else None
         bounds = FlagBounds.from_dict(json.loads(args.flag_bounds)) if args.flag_bounds else FlagBounds()
-    except FileNotFoundError as exc:
-        print(f"analyse: no such file: {exc.filename}", file=sys.stderr)
-        return 2
     except ValueError as exc:
-        print(f"analyse: {exc}", file=sys.stderr)
-        return 2
+        raise CliError("message", errors.USAGE, code="invalid", text=str(exc)) from None
     from common.domain.content_model import ContentError
 
     options = AnalysisOptions(model=args.model, bounds=bounds, min_irt_students=args.min_irt_students)
@@ -108,8 +100,7 @@ def _analyse(args: argparse.Namespace, centre) -> int:
             reports = [build_analysis(centre, grade=args.grade, year=args.year, direction=args.direction,
                                       region=args.region, language=args.language, regions=regions, options=options)]
     except ContentError as exc:
-        print(f"analyse: {exc}", file=sys.stderr)
-        return 2
+        raise CliError("message", errors.USAGE, code="invalid", text=str(exc)) from None
     if args.each_region:
         print_json(_clean({"regions": [{"region": r.scope["region"], "reports": [
             str(p) for p in write_analysis(centre, r, langs, args.out)], **summary(r)} for r in reports]}))

@@ -47,11 +47,22 @@ def _worker(args: argparse.Namespace, centre) -> int:
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     done = work(centre, once=args.once, poll=args.poll, publish=not args.no_publish,
-                on_job=lambda outcome: print(json.dumps(outcome, ensure_ascii=False), flush=True),
+                on_job=lambda outcome: _job_done(outcome),
                 stop=lambda: bool(stopping) or (args.with_parent is not None and os.getppid() != args.with_parent))
     if args.once:
         print_json({"jobs": done})
     return 0
+
+
+def _job_done(outcome: dict) -> None:
+    """One line on stdout (as before) and one log record: an ingest, or a refusal with its code."""
+    import logging
+
+    log = logging.getLogger("centre.ingest")
+    refused = outcome.get("error") or outcome.get("status") not in ("stored", "duplicate")
+    (log.warning if refused else log.info)("ingest %s", outcome.get("status") or outcome.get("error"),
+                                           extra={"outcome": outcome})
+    print(json.dumps(outcome, ensure_ascii=False), flush=True)
 
 
 def _publish(args: argparse.Namespace, centre) -> int:

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.documents.national_report import (
+    GapRow,
     NationalReport,
     Row,
     Table,
     TrendRow,
+    gap_rows,
     render_national_report,
     table_rows,
     table_title,
@@ -25,7 +27,7 @@ from central_scorer.reports.suppression import MIN_GROUP
 from central_scorer.stats.population.data import load_cohort
 from central_scorer.stats.population.estimate import CohortEstimates, estimate_cohort
 from central_scorer.stats.population.scale import load_scale, save_scale
-from central_scorer.stats.population.tables import MIN_ORGANISATIONS, national_tables, trends
+from central_scorer.stats.population.tables import MIN_ORGANISATIONS, gaps, national_tables, trends
 
 
 @dataclass
@@ -44,6 +46,7 @@ def _report(est: CohortEstimates, trend_list) -> NationalReport:
         students=len(est.scores), organisations=est.data.organisations, linking_error=est.linking_error,
         cuts=tuple(est.scale.cuts), tables=tables,
         trends=tuple(TrendRow(tr.group, tr.base_mean, tr.mean, tr.change, tr.se) for tr in trend_list),
+        gaps=tuple(GapRow(g.dimension, g.first, g.second, g.difference, g.se) for g in gaps(est)),
         min_group=MIN_GROUP, min_organisations=MIN_ORGANISATIONS)
 
 
@@ -76,6 +79,8 @@ def _sheets(report: NationalReport, lang: str) -> dict[str, list[list[str]]]:
     sheets: dict[str, list[list[str]]] = {}
     for k, table in enumerate(report.tables, 1):
         sheets[f"{k} " + "×".join(table.dimensions)] = [[table_title(table, lang)], *table_rows(report, table, lang)]
+    if report.gaps:
+        sheets["gaps"] = [[t("national.gap.title", lang)], *gap_rows(report, lang)]
     if report.trends:
         sheets["trend"] = [[t("national.trend.title", lang)], *trend_rows(report, lang)]
     sheets[t("national.sheet.notes", lang)[:31]] = [

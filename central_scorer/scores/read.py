@@ -121,28 +121,41 @@ def item_matrix(session: Session, year: int, grade: str, direction: str | None =
     out = ItemMatrix([i for i, _ in items], [float(p) for _, p in items])
     chunks_s, chunks_t = [], []
     shared: dict = {}
-    scores = status = None
-    rows = 0
-    for r in session.execute(item_scores(year, grade, direction)).yield_per(batch):
-        if not out.result_ids or out.result_ids[-1] != r.result_id:
-            if scores is None or rows == len(scores):
-                if scores is not None:
-                    chunks_s.append(scores)
-                    chunks_t.append(status)
-                scores = np.full((4096, len(items)), np.nan)
-                status = np.full((4096, len(items)), 3, dtype=np.int8)
-                rows = 0
-            rows += 1
-            out.result_ids.append(r.result_id)
-            out.students.append({k: shared.setdefault(v, v) for k, v in (  # one copy of each value
-                ("organisation_code", r.organisation_code), ("language", r.test_language), ("region", r.region),
-                ("district", r.district), ("territory", r.territory), ("type", r.org_type),
-                ("org_language", r.org_language), ("variant", r.exam_id))})
-        scores[rows - 1, column[r.item_id]] = r.score
-        status[rows - 1, column[r.item_id]] = r.status
-    if scores is not None:
-        chunks_s.append(scores[:rows])
-        chunks_t.append(status[:rows])
+    last = None
+    # Core rows from a server-side cursor, a partition at a time: the rows are turned into columns
+    # and scattered into the matrix with numpy (no per-row Python beyond the item's column)
+    stream = session.connection().execute(item_scores(year, grade, direction).execution_options(yield_per=batch))
+    for part in stream.partitions(batch):
+        cols = list(zip(*part))
+        rid = np.fromiter(cols[0], dtype=np.int64, count=len(part))
+        new = np.ones(len(part), dtype=bool)
+        new[1:] = rid[1:] != rid[:-1]
+        if last is not None:
+            new[0] = rid[0] != last
+        starts = np.flatnonzero(new)
+        for k in starts.tolist():  # one student's dimensions, each value kept once
+            r = part[k]
+            out.result_ids.append(r[0])
+            out.students.append({name: shared.setdefault(r[i], r[i]) for name, i in (
+                ("organisation_code", 7), ("language", 8), ("region", 9), ("district", 10), ("territory", 11),
+                ("type", 12), ("org_language", 13), ("variant", 14))})
+        group = np.cumsum(new)  # 1, 2, …: the partition's new students; 0: the previous one's last rows
+        block_s = np.full((len(starts), len(items)), np.nan)
+        block_t = np.full((len(starts), len(items)), 3, dtype=np.int8)
+        j = np.fromiter((column[i] for i in cols[1]), dtype=np.int64, count=len(part))
+        score = np.fromiter(cols[5], dtype=np.float64, count=len(part))
+        state = np.fromiter(cols[6], dtype=np.int8, count=len(part))
+        carried = group == 0
+        if carried.any():
+            chunks_s[-1][-1, j[carried]] = score[carried]
+            chunks_t[-1][-1, j[carried]] = state[carried]
+        body = ~carried
+        block_s[group[body] - 1, j[body]] = score[body]
+        block_t[group[body] - 1, j[body]] = state[body]
+        if len(starts):
+            chunks_s.append(block_s)
+            chunks_t.append(block_t)
+        last = int(rid[-1])
     out.scores = np.vstack(chunks_s) if chunks_s else np.empty((0, len(items)))
     out.status = np.vstack(chunks_t) if chunks_t else np.empty((0, len(items)), dtype=np.int8)
     return out

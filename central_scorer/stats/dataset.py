@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from common.domain.content_model import ContentError
 from common.domain.items import Item, ItemType
 from common.content.payload import payload_from_dict
-from common.storage.central_models import CentralPackage, ItemScore, Response, Result, ScoredItem
+from common.storage.central_models import CentralPackage, Response, Result, ScoredItem
 from central_scorer.scores.read import ItemMatrix, cohorts, item_matrix
 from central_scorer.stats.items import NOT_PRESENTED, ItemInfo, ScoredResponses
 
@@ -123,12 +123,12 @@ def read_units(centre, regions: dict[str, str] | None = None, year: int | None =
                grade: str | None = None, direction: str | None = None) -> tuple[list[UnitData], int]:
     """The scored results (of one year and grade when given) as one block per direction and grade,
     from the score store: points and statuses from ``item_scores`` (``scores.read.item_matrix``, one
-    cohort and direction at a time), the items' options and keys from the packages, and for choice
+    cohort at a time, every direction in one scan), the items' options and keys from the packages, and for choice
     items the option each student ended with (streamed from the answer log, reduced on the fly).
     Memory is the blocks, not the answers. Returns the blocks and the number of scored results."""
     override = regions or {}
     fallback = campaign_regions(centre)
-    blocks: dict[tuple[str, str], list[tuple[ItemMatrix, np.ndarray]]] = defaultdict(list)
+    blocks: dict[tuple[str, str], list[tuple[ItemMatrix, int]]] = defaultdict(list)
     with centre.read() as s:
         scope = [Result.status == "scored"] + ([Result.year == year] if year is not None else []) + (
             [Result.grade == grade] if grade is not None else [])
@@ -136,21 +136,20 @@ def read_units(centre, regions: dict[str, str] | None = None, year: int | None =
         for y, g, _ in cohorts(s):
             if (year is not None and y != year) or (grade is not None and g != grade):
                 continue
-            directions = s.scalars(select(ScoredItem.direction).distinct().join(
-                ItemScore, ItemScore.item == ScoredItem.id).join(Result, Result.id == ItemScore.result_id)
-                .where(Result.year == y, Result.grade == g, Result.status == "scored"))
-            for d in sorted(set(directions)):
-                if direction is None or d == direction:
-                    matrix = item_matrix(s, y, g, d)
-                    blocks[(d, g)].append((matrix, np.full(len(matrix.result_ids), y)))
+            whole = item_matrix(s, y, g, direction)  # every direction at once: one scan of the cohort
+            direction_of = dict(s.execute(select(ScoredItem.item_id, ScoredItem.direction)
+                                          .where(ScoredItem.item_id.in_(whole.item_ids))).all())
+            for d in sorted(set(direction_of.values())):
+                blocks[(d, g)].append((_part(whole, [j for j, i in enumerate(whole.item_ids)
+                                                     if direction_of[i] == d]), y))
         wanted = {i for parts in blocks.values() for m, _ in parts for i in m.item_ids}
         exams = {st["variant"] for parts in blocks.values() for m, _ in parts for st in m.students}
         items, variants = _content(s, wanted, exams)
-        units = []
-        for (d, g), parts in sorted(blocks.items()):
-            unit = _unit(d, g, parts, items, variants, override, fallback)
-            _choices(s, unit, parts)
-            units.append(unit)
+        units = {key: _unit(key[0], key[1], parts, items, variants, override, fallback)
+                 for key, parts in sorted(blocks.items())}
+        for g in sorted({g for _, g in units}):
+            _choices(s, g, {key: (unit, blocks[key]) for key, unit in units.items() if key[1] == g})
+        units = list(units.values())
     return units, n_results
 
 
@@ -201,33 +200,47 @@ def _unit(direction: str, grade: str, parts, items: dict[str, Item], variants, o
     return UnitData(direction, grade, unit_items, scores, status, chosen, language, variant, region)
 
 
-def _choices(s, unit: UnitData, parts) -> None:
-    """The option each student ended with on each choice item: the answer log streamed in (student,
-    item, seq) order, only the last change of each pair kept."""
-    if not unit.chosen:
+def _part(whole: ItemMatrix, cols: list[int]) -> ItemMatrix:
+    """One direction's columns of a cohort's matrix, and the students shown any of them."""
+    rows = np.flatnonzero((whole.status[:, cols] != NOT_PRESENTED).any(axis=1))
+    return ItemMatrix([whole.item_ids[j] for j in cols], [whole.points[j] for j in cols],
+                      [whole.result_ids[r] for r in rows], whole.scores[np.ix_(rows, cols)],
+                      whole.status[np.ix_(rows, cols)], [whole.students[r] for r in rows])
+
+
+def _choices(s, grade: str, units: dict) -> None:
+    """The option each student ended with on each choice item of a grade's blocks: the answer log
+    streamed once in (student, item, seq) order, only the last change of each pair kept."""
+    owner: dict[str, tuple[UnitData, dict[str, int], dict[int, int]]] = {}
+    years: set[int] = set()
+    for unit, parts in units.values():
+        row_of = {rid: r for r, rid in enumerate(rid for m, _ in parts for rid in m.result_ids)}
+        years |= {y for _, y in parts}
+        for i in unit.items:
+            if i.id in unit.chosen:
+                owner[i.id] = (unit, {o.id: k for k, o in enumerate(i.options)}, row_of)
+    if not owner:
         return
-    option_index = {i.id: {o.id: k for k, o in enumerate(i.options)} for i in unit.items if i.id in unit.chosen}
-    row_of = {rid: r for r, rid in enumerate(rid for m, _ in parts for rid in m.result_ids)}
-    years = sorted({int(y) for _, ys in parts for y in set(ys.tolist())})
-    grade = unit.grade
     query = (select(Response.result_id, Response.item_id, Response.answer_json)
              .join(Result, Result.id == Response.result_id)
-             .where(Result.status == "scored", Result.grade == grade, Result.year.in_(years),
-                    Response.item_id.in_(sorted(unit.chosen)))
+             .where(Result.status == "scored", Result.grade == grade, Result.year.in_(sorted(years)),
+                    Response.item_id.in_(sorted(owner)))
              .order_by(Response.result_id, Response.item_id, Response.seq))
     last: tuple[int, str] | None = None
     answer_json = None
 
-    def apply(key, raw) -> None:
+    def apply(key, raw: str) -> None:
+        unit, option_index, row_of = owner[key[1]]
         r = row_of.get(key[0])
         if r is None:
             return
-        for option in _chosen(json.loads(raw)):
-            k = option_index[key[1]].get(option)
+        simple = raw.startswith('"') and raw.endswith('"') and "\\" not in raw  # a plain option id
+        for option in ({raw[1:-1]} if simple else _chosen(json.loads(raw))):
+            k = option_index.get(option)
             if k is not None:
                 unit.chosen[key[1]][r, k] = True
 
-    for rid, item_id, raw in s.execute(query).yield_per(50_000):
+    for rid, item_id, raw in s.connection().execute(query.execution_options(yield_per=50_000)):  # server-side
         key = (rid, item_id)
         if last is not None and key != last:
             apply(last, answer_json)

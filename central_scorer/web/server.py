@@ -260,7 +260,9 @@ def serve(centre: Centre, host: str, port: int, on_ready=None, tls_cert: str | N
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)
-    server = uvicorn.Server(uvicorn.Config(create_app(centre), log_level="warning",
+    from central_scorer.web.access_log import AccessLog
+
+    server = uvicorn.Server(uvicorn.Config(AccessLog(create_app(centre)), log_level="warning",
                                            ssl_certfile=tls_cert, ssl_keyfile=tls_key))
     if on_ready:
         on_ready(sock.getsockname()[1])

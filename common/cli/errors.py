@@ -22,9 +22,11 @@ class CliError(Exception):
     """Stop the command: `key` names the message in the catalogue (``cli.error.<key>``) and its
     exit code; `params` fill its placeholders; `code` is the stable word a script reads."""
 
-    def __init__(self, key: str, exit_code: int, code: str | None = None, **params: Any):
+    def __init__(self, key: str, exit_code: int, code: str | None = None,
+                 details: dict[str, Any] | None = None, **params: Any):
         super().__init__(key)
         self.key = key
         self.exit_code = exit_code
         self.code = code or key
         self.params = params
+        self.details = details or {}  # more for a script: added to the JSON line (--json)

@@ -79,6 +79,17 @@ def attach_file(folder: Path, name: str) -> Path | None:
     return path
 
 
+def close_file() -> None:
+    """Detach and close the log file (at the end of a command; in-process callers such as tests
+    run many commands in one process)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_cbt", False) and isinstance(handler, logging.FileHandler):
+            root.removeHandler(handler)
+            handler.close()
+    _state.pop("file", None)
+
+
 def log_file() -> Path | None:
     value = _state.get("file")
     return value if isinstance(value, Path) else None

@@ -106,10 +106,11 @@ def _level(args: argparse.Namespace) -> int:
     return logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
 
 
-def say_error(prog: str, code: str, message: str, exit_code: int, as_json: bool) -> None:
+def say_error(prog: str, code: str, message: str, exit_code: int, as_json: bool,
+              details: dict[str, Any] | None = None) -> None:
     message = " ".join(message.split())  # one line, whatever the cause held
     if as_json:
-        line = json.dumps({"error": code, "message": message, "exit_code": exit_code},
+        line = json.dumps({"error": code, "message": message, "exit_code": exit_code, **(details or {})},
                           ensure_ascii=False)
     else:
         line = f"{prog}: {message}"
@@ -141,12 +142,17 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None, *,
     try:
         args = parser.parse_args(argv)
         as_json = bool(getattr(args, "json", False)) or as_json
-        logs.setup(_level(args), json_stderr=bool(json_stderr and json_stderr(args)))
+        service = bool(json_stderr and json_stderr(args))  # a service logs its requests at info
+        level = _level(args)
+        if service and not (getattr(args, "verbose", 0) or getattr(args, "log_level", None)):
+            level = logging.INFO
+        logs.setup(level, json_stderr=service)
         where = log_dir(args) if log_dir else None
         if where:
             logs.attach_file(*where)
-        log.info("%s %s", prog, " ".join(_redacted(argv)))
+        log.info("%s %s", prog, " ".join(_redacted(argv)), extra={"file_only": True})
         code = args.handler(args)
+        logs.close_file()
         return int(code or 0)
     except CliError as exc:
         failure = exc
@@ -166,7 +172,8 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None, *,
                                detail=str(exc)[:200],
                                log=str(where) if where else "(no log file)")
     log.info("exit %s (%s)", failure.exit_code, failure.code, extra={"file_only": True})
-    say_error(prog, failure.code, message_of(failure, lang), failure.exit_code, as_json)
+    say_error(prog, failure.code, message_of(failure, lang), failure.exit_code, as_json, failure.details)
+    logs.close_file()
     return failure.exit_code
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, LongTable, Spacer
 
@@ -54,6 +55,15 @@ class TrendRow:
 
 
 @dataclass(frozen=True)
+class GapRow:
+    dimension: str
+    first: str
+    second: str
+    difference: float
+    se: float
+
+
+@dataclass(frozen=True)
 class NationalReport:
     year: int
     grade: str
@@ -65,6 +75,7 @@ class NationalReport:
     cuts: tuple[float, ...]
     tables: tuple[Table, ...]
     trends: tuple[TrendRow, ...] = ()
+    gaps: tuple[GapRow, ...] = ()
     min_group: int = 10
     min_organisations: int = 3
     generated_at: datetime = field(default_factory=datetime.now)
@@ -114,6 +125,14 @@ def trend_rows(report: NationalReport, lang: str) -> list[list[str]]:
                         format_number(r.mean, lang, 0), _figure(r.change, r.se, lang)] for r in report.trends]
 
 
+def gap_rows(report: NationalReport, lang: str) -> list[list[str]]:
+    """Differences between groups: significant at 5 % when |difference| > 1.96 SE (marked *)."""
+    header = [t("national.gap.col.groups", lang), t("national.gap.col.difference", lang)]
+    return [header] + [[f"{value_name(g.dimension, g.first, lang)} − {value_name(g.dimension, g.second, lang)}",
+                        _figure(g.difference, g.se, lang) + (" *" if abs(g.difference) > 1.96 * g.se else "")]
+                       for g in report.gaps]
+
+
 def table_title(table: Table, lang: str) -> str:
     return t("national.table.title", lang, dimensions=" × ".join(t(f"national.dim.{d}", lang) for d in table.dimensions))
 
@@ -121,11 +140,16 @@ def table_title(table: Table, lang: str) -> str:
 def _grid(rows: list[list[str]], labels: int) -> LongTable:
     st = styles()
     n = len(rows[0])
-    label_width = 32 * mm
-    rest = (CONTENT_WIDTH - labels * label_width) / (n - labels)
-    body = [[para(h, st.cell_bold) for h in rows[0]]]
-    body += [[para(v, st.cell if i < labels else st.cell_right) for i, v in enumerate(r)] for r in rows[1:]]
-    table = LongTable(body, colWidths=[label_width] * labels + [rest] * (n - labels), repeatRows=1, hAlign="LEFT")
+    small = n > 8  # two dimensions and five levels: a smaller type so that words are not broken
+    head = ParagraphStyle("national_head", parent=st.cell_bold, fontSize=6.8 if small else 8.5, leading=8 if small else 10.5)
+    left = ParagraphStyle("national_left", parent=st.cell, fontSize=7.2 if small else 8.5, leading=8.8 if small else 10.5)
+    right = ParagraphStyle("national_right", parent=st.cell_right, fontSize=7.2 if small else 8.5,
+                           leading=8.8 if small else 10.5)
+    widths = ([30 * mm, 16 * mm] if labels == 2 else [32 * mm] * labels)[:labels]
+    rest = (CONTENT_WIDTH - sum(widths)) / (n - labels)
+    body = [[para(h, head) for h in rows[0]]]
+    body += [[para(v, left if i < labels else right) for i, v in enumerate(r)] for r in rows[1:]]
+    table = LongTable(body, colWidths=widths + [rest] * (n - labels), repeatRows=1, hAlign="LEFT")
     table.setStyle(table_style(("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777777")),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6E6E6")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -156,6 +180,9 @@ def render_national_report(report: NationalReport, lang: str) -> bytes:
     for table in report.tables:
         story += [CondPageBreak(50 * mm), para(table_title(table, lang), st.heading),
                   _grid(table_rows(report, table, lang), len(table.dimensions))]
+    if report.gaps:
+        story += [CondPageBreak(40 * mm), para(t("national.gap.title", lang), st.heading),
+                  _grid(gap_rows(report, lang), 1), para(t("national.gap.note", lang), st.note)]
     if report.trends:
         story += [CondPageBreak(50 * mm), para(t("national.trend.title", lang), st.heading),
                   _grid(trend_rows(report, lang), 1), para(t("national.trend.note", lang), st.note)]

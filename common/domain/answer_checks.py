@@ -39,9 +39,11 @@ def check_answer(item: AnyItem, answer: Any) -> None:
     if answer is None:
         return
     try:
-        kind = ItemType(_get(item, "type"))
-    except ValueError:
-        raise AnswerInvalid(str(_get(item, "id")), "the item's type is unknown") from None
+        kind = _KINDS.get(_get(item, "type"))
+    except TypeError:  # not even hashable
+        kind = None
+    if kind is None:
+        raise AnswerInvalid(str(_get(item, "id")), "the item's type is unknown")
     problem = _CHECKS[kind](item, answer)
     if problem:
         raise AnswerInvalid(str(_get(item, "id")), problem)
@@ -51,8 +53,22 @@ def _get(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
 
 
-def _ids(options: Any) -> set[str]:
-    return {_get(o, "id") for o in options or ()}
+# The ids of an item's options, remembered per options tuple (a content's items are immutable):
+# building the set for every answer was most of the centre's check of a bundle (issue 20).
+_ID_SETS: dict[int, tuple[Any, frozenset[str]]] = {}
+_ID_SETS_MAX = 20_000
+
+
+def _ids(options: Any) -> frozenset[str]:
+    hit = _ID_SETS.get(id(options))
+    if hit is not None and hit[0] is options:
+        return hit[1]
+    ids = frozenset(_get(o, "id") for o in options or ())
+    if isinstance(options, tuple):  # a list may change: not remembered
+        if len(_ID_SETS) >= _ID_SETS_MAX:
+            _ID_SETS.clear()
+        _ID_SETS[id(options)] = (options, ids)  # the tuple is held: its id is not reused
+    return ids
 
 
 def _one_of(value: Any, ids: set[str], what: str) -> str | None:
@@ -166,6 +182,8 @@ def _association(item: AnyItem, value: Any) -> str | None:
     ids = _ids(_get(item, "options"))
     return _pairs(value, ids, ids, len(ids) * len(ids))
 
+
+_KINDS: dict[Any, ItemType] = {**{k: k for k in ItemType}, **{k.value: k for k in ItemType}}
 
 _CHECKS: dict[ItemType, Callable[[Any, Any], str | None]] = {
     ItemType.SINGLE_CHOICE: lambda item, v: _one_of(v, _ids(_get(item, "options")), "option"),

@@ -11,7 +11,6 @@ import base64
 import datetime as dt
 import errno
 import hashlib
-import os
 import shutil
 import time
 from functools import lru_cache
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from common.durable import make_dirs_durably
+from exam_client.engine import integrity
 from exam_client.engine.config import KioskConfig
 from exam_client.engine.export import save_grant
 from exam_client.engine.journal import AnswerJournal
@@ -54,6 +54,7 @@ class KioskEngine:
         self.config = config
         make_dirs_durably(self.config.data_dir)  # its name survives a power cut
         self.link = RoomLink(config)
+        self._reported: set[str] = set()  # integrity findings already told to the room
 
     def close(self) -> None:
         self.link.close()
@@ -72,8 +73,8 @@ class KioskEngine:
         """Register this workstation, or send a heartbeat (with the sitting's token once logged in).
 
         Says what the representative's readiness and progress screens show: the build, the
-        screen, the clock, the free disk, the OS kiosk lock (set by the installer in the
-        environment as ``CBT_KIOSK_LOCKED=1``), and during a sitting the section, the journal's
+        screen, the clock, the free disk, the OS kiosk lock (measured: engine/integrity.py), and
+        during a sitting the section, the journal's
         last seq (the lag is the room's acknowledged seq against it) and a raised hand. The reply
         carries the server's time and whether the seat is locked (the student left the room).
         """
@@ -81,11 +82,23 @@ class KioskEngine:
             free_mb = shutil.disk_usage(self.config.data_dir).free // (1024 * 1024)
         except OSError:
             free_mb = 0
+        locked, _how = integrity.kiosk_lock()
         body = {"build_hash": build_hash(),
                 "screen": screen, "client_time": time.time(), "free_disk_mb": int(free_mb),
-                "kiosk_locked": os.environ.get("CBT_KIOSK_LOCKED") == "1",
+                "kiosk_locked": locked,
                 "section": section, "journal_seq": journal_seq, "hand_raised": hand_raised}
-        return self.link.call("POST", "/kiosk/register" if register else "/kiosk/heartbeat", body)
+        reply = self.link.call("POST", "/kiosk/register" if register else "/kiosk/heartbeat", body)
+        if register:
+            self.report_findings()
+        return reply
+
+    def report_findings(self) -> None:
+        """Tell the room once what this PC was measured to be (a virtual machine, a remote
+        session): an incident at its seat, and a refused login where the room's policy says so."""
+        for event, evidence in integrity.findings().items():
+            if event not in self._reported:
+                self.report_integrity(event, evidence)
+                self._reported.add(event)
 
     def heartbeat(self, sitting: Sitting, screen: str, *, section: str | None, journal_seq: int,
                   hand_raised: bool) -> dict[str, Any]:

@@ -185,7 +185,10 @@ def window_report(window: QWidget) -> dict[str, Any]:
     check that the kiosk fills the screen inside cage."""
     screen = window.screen().geometry()
     states = window.windowState()
-    state = ("fullscreen" if states & Qt.WindowState.WindowFullScreen else
+    # What the window really covers, not what it asked for: without a window manager a window
+    # asked to be full screen may stay 678x512, and is then said "normal".
+    covers = window.width() >= screen.width() and window.height() >= screen.height()
+    state = ("fullscreen" if states & Qt.WindowState.WindowFullScreen and covers else
              "maximized" if states & Qt.WindowState.WindowMaximized else "normal")
     return {"event": "window", "width": window.width(), "height": window.height(),
             "screen_width": screen.width(), "screen_height": screen.height(), "state": state,

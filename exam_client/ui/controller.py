@@ -82,7 +82,7 @@ class KioskController(QObject):
         self.login_flow = LoginFlow(engine, model, window, self.worker, self._later,
                                     in_sitting=lambda: self.sitting is not None, parent=self)
         self.survey_flow = SurveyFlow(model, window, self.worker, self._later,
-                                      lambda: self.sitting, parent=self)
+                                      lambda: self.sitting, parent=self, engine=engine)
         self.proctor_flow = ProctorFlow(engine.config, model, window, parent=self)
         self.room_events = RoomEventsFlow(engine, model, window, self.worker,
                                           lambda: self.sitting, parent=self)

@@ -18,7 +18,7 @@ from exam_client.ui.network_worker import NetworkWorker
 # The refusals the login screen explains in words; any other is "refused".
 LOGIN_ERRORS = {"unauthorized", "locked_out", "workstation_locked_out", "not_admitted", "wrong_seat",
                 "attempt_closed", "seat_locked", "attempt_voided", "room_not_open", "kiosk_disk",
-                "not_enrolled"}
+                "not_enrolled", "wrong_build", "virtual_machine"}
 
 
 class LoginFlow(QObject):

@@ -276,7 +276,8 @@ class KioskModel(QObject):
         # the survey
         self.survey_questions: list[dict[str, Any]] = []
         self.survey_answers: dict[str, int] = {}
-        self.survey_state = "idle"  # idle | loading | ready | sending | sent | failed
+        self.survey_state = "idle"  # idle | loading | ready | sending | sent | failed | wrong_code
+        self.survey_for_teacher = False  # the teachers' questionnaire, with a one-time code
         self.events = RoomEvents(self)
 
     # --- phase, language, look ------------------------------------------------------------------

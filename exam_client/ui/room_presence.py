@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from common.crypto.tls import CertificatePinMismatch
 from exam_client.engine.kiosk import KioskEngine
+from exam_client.engine.link import Offline
 from exam_client.ui.models import KioskModel, Link
 from exam_client.ui.network_worker import NetworkWorker
 
@@ -61,9 +62,16 @@ class RoomPresence(QObject):
         self._later(self.ask_status)
 
     def presence_finished(self, error: BaseException | None) -> None:
-        """The worker's answer to "presence": registered once it was taken."""
+        """The worker's answer to "presence": registered once it was taken. A report that did
+        not reach the room says the link is down — the connect screen never says "connected"
+        about a server that stopped answering — and the status is asked again until it is back."""
         if error is None:
             self._registered = True
+            return
+        if isinstance(error, (Offline, CertificatePinMismatch)) and not self._in_sitting():
+            link = Link.UNTRUSTED if isinstance(error, CertificatePinMismatch) else Link.OFFLINE
+            self.model.set_room(self.model.room, link)
+            self._later(self.ask_status)
 
     def _report(self) -> None:
         """Register this workstation, then keep saying it is here, until a sitting begins."""

@@ -79,6 +79,21 @@ def scenes() -> list[tuple[str, Callable]]:
                 model.set_link(Link.OFFLINE, 3)
         return setup
 
+    def paused(model, window, lang):
+        sitting(model, lang, 0, answered(lang))
+        model.events.set_paused({"since": "2026-04-15T05:12:00+00:00", "reason": "power",
+                                 "note": {"kk": "Жарық өшті", "ru": "Отключили свет",
+                                          "en": "The power went off"}[lang]})
+        model.set_phase(Phase.PAUSED)
+
+    def message(model, window, lang):
+        sitting(model, lang, 3, more(lang))
+        model.events.set_read_aloud(True)
+        model.events.set_messages([{"id": 1, "at": "2026-04-15T05:40:00+00:00", "to_room": True,
+                                    "text": {"kk": "10 минут қалды. Жауаптарыңызды тексеріңіз.",
+                                             "ru": "Осталось 10 минут. Проверьте ответы.",
+                                             "en": "10 minutes left. Check your answers."}[lang]}])
+
     def larger(model, window, lang):
         sitting(model, lang, 0, answered(lang))
         model.step_text_size(2)
@@ -148,15 +163,20 @@ def scenes() -> list[tuple[str, Callable]]:
             ("item-unsupported", unsupported), ("references-periodic", periodic),
             ("references-solubility", solubility), ("review", review),
             ("submitting", submitting), ("result", result), ("survey", survey), ("done", done),
-            ("removed", removed)]
+            ("removed", removed), ("paused", paused), ("item-message-read-aloud", message)]
 
 
-def render_screenshots(out_dir: Path, only: set[str] | None = None) -> list[Path]:
-    """Draw every scene in every language; return the PNGs written."""
+def render_screenshots(out_dir: Path, only: set[str] | None = None,
+                       size: tuple[int, int] | None = None,
+                       languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
+    """Draw every scene in every language at a screen size (the lab's usual 1366×768 unless
+    told); return the PNGs written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from exam_client.ui.app import KioskWindow, application
     from exam_client.ui.models import KioskModel
     from exam_client.ui.views.style import WINDOW_SIZE
+
+    size = size or WINDOW_SIZE
 
     app = application()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -165,10 +185,10 @@ def render_screenshots(out_dir: Path, only: set[str] | None = None) -> list[Path
         for name, setup in scenes():
             if only is not None and name not in only:
                 continue
-            for lang in LANGUAGES:
+            for lang in languages:
                 model = KioskModel("07", lang)
                 window = KioskWindow(model, kiosk_mode=False)
-                window.resize(*WINDOW_SIZE)
+                window.resize(*size)
                 window.show()
                 setup(model, window, lang)
                 for _ in range(SETTLE_TURNS):

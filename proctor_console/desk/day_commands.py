@@ -79,14 +79,16 @@ def _client(args: argparse.Namespace):
     if not paths.tls_cert.is_file():
         raise CliError("message", errors.NOT_INITIALISED, code="not_served",
                        text=f"the room server has never run in {paths.root}: start `proctor-console serve`")
-    if args.port is None:
-        from proctor_console.room.commands import SERVER_FILE
+    from proctor_console.room.commands import SERVER_FILE
 
-        try:
-            args.port = int(json.loads((paths.root / SERVER_FILE).read_text("utf-8"))["port"])
-        except (OSError, ValueError, KeyError):
-            args.port = 8443
-    client = DeskClient(ServerAddress("127.0.0.1", args.port, fingerprint_of_pem(paths.tls_cert.read_bytes())))
+    try:  # where `serve` listens on this PC (it wrote it when it was ready)
+        listening = json.loads((paths.root / SERVER_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        listening = {}
+    host = str(listening.get("host") or "127.0.0.1")
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    port = args.port or int(listening.get("port") or 8443)
+    client = DeskClient(ServerAddress(host, port, fingerprint_of_pem(paths.tls_cert.read_bytes())))
     client.sign_in(args.login, os.environ.get(PIN_ENV, ""))
     return client
 
@@ -122,7 +124,7 @@ def _roster(args: argparse.Namespace) -> int:
         slips = [Slip(c["full_name"], c["individual_code"], c["seat"], c["login"], c["password"])
                  for c in creds]
         host = args.advertise or lan_address()
-        connection = Connection(host, args.port, client.address.fingerprint)
+        connection = Connection(host, client.address.port, client.address.fingerprint)
         write_durably(args.slips, render_slips(slips, connection, view.get("room_no") or "",
                                                dt.date.today(), args.lang))
         result["slips"] = str(args.slips)

@@ -310,7 +310,7 @@ def audit_verify(args: argparse.Namespace) -> int:
     from proctor_console.room import audit
     from proctor_console.room.store import RoomPaths
 
-    paths = RoomPaths(room_dir(args))
+    paths = RoomPaths(room_dir(args, initialised=False))  # a copy of the database is enough
     if not paths.database.exists():
         raise CliError("not_initialised", errors.NOT_INITIALISED, path=str(paths.root),
                        init=f"{PROGRAM} init --kit KIT --data-dir {paths.root}")

@@ -14,11 +14,6 @@ class RoomError(Exception):
         self.details = details
 
 
-class RequestTooLarge(RoomError):
-    status = 413
-    code = "request_too_large"
-
-
 class NotFound(RoomError):
     status = 404
     code = "not_found"
@@ -77,6 +72,20 @@ class AttemptVoided(RoomError):
 class Conflict(RoomError):
     status = 409
     code = "conflict"
+
+
+class WrongBuild(RoomError):
+    """The room's policy: a kiosk that does not run the room's build may not log a student in."""
+
+    status = 403
+    code = "wrong_build"
+
+
+class VirtualMachine(RoomError):
+    """The room's policy: a kiosk that reported being a virtual machine may not log in."""
+
+    status = 403
+    code = "virtual_machine"
 
 
 class SeatLocked(RoomError):

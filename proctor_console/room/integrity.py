@@ -17,9 +17,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from common.storage.base import utcnow
-from common.storage.room_models import Attempt, AttemptStatus, Incident, Student
+from common.storage.room_models import Attempt, AttemptStatus, Incident, Student, Workstation
 from proctor_console.room import audit
-from proctor_console.room.errors import Forbidden, RoomError
+from proctor_console.room.errors import Forbidden, RoomError, VirtualMachine, WrongBuild
+from proctor_console.room.readiness import expected_build
 from proctor_console.room.seat_locks import away_since
 from proctor_console.room.store import RoomStore
 
@@ -48,6 +49,25 @@ def set_policy(room: RoomStore, name: str, on: bool, actor: str) -> dict[str, bo
         room.set_setting(s, "policy_" + name, "1" if on else "0")
         audit.record(s, actor, "policy_set", policy=name, after={name: on})
     return {name: on}
+
+
+def check_workstation(room: RoomStore, workstation_id: str) -> None:
+    """Refuse a login where the room's policy says so: a kiosk not running the room's build, or
+    one that reported being a virtual machine."""
+    wrong_build, vm = policy(room, "refuse_wrong_build"), policy(room, "refuse_virtual_machine")
+    if not (wrong_build or vm):
+        return
+    with room.read() as s:
+        rows = list(s.scalars(select(Workstation)))
+        reported = [json.loads(i.details_json)["event"] for i in s.scalars(select(Incident).where(
+            Incident.kind == "integrity", Incident.actor == "kiosk:" + workstation_id))]
+    ws = next((w for w in rows if w.workstation_id == workstation_id), None)
+    if wrong_build:
+        build = expected_build(room, rows)
+        if ws is None or (build is not None and ws.build_hash != build):
+            raise WrongBuild("this computer does not run the room's build of the kiosk")
+    if vm and "virtual_machine" in reported:
+        raise VirtualMachine("this computer is a virtual machine: the room does not allow it")
 
 
 def report(room: RoomStore, workstation_id: str, body: IntegrityReport,

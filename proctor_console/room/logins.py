@@ -24,7 +24,15 @@ from common.crypto import passwords
 from common.domain.exam import content_to_dict
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Attendance, Setting, Student
-from proctor_console.room import assignment, audit, data_keys, deadlines, slow_lane, submission
+from proctor_console.room import (
+    assignment,
+    audit,
+    data_keys,
+    deadlines,
+    integrity,
+    slow_lane,
+    submission,
+)
 from proctor_console.room.errors import (
     AttemptClosed,
     LockedOut,
@@ -87,6 +95,7 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
             with room.read() as s:
                 done = s.get(Attempt, earlier.id)
             raise AttemptClosed("the test is over", result=submission.result(done))
+    integrity.check_workstation(room, workstation_id)  # the room's policy: build, VM
 
     now = utcnow()
     with room.tx() as s:

@@ -52,8 +52,8 @@ def _uvicorn(room: Room) -> uvicorn.Server:
     return uvicorn.Server(uvicorn.Config(
         asgi_app(room), ssl_certfile=str(room.paths.tls_cert),
         ssl_keyfile=str(room.paths.tls_key), log_level="warning", timeout_keep_alive=30,
-        # No proxy in front of a room server; no headers a kiosk does not read.
-        proxy_headers=False, server_header=False, date_header=False))
+        # No proxy in front of a room server; no headers a kiosk does not read; no line per request.
+        proxy_headers=False, server_header=False, date_header=False, access_log=False))
 
 
 def serve(room: Room, host: str, port: int,

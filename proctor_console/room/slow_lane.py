@@ -4,8 +4,8 @@ that it cannot starve the kiosks' heartbeats and saves on the event loop.
 At the moment a room opens every student logs in at once, and each login costs tens of
 milliseconds of Argon2id. On the server's thread pool forty of them ran side by side with the
 event loop, which then got a fortieth of the CPU: saves waited seconds (docs/BENCHMARKS.md). Here
-at most one derivation per core runs at a time, on threads that lowered their own priority a little
-(nice 2 on Linux and macOS; elsewhere the bound alone applies). A login waits for its turn; the total
+at most one derivation per core runs at a time, on threads that lowered their own priority a
+little (nice 2 on Linux and macOS; elsewhere the bound alone applies). A login waits for its turn; the total
 is the same, the kiosks already in the test do not notice.
 """
 

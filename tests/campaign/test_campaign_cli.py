@@ -79,7 +79,7 @@ def test_sample_without_a_seed_draws_one_and_records_it(capsys):
 
 
 def test_a_bad_list_is_refused_naming_rows_and_fields(capsys):
-    code, out, err = run(capsys, "sample", str(DATA / "broken.csv"), "--seed", "1", "--year", "2026")
+    code, out, err = run(capsys, "sample", str(DATA / "broken.csv"), "--seed", "1", "--year", "2026", "--json")
     assert code == 2 and out == ""
     error = json.loads(err)
     assert {"row": 4, "field": "code", "message": "duplicate of row 2"} in error["problems"]
@@ -87,7 +87,7 @@ def test_a_bad_list_is_refused_naming_rows_and_fields(capsys):
 
 
 def test_a_bad_share_is_refused(capsys):
-    code, _, err = run(capsys, "sample", str(NATIONAL), "--seed", "1", "--year", "2026", "--share", "2")
+    code, _, err = run(capsys, "sample", str(NATIONAL), "--seed", "1", "--year", "2026", "--share", "2", "--json")
     assert code == 2 and "at most 1" in json.loads(err)["message"]
 
 
@@ -117,11 +117,11 @@ def test_the_campaign_at_the_centre_days_notices_and_one_draw_only(capsys, tmp_p
         "2026-04-16": "2026-04-21", "2026-04-17": "2026-04-22"}[first["test_day"]]
 
     code, _, err = run(capsys, "--data-dir", centre_dir, "campaign", "open", str(NATIONAL),
-                       "--year", "2026", "--grade", "4", "--seed", "8")
+                       "--year", "2026", "--grade", "4", "--seed", "8", "--json")
     assert code == 2 and "already open" in json.loads(err)["message"]
 
     code, _, err = run(capsys, "--data-dir", centre_dir, "campaign", "set-day", "--year", "2026",
-                       "--grade", "4", "--organisation", first["code"], "--day", "2026-04-18")
+                       "--grade", "4", "--organisation", first["code"], "--day", "2026-04-18", "--json")
     assert code == 2 and "not a working day" in json.loads(err)["message"]
     code, out, _ = run(capsys, "--data-dir", centre_dir, "campaign", "set-day", "--year", "2026",
                        "--grade", "4", "--organisation", first["code"], "--day", "2026-04-28")

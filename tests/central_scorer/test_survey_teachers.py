@@ -101,3 +101,52 @@ def test_a_teachers_answers_at_a_kiosk_reach_the_centre_unlinked(room_setup, des
     assert teachers["questions"]["monitoring_useful"]["mean"] == pytest.approx(4.67, abs=0.01)
     assert by_id["student-2026"]["overall"] == {"key": "all", "suppressed": True}  # 1 student
     assert not any(c in json.dumps(report) for c in codes["codes"])
+
+
+def test_a_teacher_answers_through_the_kiosks_screens(qtbot, tmp_path, room_setup, room_server, desk):
+    """The connect screen's «Педагогтерге арналған сауалнама», the teachers' questions, the code,
+    Send: the room keeps a teachers' response and the kiosk is ready for the next teacher."""
+    from PySide6.QtCore import Qt
+
+    from exam_client.engine.config import KioskConfig
+    from exam_client.engine.kiosk import KioskEngine
+    from exam_client.ui.app import KioskWindow
+    from exam_client.ui.controller import KioskController
+    from exam_client.ui.models import KioskModel, Link, Phase
+    from exam_client.ui.survey_flow import SurveyFlow
+
+    codes = ok(desk.post("/proctor/survey/teacher-codes", json={"count": 1}))["codes"]
+    config = KioskConfig("127.0.0.1", room_server.port, room_server.fingerprint, "T1",
+                         tmp_path / "kiosk-teacher")
+    model = KioskModel("T1", "kk")
+    window = KioskWindow(model, kiosk_mode=False)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    controller = KioskController(KioskEngine(config), model, window, sync_ms=150, retry_ms=150)
+    window.show()
+    controller.start()
+    try:
+        qtbot.waitUntil(lambda: model.link is Link.ONLINE, timeout=5000)
+        qtbot.mouseClick(window.connect_view.teacher_button, Qt.MouseButton.LeftButton)
+        view = window.survey_view
+        qtbot.waitUntil(lambda: model.survey_state == "ready", timeout=5000)
+        assert view.title.text() == "Педагогтерге арналған жасырын сауалнама"
+        assert list(view.boxes) == list(TEACHERS.question_ids)
+        qtbot.mouseClick(view.boxes["workload"].cards[4], Qt.MouseButton.LeftButton)
+        assert not view.send_button.isEnabled()  # no code yet
+        qtbot.keyClicks(view.code_edit, "WRONG-CODE1")
+        qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: model.survey_state == "wrong_code", timeout=5000)
+        view.code_edit.clear()
+        qtbot.keyClicks(view.code_edit, codes[0])
+        qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: model.phase is Phase.DONE, timeout=5000)
+        with room_setup.room.read() as s:
+            rows = list(s.scalars(select(SurveyResponse)))
+        assert [r.questionnaire for r in rows] == [TEACHERS.id]
+        assert json.loads(rows[0].answers_json)["workload"] == 4
+        controller.survey_flow._back_to_connect()  # what the timer does after the thank-you
+        assert model.phase is Phase.CONNECTING and not view.code_edit.text()
+        assert SurveyFlow  # the flow module is the kiosk's own
+    finally:
+        controller.shutdown()

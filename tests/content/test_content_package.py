@@ -172,5 +172,5 @@ def test_variants_build_refuses_an_impossible_request(tmp_path, capsys):
     code = central_main(["variants", "build", "--spec", "grade4", "--bank", "grade4", "--count", "5",
                          "--seed", "1", "--out", str(tmp_path / "p.json"), "--json"])
     assert code == 2
-    assert "sections[0] (reading).blocks[0]" in json.loads(capsys.readouterr().out)["error"]
+    assert "sections[0] (reading).blocks[0]" in json.loads(capsys.readouterr().err)["message"]
     assert not (tmp_path / "p.json").exists()

@@ -305,14 +305,14 @@ def test_items_score_prints_identifier_and_score(capsys, rel, item, response, sc
     (["--item", "choice-single", "--response", "{not json"], "--response is not JSON"),
 ])
 def test_items_score_refusals(capsys, args, message):
-    code, out = _cli(capsys, "items", "score", str(DATA / "v2p1" / "choice_single.xml"), *args, "--json")
-    assert code == 2 and message in json.loads(out)["error"]
+    code = central_main(["items", "score", str(DATA / "v2p1" / "choice_single.xml"), *args, "--json"])
+    assert code == 2 and message in json.loads(capsys.readouterr().err)["message"]
 
 
 def test_items_score_needs_an_object_for_several_responses(capsys):
-    code, out = _cli(capsys, "items", "score", str(DATA / "v2p1" / "inline_multi_custom.xml"),
-                     "--item", "inline-multi", "--response", '"E"', "--json")
-    assert code == 2 and "several responses" in json.loads(out)["error"]
+    code = central_main(["items", "score", str(DATA / "v2p1" / "inline_multi_custom.xml"),
+                         "--item", "inline-multi", "--response", '"E"', "--json"])
+    assert code == 2 and "several responses" in json.loads(capsys.readouterr().err)["message"]
 
 
 def test_import_writes_a_bank_that_assembles(capsys, tmp_path):

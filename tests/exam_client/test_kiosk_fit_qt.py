@@ -124,3 +124,48 @@ def test_a_passage_is_beside_its_items_where_it_fits_and_above_them_where_not(qt
                     and view.context_view.parentWidget() is not view.page_host)
     assert view.items_scroll.widget().isAncestorOf(view.context_view)  # above, in one scroll
     assert not clipped(window)
+
+
+def test_the_periodic_table_names_each_element_in_the_test_language_and_grows(qtbot) -> None:
+    from exam_client.ui.references.element_cell import NAME_ROLE, SYMBOL_ROLE
+
+    heights = []
+    for size, lang, iron in (((1024, 768), "kk", "Темір"), ((1920, 1080), "ru", "Железо")):
+        model = KioskModel("07", lang)
+        window = KioskWindow(model, kiosk_mode=False)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        model.load_exam(sample_content(lang), sample_student(lang), {}, set(), 6)
+        model.set_phase(Phase.TEST)
+        model.open_references("periodic")
+        table = window.test_view.references.periodic.table
+        qtbot.wait(5)
+        fe = table.item(3, 7)
+        assert fe.data(SYMBOL_ROLE) == "Fe" and fe.data(NAME_ROLE) == iron
+        heights.append(table.rowHeight(3))
+    assert heights[1] > 1.3 * heights[0]  # larger on a larger screen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_instructions_are_short_steps_beside_pictures_of_the_buttons(qtbot, size) -> None:
+    model = KioskModel("07", "kk")
+    window = KioskWindow(model, kiosk_mode=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    model.step_text_size(1)
+    model.set_phase(Phase.INSTRUCTIONS)
+    view = window.instructions_view
+    qtbot.wait(5)
+    pictures = {w.property("picture"): w for w in view.pictures()}
+    assert set(pictures) == {"choose", "saved", "flag", "next", "timer", "hand", "review"}
+    assert pictures["flag"].text() == "⚑ Белгілеу" and pictures["timer"].text() == "◷ 45:00"
+    assert pictures["review"].text() == window.test_view.review_button.text() or \
+        pictures["review"].text() == "Тексеру және тапсыру"
+    words = [label.text() for _, label in view.step_labels]
+    assert all(len(w.split()) <= 8 for w in words), words  # short, for a ten-year-old
+    assert not clipped(window)
+    # everything, the ready button too, without scrolling
+    ready = view.ready_button
+    assert window.rect().contains(ready.mapTo(window, ready.rect().bottomRight()))

@@ -156,7 +156,7 @@ def test_a_whole_sitting_through_the_screens(qtbot, kiosk, room_setup):
     click(qtbot, box.widget.cards[0])  # choosing the chosen one again writes nothing
     assert sitting.journal.last_seq == before + 1
     click(qtbot, box.flag_button)
-    assert model.is_flagged("r1") and test.nav.buttons["r1"].text() == "1⚑"
+    assert model.is_flagged("r1") and test.nav.buttons["r1"].text() == "1✓⚑"  # saved and flagged
 
     widget = test.boxes[1].widget  # multiple choice by keyboard letters; at most two
     widget.focus_first()

@@ -74,7 +74,7 @@ def test_an_interrupted_sitting_locks_the_screen_and_resumes_where_it_was(
         assert resumed.resumed and resumed.attempt_id == attempt_id
         assert model.page_index == 6 and model.flags == {"r3", "m2"}
         assert model.answers() == {"r1": "b", "m1": "12", "r3": ["a", "b"]}
-        assert window.test_view.nav.buttons["r3"].text() == "3⚑"
+        assert window.test_view.nav.buttons["r3"].text() == "3✓⚑"  # saved (r3 has an answer) and flagged
         qtbot.waitUntil(lambda: model.pending == 0, timeout=5000)
         with room.read() as s:
             rows = s.scalars(select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.seq))

@@ -87,6 +87,8 @@ def test_accommodations_pause_and_messages_at_the_kiosk(qtbot, room_setup, desk,
     assert model.remaining == pytest.approx(1.5 * duration, abs=5)
     assert plain_model.remaining == pytest.approx(duration, abs=5)
     assert model.text_scale == 1.25 and plain_model.text_scale == 1.0
+    assert window.test_view.header.who_label.text().endswith("· уақыт ×1,5")
+    assert "×" not in plain_window.test_view.header.who_label.text()
     box = window.test_view.boxes[0]
     assert box.read_button.isVisibleTo(window) is read_aloud.available()
     assert not plain_window.test_view.boxes[0].read_button.isVisibleTo(plain_window)

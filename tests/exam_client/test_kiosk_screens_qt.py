@@ -319,6 +319,17 @@ def test_the_window_reports_its_size_next_to_its_screen(qtbot, capsys) -> None:
     assert (report["width"], report["height"]) == (700, 500) and report["state"] == "normal"
     assert report["screen_width"] > 700
 
+    # Asked to be full screen but left small (plain X, no window manager): said "normal".
+    from exam_client.ui.app import window_report
+
+    asked = QWidget()
+    qtbot.addWidget(asked)
+    asked.resize(678, 512)
+    asked.setWindowState(Qt.WindowState.WindowFullScreen)
+    asked.resize(678, 512)
+    report = window_report(asked)
+    assert (report["width"], report["height"]) == (678, 512) and report["state"] == "normal"
+
 
 def test_only_the_proctors_code_closes_the_kiosk(qtbot, tmp_path) -> None:
     code_hash = passwords.hash_password("7319", passwords.FAST)
@@ -378,7 +389,7 @@ def test_screenshots_in_three_languages(qapp, tmp_path, monkeypatch, capsys) -> 
     chosen = {"login", "item-matching", "review"}
     real = render_screenshots
     monkeypatch.setattr("exam_client.ui.screenshots.render_screenshots",
-                        lambda out, only=None: real(out, only=chosen))
+                        lambda out, only=None, **kw: real(out, only=chosen, **kw))
     assert cli.main(["--screenshots", str(tmp_path)]) == 0
     printed = capsys.readouterr().out.split()
     for name in chosen:

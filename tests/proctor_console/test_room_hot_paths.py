@@ -47,8 +47,7 @@ def _login(http: httpx.Client, cred: dict) -> dict:
 
 
 def _entry(seq: int, item: str) -> dict:
-    # A cleared answer (None) fits every item type (common/domain/answer_checks.py).
-    return {"seq": seq, "item_id": item, "answer": None, "client_ts": time.time()}
+    return {"seq": seq, "item_id": item, "answer": None, "client_ts": time.time()}  # fits every type
 
 
 def _stored(room, attempt_id: str) -> list[int]:
@@ -165,4 +164,5 @@ def test_after_the_opening_a_login_storm_reads_nothing_per_kiosk(room_setup, roo
                 r = http.post(f"{API}/attempt/answers", headers=s["headers"],
                               json={"entries": [_entry(seq, s["items"][seq])]})
                 assert r.json() == {"acked_seq": seq}
-    assert reads == []
+    # Per kiosk, nothing; for the room, its pause and messages once (room_pause, messages).
+    assert len(reads) <= 2 and not any("session_tokens" in r or "answers" in r for r in reads), reads

@@ -67,11 +67,17 @@ def test_national_report_of_a_simulated_year(two_years, capsys) -> None:
         if lang == "kk":
             assert all(letter in text.lower() for letter in "әғқңөұүі"), "Kazakh letters lost in the PDF"
         assert re.search(r"\b\d{3} \(\d+,\d\)", text), "a mean with its SE"
+        # the city − village gap, from the same replicates: the simulated country puts it near
+        # 0.5 θ (50 points), significant
+        gap = {"kk": "Топтар арасындағы айырмашылықтар", "ru": "Различия между группами"}[lang]
+        assert gap in text and re.search(r"−\s*\S+\s+\d+ \(\d+,\d\) \*", text), "the gap with its SE"
         # nothing identifying an organisation or a student
         assert not any(c in text for c in codes) and "Student" not in text
         book = load_workbook(next(p for p in files if p.name.endswith(f"-{lang}.xlsx")), read_only=True)
         withheld = shown = 0
-        for sheet in book.worksheets[:-1]:
+        gaps = [list(r) for r in book["gaps"].iter_rows(values_only=True)]
+        assert any(str(r[1]).endswith(" *") and FIGURE.match(str(r[1])[:-2]) for r in gaps[2:]), gaps
+        for sheet in [w for w in book.worksheets if w.title[0].isdigit()]:  # the tables
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
             header = rows[1]
             first = header.index(next(h for h in header if "(SE)" in str(h)))
@@ -106,7 +112,7 @@ def test_a_year_without_a_campaign_is_one_line_and_nothing_written(two_years, ca
     code, out, err = _run(centre, capsys, "--year", "2031", "--grade", "4", "--direction",
                           "mathematical_literacy", "--lang", "ru")
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("national: доклад не составлен") and "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("central-scorer: national: доклад не составлен") and "Traceback" not in err
     after = sorted((centre.root / "reports").rglob("*")) if (centre.root / "reports").exists() else []
     assert before == after
     code, _, err = _run(centre, capsys, "--year", "2026", "--grade", "4", "--cuts", "500,400")
@@ -114,7 +120,7 @@ def test_a_year_without_a_campaign_is_one_line_and_nothing_written(two_years, ca
 
 
 @pytest.mark.postgres
-def test_the_same_on_postgresql(postgres_url, tmp_path, capsys) -> None:
+def test_the_same_on_postgresql(postgres_url, tmp_path, capsys, monkeypatch) -> None:
     """The centre's national database is PostgreSQL: the loader's queries and the report run there."""
     centre = Centre(tmp_path / "central", postgres_url)
     centre.init("KZ-NTC-TEST")
@@ -123,12 +129,49 @@ def test_the_same_on_postgresql(postgres_url, tmp_path, capsys) -> None:
         country = make_country(rng, 2, 0.5)
         a, d = rng.uniform(0.7, 1.8, 16), rng.uniform(-1.5, 1.5, 16)
         stored = store_year(centre, country, rng, year=2026, item_ids=[f"m{j:02d}" for j in range(16)], a=a, d=d)
-        code = main(["--data-dir", str(centre.root), "--database-url", postgres_url, "national", "--year", "2026",
-                     "--grade", "4", "--lang", "kk"])
-        out = capsys.readouterr()
-        assert code == 0, out.err
-        report = json.loads(out.out)["reports"][0]
-        assert report["students"] == stored["scored"] and report["mean"] == pytest.approx(500, abs=0.01)
-        assert all(Path(p).stat().st_size > 0 for p in report["files"])
+        # the command's own code on this centre (main() would open a second engine and leave it open)
+        from central_scorer.reports.national import make_national_report
+
+        done = make_national_report(centre, 2026, "4", "mathematical_literacy", langs=("kk",))
+        national = next(tb for tb in done.report.tables if tb.dimensions == ("region",)).rows[-1]
+        assert done.report.students == stored["scored"] and national.mean == pytest.approx(500, abs=0.01)
+        assert all(p.stat().st_size > 0 for p in done.files)
     finally:
         centre.engine.dispose()
+
+
+def test_item_matrix_is_the_same_whatever_the_stream_partition(two_years) -> None:
+    """item_matrix scatters the stream a partition at a time; a student's rows split across two
+    partitions must land in one row (batch 7 splits nearly every student)."""
+    from central_scorer.scores.read import item_matrix
+
+    centre, _ = two_years
+    with centre.read() as s:
+        whole = item_matrix(s, 2026, "4", "mathematical_literacy")
+        split = item_matrix(s, 2026, "4", "mathematical_literacy", batch=7)
+    assert whole.result_ids == split.result_ids and whole.students == split.students
+    assert np.array_equal(whole.scores, split.scores, equal_nan=True)
+    assert np.array_equal(whole.status, split.status)
+    assert whole.scores.shape == (len(set(whole.result_ids)), 20) and not np.isnan(whole.scores).all(axis=1).any()
+
+
+def test_the_selection_records_each_organisations_inclusion_probability(two_years) -> None:
+    """`campaign open` stores π = drawn / organisations of the stratum beside each selected
+    organisation (migration 0007_i19); the published selection says the same."""
+    from sqlalchemy import select
+
+    from common.storage.central_models import Campaign, CampaignOrganisation
+
+    centre, _ = two_years
+    with centre.read() as s:
+        campaign = s.scalar(select(Campaign).where(Campaign.year == 2026, Campaign.grade == "4"))
+        strata = {x["stratum"]: x for x in json.loads(campaign.selection_json)["strata"]}
+        rows = s.scalars(select(CampaignOrganisation).where(CampaignOrganisation.campaign_id == campaign.id)).all()
+    assert rows and all(r.inclusion_probability is not None for r in rows)
+    for r in rows:
+        published = strata[r.stratum]
+        assert r.inclusion_probability == pytest.approx(published["drawn"] / published["organisations"])
+    # the pilot year's exclusions make the city strata's probability lower than the villages'
+    city = [r.inclusion_probability for r in rows if r.territory == "city" and r.type == "school"]
+    village = [r.inclusion_probability for r in rows if r.territory == "village" and r.type == "school"]
+    assert max(city) < min(village)

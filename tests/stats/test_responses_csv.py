@@ -51,7 +51,7 @@ def test_cli_reports_bad_input_and_exits_2(tmp_path: Path, capsys) -> None:
     path.write_text("q1,q2\n1,0\n0,x\n", encoding="utf-8")
     assert main(["calibrate", str(path), "--model", "rasch"]) == 2
     assert "line 3, column 'q2'" in capsys.readouterr().err
-    assert main(["calibrate", str(tmp_path / "missing.csv")]) == 2
+    assert main(["calibrate", str(tmp_path / "missing.csv")]) == 5  # not found (docs/cli.md)
     assert "no such file" in capsys.readouterr().err
 
 

@@ -111,3 +111,33 @@ def trends(base: CohortEstimates, later: CohortEstimates, min_group: int = MIN_G
             out.append(Trend(key[0], base.data.year, later.data.year, float(mb.value[j]),
                              float(ml.value[i]), float(ml.value[i] - mb.value[j]), se))
     return out
+
+
+@dataclass(frozen=True)
+class Gap:
+    dimension: str
+    first: str
+    second: str
+    difference: float  # mean of first − mean of second, scale points
+    se: float  # from the same replicates (their covariance is in), with the plausible values
+
+
+GAP_DIMENSIONS = ("territory", "language")
+
+
+def gaps(est: CohortEstimates, min_group: int = MIN_GROUP,
+         min_organisations: int = MIN_ORGANISATIONS) -> list[Gap]:
+    """The differences the National report names: city − village, and between the languages of the
+    test, each with its jackknife SE (one sample: computed replicate by replicate)."""
+    design = est.data.design
+    out = []
+    for dim in GAP_DIMENSIONS:
+        keys, group = _partition(est, (dim,), (True,))
+        replicated = group_means(design, est.scores, group, len(keys))
+        shown = [g for g in range(len(keys)) if replicated.n[g] >= min_group
+                 and len(np.unique(design.psu[group == g])) >= min_organisations]
+        for i, a in enumerate(shown):
+            for b in shown[i + 1:]:
+                d = replicated.difference(a, b).combine()
+                out.append(Gap(dim, keys[a][0], keys[b][0], float(d.value[0]), float(d.se[0])))
+    return out

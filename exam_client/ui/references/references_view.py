@@ -19,6 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from common.i18n import t
+from exam_client.ui.references.element_cell import (
+    MASS_ROLE,
+    NAME_ROLE,
+    NUMBER_ROLE,
+    SYMBOL_ROLE,
+    ElementDelegate,
+)
 from exam_client.ui.references.periodic import ELEMENTS, Element
 from exam_client.ui.references.solubility import ANIONS, CATIONS, SOLUBILITY
 from exam_client.ui.views.style import button, hbox, label, set_prop, vbox
@@ -61,13 +68,19 @@ class PeriodicTableView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setHorizontalHeaderLabels([str(g) for g in range(1, 19)])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        # Three lines per cell (number, symbol, mass); a larger text size scrolls, never cuts.
+        # Four lines per cell (number, symbol large, name, mass: element_cell.py); a larger text
+        # size scrolls, never cuts.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setItemDelegate(ElementDelegate(self.table))
         self._by_cell: dict[tuple[int, int], Element] = {}
         for element in ELEMENTS:
             self._by_cell[(element.row, element.column)] = element
-            self.table.setItem(element.row, element.column, _cell(
-                f"{element.number}\n{element.symbol}\n{element.mass}", BLOCK_FILLS[element.block]))
+            item = _cell(f"{element.number}\n{element.symbol}\n{element.mass}",
+                         BLOCK_FILLS[element.block])
+            item.setData(NUMBER_ROLE, element.number)
+            item.setData(SYMBOL_ROLE, element.symbol)
+            item.setData(MASS_ROLE, element.mass)
+            self.table.setItem(element.row, element.column, item)
         for row, text in ((5, "57–71"), (6, "89–103")):
             self.table.setItem(row, 2, _cell(text, BLOCK_FILLS["f"]))
         self.detail = label("elementDetail", "heading")
@@ -85,7 +98,9 @@ class PeriodicTableView(QWidget):
         self.lang = lang
         self.table.setAccessibleName(t("kiosk.ref.periodic", lang))
         for (row, column), element in self._by_cell.items():
-            self.table.item(row, column).setToolTip(self.describe(element))
+            item = self.table.item(row, column)
+            item.setToolTip(self.describe(element))
+            item.setData(NAME_ROLE, element.names[lang])  # the name in the test's language
         self._show(self.table.currentRow(), self.table.currentColumn())
 
     def describe(self, element: Element) -> str:

@@ -20,6 +20,7 @@ class ConnectView(ScreenView):
 
     language_chosen = Signal(str)
     continue_requested = Signal()
+    teacher_survey_requested = Signal()
 
     def __init__(self, model: KioskModel):
         super().__init__(model, "connectView")
@@ -41,6 +42,9 @@ class ConnectView(ScreenView):
         langs.addStretch(1)
         self.continue_button = button("continue", "primary")
         self.continue_button.clicked.connect(self.continue_requested)
+        # §25: teachers answer their questionnaire here after the students, with a code
+        self.teacher_button = button("teacherSurvey")
+        self.teacher_button.clicked.connect(self.teacher_survey_requested)
         column.addWidget(self.title)
         column.addWidget(self.workstation_label)
         column.addWidget(self.room_label)
@@ -51,6 +55,7 @@ class ConnectView(ScreenView):
         column.addSpacing(12)
         column.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addStretch(1)
+        column.addWidget(self.teacher_button, 0, Qt.AlignmentFlag.AlignRight)
         model.room_changed.connect(self.relabel)
         self.relabel()
 
@@ -79,6 +84,8 @@ class ConnectView(ScreenView):
         set_prop(self.status_label, "role", role)
         self.continue_button.setText(t("kiosk.connect.continue", lang) + " →")
         self.continue_button.setEnabled(model.link is Link.ONLINE)
+        self.teacher_button.setText(t("kiosk.teacher.open", lang))
+        self.teacher_button.setEnabled(model.link is Link.ONLINE)
 
     def focus_first(self) -> None:
         target = self.continue_button if self.continue_button.isEnabled() else \

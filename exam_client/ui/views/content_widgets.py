@@ -9,7 +9,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from common.i18n import t
 from exam_client.ui.views.style import WARN_GLYPH, label
@@ -73,9 +80,10 @@ def picture_pixmap(picture: Any) -> QPixmap:
     return pixmap
 
 
-def picture_widget(picture: Any, lang: str, max_width: int = 560) -> QLabel:
-    """A picture with its description for screen readers; the description in words if the
-    picture cannot be drawn."""
+def picture_widget(picture: Any, lang: str, max_width: int = 560) -> QWidget:
+    """A picture with its description in words under it (a chart's bars and values are read,
+    not guessed — and screen readers have it too); the description alone if the picture cannot
+    be drawn."""
     alt = text_of(picture.get("alt")) if isinstance(picture, dict) else ""
     pixmap = picture_pixmap(picture)
     shown = label("picture", wrap=False)
@@ -91,4 +99,15 @@ def picture_widget(picture: Any, lang: str, max_width: int = 560) -> QLabel:
     shown.setPixmap(pixmap)
     shown.setAccessibleName(alt or t("kiosk.context.picture", lang))
     shown.setToolTip(alt)
-    return shown
+    if not alt:
+        return shown
+    figure = QWidget()
+    figure.setObjectName("figure")
+    layout = QVBoxLayout(figure)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    caption = label("pictureCaption", "hint")
+    caption.setText(alt)
+    layout.addWidget(shown)
+    layout.addWidget(caption)
+    return figure

@@ -46,13 +46,14 @@ class ItemBox(QFrame):
         self.status_label.setProperty("save", "none")
         top = hbox()
         top.addWidget(self.number_label)
-        top.addStretch(1)
+        # Saved or not, at the top of the item where the eye is (a long item's end may be below
+        # the fold, and a passage group's second item under the first).
+        top.addWidget(self.status_label, 1)
         top.addWidget(self.read_button)
         top.addWidget(self.flag_button)
         layout = vbox(self, margins=16, spacing=10)
         layout.addLayout(top)
         layout.addWidget(self.widget)
-        layout.addWidget(self.status_label)
         self._drafting = False
         self.flag_button.toggled.connect(lambda on: self.flag_toggled.emit(self.ref.id, on))
         self.widget.draft_changed.connect(self._draft_changed)

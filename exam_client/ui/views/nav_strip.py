@@ -1,5 +1,5 @@
-"""The test's navigation strip: one numbered button per item, the current one outlined, answered
-ones filled, flagged ones marked ⚑."""
+"""The test's navigation strip: one numbered button per item, the current one outlined, saved
+ones filled and marked ✓, flagged ones marked ⚑."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from common.i18n import t
-from exam_client.ui.models import ItemRef, KioskModel
+from exam_client.ui.models import ItemRef, KioskModel, SaveState
 from exam_client.ui.views.flow_layout import FlowLayout
-from exam_client.ui.views.style import FLAG_GLYPH, button, set_prop
+from exam_client.ui.views.style import FLAG_GLYPH, SAVED_GLYPH, WARN_GLYPH, button, set_prop
 
 
 class NavStrip(QWidget):
@@ -50,7 +50,10 @@ class NavStrip(QWidget):
                 continue
             answered, flagged = model.is_answered(ref.id), model.is_flagged(ref.id)
             current = ref.page == page
-            b.setText(f"{ref.number}{FLAG_GLYPH}" if flagged else str(ref.number))
+            # Saved (on this PC's disk) is told on the strip too: ✓, or ⚠ when the save failed.
+            failed = model.save_state(ref.id) is SaveState.FAILED
+            mark = WARN_GLYPH if failed else SAVED_GLYPH if answered else ""
+            b.setText(f"{ref.number}{mark}{FLAG_GLYPH if flagged else ''}")
             words = [t("kiosk.test.item_number", lang, number=ref.number),
                      t("kiosk.nav.answered" if answered else "kiosk.nav.unanswered", lang)]
             if flagged:

@@ -202,7 +202,7 @@ QTableWidget, QTableView {{ background: {p.card}; color: {p.ink}; gridline-color
 QTableWidget#contextTable, QTableWidget#contextTable QHeaderView::section {{ font-size: {pt(1)}; }}
 QTableWidget#periodicGrid, QTableWidget#solubilityGrid,
 QTableWidget#periodicGrid QHeaderView::section, QTableWidget#solubilityGrid QHeaderView::section {{
-    font-size: {pt(0.64)}; }}
+    font-size: {pt(0.8)}; }}
 QHeaderView::section {{ background: {p.button}; color: {p.button_ink}; border: 1px solid {p.edge};
     padding: 2px; font-weight: bold; }}
 QWidget#testHeader QLabel, QWidget#testHeader QPushButton {{ font-size: {chrome(0.9)}; }}

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QWidget
+from PySide6.QtWidgets import QFrame, QLineEdit, QWidget
 
 from common.i18n import t
 from exam_client.ui.models import KioskModel
@@ -86,6 +86,12 @@ class SurveyView(ScreenView):
         self.questions_host.setObjectName("surveyQuestions")
         self.questions_layout = vbox(self.questions_host, spacing=12)
         self.boxes: dict[str, QuestionBox] = {}
+        # A teacher's one-time code (the teachers' questionnaire only)
+        self.code_label = label("teacherCodeLabel", "heading")
+        self.code_edit = QLineEdit()
+        self.code_edit.setObjectName("teacherCode")
+        self.code_edit.setMaxLength(32)
+        self.code_edit.textChanged.connect(lambda _: self.refresh())
         self.skip_button = button("skipSurvey")
         self.send_button = button("sendSurvey", "primary")
         row = hbox(spacing=12)
@@ -96,6 +102,8 @@ class SurveyView(ScreenView):
         self.column.addWidget(self.explain)
         self.column.addWidget(self.status_label)
         self.column.addWidget(self.questions_host)
+        self.column.addWidget(self.code_label)
+        self.column.addWidget(self.code_edit)
         self.column.addLayout(row)
         self.column.addStretch(1)
         self.send_button.clicked.connect(self._send)
@@ -105,7 +113,7 @@ class SurveyView(ScreenView):
         self.refresh()
 
     def _send(self) -> None:
-        if self.model.survey_state in ("ready", "failed"):
+        if self.model.survey_state in ("ready", "failed", "wrong_code"):
             self.send_button.setEnabled(False)  # one click sends once
             self.send_requested.emit()
 
@@ -134,17 +142,24 @@ class SurveyView(ScreenView):
             self._rebuild()
         for qid, box in self.boxes.items():
             box.show_value(model.survey_answers.get(qid))
-        self.title.setText(t("kiosk.survey.title", lang))
         self.explain.setText(t("kiosk.survey.explain", lang))
         state = model.survey_state
         status = {"loading": t("kiosk.survey.loading", lang),
                   "sending": t("kiosk.survey.sending", lang),
-                  "failed": f"{WARN_GLYPH} {t('kiosk.survey.failed', lang)}"}.get(state, "")
+                  "failed": f"{WARN_GLYPH} {t('kiosk.survey.failed', lang)}",
+                  "wrong_code": f"{WARN_GLYPH} {t('kiosk.teacher.wrong_code', lang)}"}.get(state, "")
+        teacher = model.survey_for_teacher
+        self.title.setText(t("kiosk.teacher.title" if teacher else "kiosk.survey.title", lang))
+        self.code_label.setText(t("kiosk.teacher.code", lang))
+        for widget in (self.code_label, self.code_edit):
+            widget.setVisible(teacher)
         self.status_label.setText(status)
         self.status_label.setVisible(bool(status))
         self.send_button.setText(t("kiosk.survey.send", lang))
         self.skip_button.setText(t("kiosk.survey.skip", lang))
-        self.send_button.setEnabled(state in ("ready", "failed") and bool(model.survey_answers))
+        self.send_button.setEnabled(state in ("ready", "failed", "wrong_code")
+                                    and bool(model.survey_answers)
+                                    and (not teacher or len(self.code_edit.text().strip()) >= 4))
         self.skip_button.setEnabled(state not in ("sending", "sent"))
 
     def relabel(self) -> None:

@@ -111,9 +111,13 @@ class TestHeader(QWidget):
         model = self.model
         student = model.student
         if student:
-            self.who_label.setText(t("kiosk.test.who", model.language,
-                                     name=student.get("full_name", ""),
-                                     seat=student.get("seat", model.workstation_id)))
+            who = t("kiosk.test.who", model.language, name=student.get("full_name", ""),
+                    seat=student.get("seat", model.workstation_id))
+            factor = float((student.get("accommodations") or {}).get("extra_time_factor") or 1)
+            if factor > 1:  # the extra time set before the day, said beside the name
+                shown = f"{factor:g}".replace(".", "," if model.language != "en" else ".")
+                who += " · " + t("kiosk.test.extra_time", model.language, factor=shown)
+            self.who_label.setText(who)
 
     def show_section(self, page: Page) -> None:
         model = self.model

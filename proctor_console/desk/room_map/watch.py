@@ -163,6 +163,23 @@ def qt_application() -> QApplication:
     return app if app is not None else QApplication(sys.argv[:1])
 
 
+def fitted(preferred: tuple[int, int], available: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """x, y, width, height: the preferred size, shrunk to the screen's free area (a 1366×768
+    laptop with its panel), at that area's top-left corner."""
+    x, y, width, height = available
+    return x, y, min(preferred[0], width), min(preferred[1], height)
+
+
+def fit_to_screen(window, preferred: tuple[int, int]) -> None:
+    screen = window.screen() or QApplication.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else None
+    box = (area.x(), area.y(), area.width(), area.height()) if area is not None else (0, 0, *preferred)
+    x, y, width, height = fitted(preferred, box)
+    frame = 40  # the title bar the window manager adds above the client area
+    window.resize(width, max(300, height - frame))
+    window.move(x, y)
+
+
 def run_watch(port: int, fingerprint: str, token: str, lang: str, host: str = "127.0.0.1") -> int:
     """Open the room's window and watch the room server until the window is closed."""
     from proctor_console.desk.room_map.map_view import RoomMapView
@@ -173,7 +190,7 @@ def run_watch(port: int, fingerprint: str, token: str, lang: str, host: str = "1
     model = RoomModel()
     view = RoomMapView(model, lang)
     watcher = RoomWatcher(model, port, fingerprint, token, host=host)
-    view.resize(*WINDOW_SIZE)
+    fit_to_screen(view, WINDOW_SIZE)
     view.show()
     # Ctrl+C in the terminal closes the window the ordinary way (the poll timer lets Python run).
     previous = signal.signal(signal.SIGINT, lambda *_: app.quit())

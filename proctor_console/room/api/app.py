@@ -24,8 +24,8 @@ from common.package import PackageError
 from common.protocol import invalid_request
 from proctor_console.room import enrolment
 from proctor_console.room.api import documents, kiosk, proctor
-from proctor_console.room.api.limits import BodyLimit
 from proctor_console.room.api.hot import HotPaths
+from proctor_console.room.api.limits import BodyLimit
 from proctor_console.room.errors import Forbidden, RoomError
 from proctor_console.room.room import Room
 

@@ -24,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 
 from common.protocol import API, AnswerBatch
 from proctor_console.room import answers, enrolment
-from proctor_console.room.api.limits import KIOSK_BODY
-from proctor_console.room.errors import RequestTooLarge, RoomError
+from proctor_console.room.api.limits import body_limit, too_large
+from proctor_console.room.errors import RoomError
 from proctor_console.room.room import Room
 
 Scope = dict[str, Any]
@@ -61,6 +61,8 @@ class HotPaths:
                                         "details": exc.details}
         except _Invalid as exc:
             status, body = 422, {"detail": exc.detail}
+        except _TooLarge as exc:  # as the application's BodyLimit answers (api/limits.py)
+            return await too_large(send, exc.limit)
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"),
@@ -94,12 +96,18 @@ class HotPaths:
         return await run_in_threadpool(self.room.attempt_state, attempt_id)
 
     async def _save(self, scope: Scope, receive: Receive) -> dict[str, Any]:
+        body = await _body(scope, receive)  # counted first, as BodyLimit does for the rest
         attempt_id = await self._attempt(scope)
-        batch = _batch(await _body(receive))
+        batch = _batch(body)
         entries = [e.model_dump() for e in batch.entries]
         if self.room.opened_payload is None:  # before the start (refused), or read once
             return await run_in_threadpool(self.room.save_answers, attempt_id, entries)
         return await asyncio.wrap_future(answers.save_later(self.room, attempt_id, entries))
+
+
+class _TooLarge(Exception):
+    def __init__(self, limit: int):
+        self.limit = limit
 
 
 class _Invalid(Exception):
@@ -109,7 +117,12 @@ class _Invalid(Exception):
         self.detail = detail
 
 
-async def _body(receive: Receive) -> bytes:
+async def _body(scope: Scope, receive: Receive) -> bytes:
+    """The request's body, counted against its limit (api/limits.py) before it is read whole."""
+    limit = body_limit(scope["path"])
+    declared = dict(scope["headers"]).get(b"content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise _TooLarge(limit)
     chunks, size = [], 0
     while True:
         message = await receive()
@@ -117,8 +130,8 @@ async def _body(receive: Receive) -> bytes:
             raise _Invalid([{"type": "missing", "loc": ["body"], "msg": "no body"}])
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > KIOSK_BODY:  # the same limit and the same 413 as every other request (limits.py)
-            raise RequestTooLarge(f"the request is larger than {KIOSK_BODY} bytes")
+        if size > limit:
+            raise _TooLarge(limit)
         chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)

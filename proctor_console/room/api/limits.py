@@ -35,7 +35,7 @@ class BodyLimit:
         limit = body_limit(scope.get("path", ""))
         declared = dict(scope.get("headers") or ()).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(send, limit)
+            await too_large(send, limit)
             return
         # Read the body here (counted), then hand it to the application as one message.
         chunks, size = [], 0
@@ -46,7 +46,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await _too_large(send, limit)
+                await too_large(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -64,7 +64,7 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def _too_large(send: Any, limit: int) -> None:
+async def too_large(send: Any, limit: int) -> None:
     body = json.dumps({"error": "request_too_large",
                        "message": f"the request is larger than {limit} bytes", "details": {}}).encode()
     await send({"type": "http.response.start", "status": 413,

@@ -1,0 +1,55 @@
+"""Logins' Argon2id on the room's slow lane (proctor_console/room/slow_lane.py): however many
+kiosks log in at once, at most one derivation per core runs, on a thread of lower priority, so the
+event loop serving the sitting kiosks keeps its share of the CPU."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+
+import pytest
+
+from common.crypto import passwords
+from proctor_console.room import slow_lane
+
+
+def test_a_login_storm_derives_at_most_one_password_per_core_at_a_time(room_setup, monkeypatch):
+    room = room_setup.room
+    for cred in room_setup.credentials:
+        room.mark_attendance(cred["individual_code"], "present", None, "rep")
+    room.start(room_setup.package["start_code"], "rep")
+    running, most, nice = 0, 0, []
+    lock = threading.Lock()
+    verify = passwords.verify_password
+
+    def counted(password: str, hashed: str) -> bool:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        if sys.platform.startswith("linux"):
+            nice.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        try:
+            time.sleep(0.05)  # long enough for every login thread to be waiting here at once
+            return verify(password, hashed)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(passwords, "verify_password", counted)
+    creds = room_setup.credentials[:8]
+    replies: list[dict] = []
+    threads = [threading.Thread(target=lambda c=c: replies.append(
+        room.login(c["login"], c["password"], c["seat"]))) for c in creds]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(replies) == len(creds)  # every one logged in
+    assert 1 <= most <= slow_lane.cores()
+    if sys.platform.startswith("linux"):
+        assert set(nice) == {slow_lane.NICE}
+    else:
+        pytest.skip("thread priorities are checked on Linux only")
