@@ -14,7 +14,6 @@ import zipfile
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from common.crypto import passwords
 from common.storage.central_models import CentralPackage
 
 
@@ -29,11 +28,16 @@ def test_the_room_and_centre_files_are_the_owners_alone(room_setup):
     assert _mode(centre.root) == 0o700 and _mode(centre.root / "central.sqlite3") == 0o600
 
 
-def test_the_centre_keeps_start_codes_only_as_hashes(room_setup):
+def test_the_centre_database_does_not_hold_start_codes(room_setup):
+    """Kept sealed under the centre's data key (keys/, 0600) for the notice printed later
+    (`central-scorer start-code`); the database's bytes alone do not hold them."""
     centre, code = room_setup.centre, room_setup.package["start_code"]
     with centre.read() as s:
-        stored = s.scalar(select(CentralPackage.start_code))
-    assert code not in stored and passwords.verify_password(code, stored)
+        row = s.scalars(select(CentralPackage)).first()
+    assert code not in row.start_code
+    assert code.encode() not in b"".join(p.read_bytes() for p in centre.root.glob("central.sqlite3*"))
+    assert centre.start_code_of(row.start_code, row.package_id) == code
+    assert _mode(centre.root / "keys" / "centre-data.key") == 0o600
 
 
 def _xlsx(rows: int, extra: bytes = b"") -> bytes:
