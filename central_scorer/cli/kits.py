@@ -154,7 +154,8 @@ def _start_code(args: argparse.Namespace, centre) -> int:
         raise CliError("not_found", errors.NOT_FOUND, code="unknown_package", what=f"package {args.package}")
     info = KitInfo(row.organisation_code, "", "", "", row.package_id, centre.centre_id, "")
     langs = tuple(dict.fromkeys(args.lang or ["kk", "ru"]))
-    write_durably(args.out, render_start_code_notice(info, row.start_code, langs), mode=0o600)
+    code = centre.start_code_of(row.start_code, row.package_id)  # kept sealed (Centre.seal_start_code)
+    write_durably(args.out, render_start_code_notice(info, code, langs), mode=0o600)
     print_json({"package_id": row.package_id, "organisation_code": row.organisation_code,
                 "notice": str(args.out)})
     return errors.OK
