@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.bundle import RoomIdentity
 from common.canonical import canonical_bytes
-from common.crypto import passwords
 from common.crypto.sealing import RecipientKey
 from common.crypto.signing import SigningKey, VerifyKey, write_secret
 from common.content.payload import ExamPayload, payload_from_dict
@@ -124,7 +126,7 @@ class Centre:
                       else json.dumps(content_to_dict(content, with_keys=True), ensure_ascii=False))
             s.add(CentralPackage(package_id=package_id, organisation_code=organisation_code,
                                  content_json=stored,
-                                 start_code=passwords.hash_password(start_code, passwords.FAST)))
+                                 start_code=self.seal_start_code(start_code, package_id)))
         return {"package_id": package_id, "path": str(out), "start_code": start_code}
 
     def package_payload(self, package_id: str) -> ExamPayload | None:
@@ -133,6 +135,28 @@ class Centre:
         with self.read() as s:
             row = s.get(CentralPackage, package_id)
         return None if row is None else payload_from_dict(json.loads(row.content_json))
+
+    # --- start codes: never in the database as they are ------------------------------------------
+
+    def _data_key(self) -> bytes:
+        path = self.root / "keys" / "centre-data.key"
+        if not path.exists():
+            write_secret(path, os.urandom(32))
+        return path.read_bytes()
+
+    def seal_start_code(self, start_code: str, package_id: str) -> str:
+        """The start code as the database keeps it: AES-256-GCM under the centre's data key (a file
+        of the key folder, 0600), bound to its package; a copy of the database alone does not
+        hold it (issue 15). `central-scorer start-code` opens it to print the sealed notice."""
+        nonce = os.urandom(12)
+        sealed = AESGCM(self._data_key()).encrypt(nonce, start_code.encode(), package_id.encode())
+        return "sealed:" + base64.b64encode(nonce + sealed).decode()
+
+    def start_code_of(self, stored: str, package_id: str) -> str:
+        if not stored.startswith("sealed:"):
+            raise ValueError(f"package {package_id}'s start code was not kept: make a new package")
+        raw = base64.b64decode(stored[len("sealed:"):])
+        return AESGCM(self._data_key()).decrypt(raw[:12], raw[12:], package_id.encode()).decode()
 
     def package_organisation(self, package_id: str) -> str | None:
         """The organisation the centre made a package for (its records, not the bundle's word)."""

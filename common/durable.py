@@ -43,17 +43,16 @@ def fsync_directory(directory: Path) -> None:
 
 def make_dirs_durably(path: Path, mode: int = 0o777) -> None:
     """`mkdir -p`, each new folder's name fsynced in its parent: after a power cut the folder is
-    still there (a file's own fsync does not make the folders above it durable)."""
+    still there (a file's own fsync does not make the folders above it durable). A folder that
+    exists already has its name fsynced too: whoever made it (a log set up first) may not have."""
     path = Path(path)
-    if path.is_dir():
-        return
-    make_dirs_durably(path.parent, mode)
-    try:
-        path.mkdir(mode)
-    except FileExistsError:
-        if not path.is_dir():
-            raise
-        return
+    if not path.is_dir():
+        make_dirs_durably(path.parent, mode)
+        try:
+            path.mkdir(mode)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
     fsync_directory(path.parent)
 
 

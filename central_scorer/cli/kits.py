@@ -1,4 +1,4 @@
-"""`central-scorer room-kit`: what a school receives for a room (common/room_kit.py,
+"""`central-scorer room-kit | start-code`: what a school receives for a room (common/room_kit.py,
 docs/room-kit.md), and the start-code notice that travels apart from it."""
 
 from __future__ import annotations
@@ -53,6 +53,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     kit.add_argument("--notice-lang", action="append", choices=LANGUAGES,
                      help="the notices' languages (repeatable; default kk and ru)")
     kit.set_defaults(handler=_room_kit)
+
+    code = add_command(sub, "start-code", "print a package's start-code notice again (PDF), e.g. for a "
+                                          "lost envelope; room-kit --notices prints the first", [
+        "central-scorer start-code --package PKG-190745-1a2b3c4d --out start-code-190745.pdf --lang kk --lang ru"])
+    code.add_argument("--package", required=True, help="the package id (room-kit prints it)")
+    code.add_argument("--out", type=Path, required=True)
+    code.add_argument("--lang", action="append", choices=LANGUAGES, help="repeatable (default kk and ru)")
+    code.set_defaults(handler=_start_code)
 
 
 
@@ -151,4 +159,22 @@ def _room_kit(args: argparse.Namespace, centre) -> int:
         written.append({"kit": str(folder), "organisation_code": code, "room_id": config["room_id"],
                         "package_id": package_id})
     print_json({"kits": written, "notices": str(args.notices)})
+    return errors.OK
+
+
+def _start_code(args: argparse.Namespace, centre) -> int:
+    from common.documents.room_guide import KitInfo, render_start_code_notice
+    from common.durable import write_durably
+    from common.storage.central_models import CentralPackage
+
+    with centre.read() as s:
+        row = s.get(CentralPackage, args.package)
+    if row is None:
+        raise CliError("not_found", errors.NOT_FOUND, code="unknown_package", what=f"package {args.package}")
+    info = KitInfo(row.organisation_code, "", "", "", row.package_id, centre.centre_id, "")
+    langs = tuple(dict.fromkeys(args.lang or ["kk", "ru"]))
+    code = centre.start_code_of(row.start_code, row.package_id)  # kept sealed (Centre.seal_start_code)
+    write_durably(args.out, render_start_code_notice(info, code, langs), mode=0o600)
+    print_json({"package_id": row.package_id, "organisation_code": row.organisation_code,
+                "notice": str(args.out)})
     return errors.OK

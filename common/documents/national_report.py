@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, LongTable, Spacer
 
@@ -139,11 +140,16 @@ def table_title(table: Table, lang: str) -> str:
 def _grid(rows: list[list[str]], labels: int) -> LongTable:
     st = styles()
     n = len(rows[0])
-    label_width = 32 * mm
-    rest = (CONTENT_WIDTH - labels * label_width) / (n - labels)
-    body = [[para(h, st.cell_bold) for h in rows[0]]]
-    body += [[para(v, st.cell if i < labels else st.cell_right) for i, v in enumerate(r)] for r in rows[1:]]
-    table = LongTable(body, colWidths=[label_width] * labels + [rest] * (n - labels), repeatRows=1, hAlign="LEFT")
+    small = n > 8  # two dimensions and five levels: a smaller type so that words are not broken
+    head = ParagraphStyle("national_head", parent=st.cell_bold, fontSize=6.8 if small else 8.5, leading=8 if small else 10.5)
+    left = ParagraphStyle("national_left", parent=st.cell, fontSize=7.2 if small else 8.5, leading=8.8 if small else 10.5)
+    right = ParagraphStyle("national_right", parent=st.cell_right, fontSize=7.2 if small else 8.5,
+                           leading=8.8 if small else 10.5)
+    widths = ([30 * mm, 16 * mm] if labels == 2 else [32 * mm] * labels)[:labels]
+    rest = (CONTENT_WIDTH - sum(widths)) / (n - labels)
+    body = [[para(h, head) for h in rows[0]]]
+    body += [[para(v, left if i < labels else right) for i, v in enumerate(r)] for r in rows[1:]]
+    table = LongTable(body, colWidths=widths + [rest] * (n - labels), repeatRows=1, hAlign="LEFT")
     table.setStyle(table_style(("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777777")),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6E6E6")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),

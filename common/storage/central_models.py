@@ -26,7 +26,8 @@ class CentralPackage(CentralBase):
     package_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     organisation_code: Mapped[str] = mapped_column(String(32), index=True)
     content_json: Mapped[str] = mapped_column(Text)
-    # the morning's start code, as an Argon2id hash only: shown once when the package is made
+    # the morning's start code, sealed under the centre's data key (Centre.seal_start_code): the
+    # database alone does not hold it; `central-scorer start-code` prints the sealed notice
     start_code: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -10,6 +10,7 @@ from typing import Any
 from common.crypto.sealing import RecipientPublicKey
 from common.journal_grant import make_grant
 from common.storage.room_models import Attempt, Student
+from proctor_console.room import data_keys
 from proctor_console.room.configuration import signing_key
 from proctor_console.room.roster import full_name
 from proctor_console.room.store import RoomStore
@@ -26,4 +27,5 @@ def grant_for(room: RoomStore, attempt: Attempt, student: Student) -> dict[str, 
         "started_at": attempt.started_at.isoformat(), "deadline_at": attempt.deadline_at.isoformat(),
     }
     centre = RecipientPublicKey.from_b64(room.setting("centre_recipient_key") or "")
-    return make_grant(facts, attempt.journal_key, centre, signing_key(room))
+    return make_grant(facts, data_keys.unwrap(room, attempt.journal_key, attempt.id), centre,
+                      signing_key(room))

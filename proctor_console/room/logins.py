@@ -24,7 +24,15 @@ from common.crypto import passwords
 from common.domain.exam import content_to_dict
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Attendance, Setting, Student
-from proctor_console.room import assignment, audit, deadlines, integrity, slow_lane, submission
+from proctor_console.room import (
+    assignment,
+    audit,
+    data_keys,
+    deadlines,
+    integrity,
+    slow_lane,
+    submission,
+)
 from proctor_console.room.errors import (
     AttemptClosed,
     LockedOut,
@@ -98,10 +106,13 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
         if attempt is None:
             # The student's own variant and order, recorded with the attempt (assignment.py).
             variant, permutation = assignment.assign(payload, s, row)
+            attempt_id = str(uuid.uuid4())
             attempt = Attempt(
-                id=str(uuid.uuid4()), student_id=student.id,
+                id=attempt_id, student_id=student.id,
                 package_id=room.setting("package_id"), workstation_id=workstation_id,
-                journal_key=os.urandom(32), status=AttemptStatus.IN_PROGRESS, started_at=now,
+                # wrapped under the room's data key, never stored as it is (data_keys.py)
+                journal_key=data_keys.wrap(room, os.urandom(32), attempt_id),
+                status=AttemptStatus.IN_PROGRESS, started_at=now,
                 deadline_at=deadlines.first_deadline(now, variant.duration_minutes,
                                                      row.extra_time_factor),
                 finished_at=None, score=None, max_score=None, void_reason=None,
@@ -121,7 +132,7 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
     return {
         "token": token,
         "attempt_id": attempt.id,
-        "journal_key": base64.b64encode(attempt.journal_key).decode(),
+        "journal_key": base64.b64encode(data_keys.unwrap(room, attempt.journal_key, attempt.id)).decode(),
         "journal_grant": grant,  # the key sealed to the centre, signed by the room
         "resumed": resumed,
         "student": {"full_name": full_name(student), "individual_code": student.individual_code,

@@ -10,7 +10,7 @@ from common.domain.exam import ExamContent
 from common.package import ExamPackage, read_package
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, Package
-from proctor_console.room import assignment, audit
+from proctor_console.room import assignment, audit, data_keys
 from proctor_console.room.configuration import centre_keys
 from proctor_console.room.errors import RoomError, RoomNotOpen
 from proctor_console.room.revocation import ensure_not_revoked
@@ -36,7 +36,9 @@ def start(room: RoomStore, start_code: str, actor: str) -> dict[str, Any]:
     ensure_not_revoked(room, package)  # §15: a cancelled territory's package stays shut
     payload, content_key = package.open_all(start_code)
     with room.tx() as s:
-        s.get(Package, package.package_id).content_key = content_key
+        # wrapped under the room's data key: the database alone does not open the test (data_keys.py)
+        s.get(Package, package.package_id).content_key = data_keys.wrap(room, content_key,
+                                                                        package.package_id)
         room.set_setting(s, "started_at", utcnow().isoformat())
         audit.record(s, actor, "room_opened", package_id=package.package_id)
     room.opened_payload = payload
@@ -63,7 +65,7 @@ def payload(room: RoomStore) -> ExamPayload:
             key = s.get(Package, package.package_id).content_key
         if key is None:
             raise RoomNotOpen("the room is not open yet: the proctor has not entered the start code")
-        room.opened_payload = package.open_payload(key)
+        room.opened_payload = package.open_payload(data_keys.unwrap(room, key, package.package_id))
     return room.opened_payload
 
 

@@ -65,8 +65,8 @@ MUTANTS = (
            (KIOSK_CUTS,)),
     Mutant("data-folder-no-dir-fsync", "the kiosk's new data folder is not fsynced in its parent",
            "common/durable.py",
-           "        return\n    fsync_directory(path.parent)\n",
-           "        return\n",
+           "                raise\n    fsync_directory(path.parent)\n",
+           "                raise\n",
            (KIOSK_CUTS,)),
     Mutant("sqlite-synchronous-off", "the room's SQLite database at synchronous=OFF",
            "common/storage/base.py",
@@ -75,11 +75,12 @@ MUTANTS = (
            (ROOM_CUTS,), ("tests/chaos/test_chaos_room_crash.py",)),
     Mutant("ack-before-commit", "the room acknowledges answers before their transaction commits",
            "proctor_console/room/answers.py",
-           "    return room.group_commit(_write_saves, _Save(attempt_id, entries, payload))\n",
-           "    import threading\n"
-           "    threading.Timer(0.05, room.group_commit,\n"
-           "                    (_write_saves, _Save(attempt_id, entries, payload))).start()\n"
-           "    return {\"acked_seq\": max([int(e[\"seq\"]) for e in entries] or [0])}\n",
+           "    return room.write_later(_write_saves, _Save(attempt_id, entries, payload))\n",
+           "    import concurrent.futures\n"
+           "    room.write_later(_write_saves, _Save(attempt_id, entries, payload))\n"
+           "    acked: concurrent.futures.Future = concurrent.futures.Future()\n"
+           "    acked.set_result({\"acked_seq\": max([int(e[\"seq\"]) for e in entries] or [0])})\n"
+           "    return acked\n",
            (ROOM_CUTS,)),
 )
 

@@ -28,6 +28,7 @@ from common.journal_format import JournalError
 from kiosk_process import Kiosk, stored
 from tests.conftest import configure_room
 from tests.powercut.mount import MODES, PowerCutMount, unavailable
+from proctor_console.room import data_keys
 
 PARALLEL = 3
 pytestmark = pytest.mark.skipif(unavailable() is not None, reason=str(unavailable()))
@@ -44,7 +45,8 @@ def journal_losses(kiosk: Kiosk, room, disk: PowerCutMount) -> tuple[list[dict],
         return [], ""
     attempt_id = kiosk.logins[-1]["attempt_id"]
     with room.read() as s:
-        key = s.get(Attempt, attempt_id).journal_key
+        stored = s.get(Attempt, attempt_id).journal_key
+    key = data_keys.unwrap(room, stored, attempt_id)  # kept wrapped in the room's database
     path = disk.path / "data" / f"journal-{attempt_id}.cbtj"
     if not path.exists():
         return list(kiosk.confirmed), "the journal file is gone"

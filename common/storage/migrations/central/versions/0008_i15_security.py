@@ -1,5 +1,5 @@
 """issue 15: a received bundle's audit status (ok, or why the room's log is flagged), and start
-codes kept only as Argon2id hashes (the column widened for the hash)
+codes kept sealed under the centre's data key (the column widened for the sealed form)
 
 Revision ID: 0008_i15_security
 Revises: 0007_i19_inclusion
