@@ -36,7 +36,7 @@ def test_the_guide_names_every_step_in_order() -> None:
         ["The", "centre"], ["The", "school"], ["The", "school"], ["The", "representative's"],
         ["The", "test"], ["After", "the"], ["The", "results"]]
     commands = " ".join(sh_blocks(GUIDE))
-    for command in ("central-scorer init", "central-scorer room-kit", "central-scorer start-code",
+    for command in ("central-scorer init", "central-scorer room-kit",
                     "proctor-console init --kit", "central-scorer trust-room", "proctor-console serve",
                     "cbt-kiosk-setup card", "cbt-kiosk-setup install", "cbt-kiosk-setup check",
                     "proctor-console day roster", "proctor-console day start", "exam-client",
@@ -70,7 +70,7 @@ def test_following_the_guide_gives_a_scored_day_at_the_centre(tmp_path: Path) ->
     report = subprocess.run(["pdftotext", str(tmp_path / "report-190745-kk.pdf"), "-"],
                             capture_output=True, text=True, check=True).stdout
     assert "190745" in report
-    notice = subprocess.run(["pdftotext", str(tmp_path / "start-code-190745-12.pdf"), "-"],
+    notice = subprocess.run(["pdftotext", str(tmp_path / "start-codes" / "start-code-190745.pdf"), "-"],
                             capture_output=True, text=True, check=True).stdout
     assert "Бастау коды" in notice and "Код запуска" in notice
 

@@ -1,5 +1,5 @@
 """`central-scorer room-kit | start-code`: what a school receives for a room (common/room_kit.py,
-docs/room-kit.md), and the start code that travels apart from it."""
+docs/room-kit.md), and the start-code notice that travels apart from it."""
 
 from __future__ import annotations
 
@@ -19,12 +19,14 @@ from common.i18n import LANGUAGES
 def register(sub: argparse._SubParsersAction) -> None:
     kit = add_command(sub, "room-kit", "write the kit a school receives for a room: configuration, "
                                        "sealed package, the centre's keys, the printable guide", [
-        "central-scorer room-kit --organisation 190745 --room 12 --content grade4-kk.json --out kits/",
-        "central-scorer room-kit --campaign 2026 --grade 4 --content grade4-kk.json --out kits/"],
+        "central-scorer room-kit --organisation 190745 --room 12 --content grade4-kk.json --out kits/ "
+        "--notices start-codes/",
+        "central-scorer room-kit --campaign 2026 --grade 4 --content grade4-kk.json --out kits/ "
+        "--notices start-codes/"],
         description="Write one folder per room (kit-ORG-ROOM) with room.json (docs/room-kit.md), "
                     "package.cbtpkg, centre-keys.json and guide-kk/ru/en.pdf. The organisation's "
                     "name comes from the centre's records (the campaign's selection). The start code "
-                    "is not in the kit: `central-scorer start-code` prints its sealed notice.")
+                    "is not in the kit: its notice is written to --notices, to be sealed and sent apart.")
     who = kit.add_mutually_exclusive_group(required=True)
     who.add_argument("--organisation", help="one organisation's code")
     who.add_argument("--campaign", type=int, metavar="YEAR",
@@ -44,14 +46,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     kit.add_argument("--centre-ca", type=Path, help="PEM certificate that vouches for --centre-url")
     kit.add_argument("--kdf-memory-kib", type=int, default=65536)
     kit.add_argument("--out", type=Path, required=True, help="the folder the kits are written into")
+    kit.add_argument("--notices", type=Path, required=True,
+                     help="a folder apart from the kits for the start-code notices (one PDF per "
+                          "organisation, 0600): printed, sealed, sent separately; the centre keeps "
+                          "only the code's hash, so this is the one time it is printed")
+    kit.add_argument("--notice-lang", action="append", choices=LANGUAGES,
+                     help="the notices' languages (repeatable; default kk and ru)")
     kit.set_defaults(handler=_room_kit)
 
-    code = add_command(sub, "start-code", "the start code of a package on its own sealed notice (PDF)", [
+    code = add_command(sub, "start-code", "print a package's start-code notice again (PDF), e.g. for a "
+                                          "lost envelope; room-kit --notices prints the first", [
         "central-scorer start-code --package PKG-190745-1a2b3c4d --out start-code-190745.pdf --lang kk --lang ru"])
     code.add_argument("--package", required=True, help="the package id (room-kit prints it)")
     code.add_argument("--out", type=Path, required=True)
     code.add_argument("--lang", action="append", choices=LANGUAGES, help="repeatable (default kk and ru)")
     code.set_defaults(handler=_start_code)
+
 
 
 def _content(args: argparse.Namespace):
@@ -99,10 +109,13 @@ def _targets(args: argparse.Namespace, centre) -> list[tuple[str, str, str]]:
 
 
 def _room_kit(args: argparse.Namespace, centre) -> int:
-    from common.documents.room_guide import KitInfo, render_guide
+    from common.documents.room_guide import KitInfo, render_guide, render_start_code_notice
     from common.durable import write_durably
     from common import room_kit as rk
 
+    if args.notices.resolve().is_relative_to(args.out.resolve()):
+        raise CliError("usage", errors.USAGE, prog="central-scorer room-kit",
+                       detail="--notices must be apart from --out: the start code never travels in a kit")
     content = _content(args)
     ca = args.centre_ca.read_text("utf-8") if args.centre_ca else None
     public = centre.public_info()
@@ -113,6 +126,12 @@ def _room_kit(args: argparse.Namespace, centre) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         if code not in packages:
             packages[code] = centre.make_package(content, code, folder / rk.PACKAGE_FILE, args.kdf_memory_kib)
+            notice = args.notices / f"start-code-{code}.pdf"
+            args.notices.mkdir(parents=True, exist_ok=True)
+            write_durably(notice, render_start_code_notice(
+                KitInfo(code, name, "", "", packages[code]["package_id"], public["centre_id"], ""),
+                packages[code].pop("start_code"), tuple(dict.fromkeys(args.notice_lang or ["kk", "ru"]))),
+                mode=0o600)
         else:
             write_durably(folder / rk.PACKAGE_FILE, Path(packages[code]["path"]).read_bytes())
         package_id = packages[code]["package_id"]
@@ -139,7 +158,7 @@ def _room_kit(args: argparse.Namespace, centre) -> int:
             indent=2).encode())
         written.append({"kit": str(folder), "organisation_code": code, "room_id": config["room_id"],
                         "package_id": package_id})
-    print_json({"kits": written, "start_code": "not in the kits: central-scorer start-code --package …"})
+    print_json({"kits": written, "notices": str(args.notices)})
     return errors.OK
 
 

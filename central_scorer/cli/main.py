@@ -27,8 +27,7 @@ SERVICES = ("serve", "worker")  # their logs are JSON lines on stderr, for the c
 DESCRIPTION = """The National Testing Centre: keys, packages and room kits, results in, reports out.
 
   central-scorer init --centre-id KZ-NTC                       the centre's keys (once)
-  central-scorer room-kit --organisation 190745 --room 12 --demo --out kits/
-  central-scorer start-code --package PKG-… --out notice.pdf   the sealed start-code notice
+  central-scorer room-kit --organisation 190745 --room 12 --demo --out kits/ --notices codes/
   central-scorer serve --port 8600                             uploads, portal, public page
   central-scorer report --organisation 190745 --year 2026 --grade 4 --out report.pdf
 

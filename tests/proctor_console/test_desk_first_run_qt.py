@@ -21,7 +21,7 @@ def kit(tmp_path_factory) -> Path:
     assert centre_main([*base, "init", "--centre-id", "KZ-NTC"]) == 0
     assert centre_main([*base, "room-kit", "--organisation", "190745", "--room", "12", "--name",
                         "Абай атындағы № 45 мектеп-гимназия", "--demo", "--kdf-memory-kib", "8192",
-                        "--out", str(work / "kits")]) == 0
+                        "--out", str(work / "kits"), "--notices", str(work / "codes")]) == 0
     return work / "kits" / "kit-190745-12"
 
 

@@ -120,7 +120,7 @@ def test_a_year_without_a_campaign_is_one_line_and_nothing_written(two_years, ca
 
 
 @pytest.mark.postgres
-def test_the_same_on_postgresql(postgres_url, tmp_path, capsys, monkeypatch) -> None:
+def test_the_same_on_postgresql(postgres_url, tmp_path, capsys) -> None:
     """The centre's national database is PostgreSQL: the loader's queries and the report run there."""
     centre = Centre(tmp_path / "central", postgres_url)
     centre.init("KZ-NTC-TEST")
