@@ -169,3 +169,19 @@ def test_the_instructions_are_short_steps_beside_pictures_of_the_buttons(qtbot, 
     # everything, the ready button too, without scrolling
     ready = view.ready_button
     assert window.rect().contains(ready.mapTo(window, ready.rect().bottomRight()))
+
+
+def test_the_surveys_send_button_is_on_screen_at_1024x768(qtbot) -> None:
+    from common.content.questionnaire import shipped
+
+    model = KioskModel("07", "kk")
+    window = KioskWindow(model, kiosk_mode=False)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    model.set_survey("ready", shipped("student", "school").for_kiosk())
+    model.set_phase(Phase.SURVEY)
+    qtbot.wait(5)
+    send = window.survey_view.send_button
+    assert send.isVisible()
+    assert window.rect().contains(send.mapTo(window, send.rect().bottomRight()))

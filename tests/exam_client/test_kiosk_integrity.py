@@ -66,15 +66,20 @@ def test_the_rooms_policy_refuses_a_wrong_build_and_a_virtual_machine(room_setup
         room.mark_attendance(cred["individual_code"], "present", None, "rep")
     room.start(room_setup.package["start_code"], "rep")
     a, b, c = room_setup.credentials[:3]
+
+    def pc(cred) -> dict:  # the PC enrolled at the student's seat
+        return {"X-Workstation-Key": cred["workstation_key"]}
+
     for cred, build in ((a, "b" * 40), (b, "c" * 40), (c, "b" * 40)):
-        assert raw.post("/kiosk/register", json=report(cred["seat"], build)).status_code == 200
-    assert raw.post("/kiosk/integrity", json={"workstation_id": c["seat"],
-                                              "event": "virtual_machine",
-                                              "detail": "sys_vendor: QEMU"}).status_code == 200
+        reply = raw.post("/kiosk/register", json=report(cred["seat"], build), headers=pc(cred))
+        assert reply.status_code == 200, reply.text
+    assert raw.post("/kiosk/integrity", headers=pc(c), json={
+        "workstation_id": c["seat"], "event": "virtual_machine",
+        "detail": "sys_vendor: QEMU"}).status_code == 200
 
     def login(cred) -> httpx.Response:
-        return raw.post("/session/login", json={"login": cred["login"], "password": cred["password"],
-                                                "workstation_id": cred["seat"]})
+        return raw.post("/session/login", headers=pc(cred),
+                        json={"login": cred["login"], "password": cred["password"]})
 
     for name in ("refuse_wrong_build", "refuse_virtual_machine"):
         assert desk.post("/proctor/policy", json={"policy": name, "on": True}).status_code == 200

@@ -104,7 +104,13 @@ class SurveyView(ScreenView):
         self.column.addWidget(self.questions_host)
         self.column.addWidget(self.code_label)
         self.column.addWidget(self.code_edit)
-        self.column.addLayout(row)
+        # Send and Skip stay on the screen under the scrolling questions (at 1024x768 the last
+        # question, and a button under it, were below the fold).
+        footer = QWidget()
+        footer.setObjectName("surveyFooter")
+        footer.setLayout(row)
+        row.setContentsMargins(24, 8, 24, 12)
+        self.layout().addWidget(footer)
         self.column.addStretch(1)
         self.send_button.clicked.connect(self._send)
         self.skip_button.clicked.connect(self._skip)
