@@ -84,8 +84,10 @@ def test_the_web_front_needs_no_private_key(day, centre, tmp_path):
 
     front_dir = tmp_path / "front"
     shutil.copytree(centre.root, front_dir)
-    for secret in ("centre-signing.key", "centre-recipient.key"):
-        (front_dir / "keys" / secret).unlink()
+    # every secret of the centre's key folder stays with the worker: signing, sealing, and the
+    # data key that keeps start codes (issue 15)
+    for secret in ("centre-signing.key", "centre-recipient.key", "centre-data.key"):
+        (front_dir / "keys" / secret).unlink(missing_ok=True)
     front = Centre(front_dir, centre.engine.url.render_as_string(hide_password=False))
     cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
     make_self_signed(cert, key, ["127.0.0.1"])

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from common import bundle
+from common import audit_chain, bundle
 from common.bundle import BundleError, open_bundle
 from common.canonical import canonical_bytes, sha256_hex
 
@@ -90,6 +90,7 @@ def test_expected_json_is_what_the_inputs_decide(expected):
         "created_at": gen.CREATED_AT_UTC,
         "recipient_key_id": gen.centre_key().public.key_id,
         "contents": {name: {"count": len(gen.PARTS[name])} for name in bundle.PARTS},
+        "audit_checkpoint": audit_chain.checkpoint(gen.PARTS["audit"]),
     }
     assert set(manifest["payload"]) == {"size", "sha256"}
 

@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 if __name__ == "__main__":  # run as a script from anywhere in the checkout
     sys.path.insert(0, str(HERE.parents[3]))
 
-from common import bundle  # noqa: E402
+from common import audit_chain, bundle  # noqa: E402
 from common.canonical import canonical_bytes, sha256_hex  # noqa: E402
 from common.crypto.sealing import RecipientKey  # noqa: E402
 from common.crypto.signing import SigningKey  # noqa: E402
@@ -230,6 +230,8 @@ def hand_seal(
             for name in ("attempts", "attendance", "acts", "incidents", "audit", "survey")
         },
     }
+    if version == 2:  # the room's audit log as it stood, as bundle.seal signs it (issue 15)
+        manifest["audit_checkpoint"] = audit_chain.checkpoint(declared["audit"])
     if edit_manifest is not None:
         edit_manifest(manifest)
     manifest_bytes = canonical_bytes(manifest)
