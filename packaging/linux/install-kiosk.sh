@@ -8,7 +8,8 @@
 #   - logind: no spare terminals, power/sleep keys ignored; no Magic SysRq; Ctrl+Alt+Del masked.
 # Running it again changes nothing that is already right. remove-kiosk.sh undoes all of it.
 #
-#   sudo packaging/linux/install-kiosk.sh --bundle dist/exam-client --card room-kiosk.json --workstation 05
+#   sudo packaging/linux/install-kiosk.sh --bundle dist/exam-client --card room-kiosk.json --workstation 05 \
+#        --workstation-key KEY   # the credential `proctor-console enrol` printed for seat 05
 #   sudo packaging/linux/install-kiosk.sh --bundle ... --scan --workstation 05   # a USB QR scanner
 #   packaging/linux/install-kiosk.sh --dry-run ...            # print what would be done, change nothing
 #   packaging/linux/install-kiosk.sh --root /tmp/stage ...    # write the files under a staging root
@@ -20,10 +21,10 @@ PREFIX=/opt/bbzhm-cbt
 CONF_DIR=/etc/cbt-kiosk
 HOME_DIR=/var/lib/cbt-kiosk
 STATE_DIR=/var/lib/cbt-kiosk-install
-BUNDLE="" CARD="" SCAN=0 WORKSTATION="" ROOT="" DRY=0 START=0 PACKAGES=1
+BUNDLE="" CARD="" SCAN=0 WORKSTATION="" WORKSTATION_KEY="" ROOT="" DRY=0 START=0 PACKAGES=1
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 die() { echo "install-kiosk: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
@@ -32,6 +33,8 @@ while [ $# -gt 0 ]; do
     --card) CARD=$2; shift 2 ;;
     --scan) SCAN=1; shift ;;
     --workstation) WORKSTATION=$2; shift 2 ;;
+    --workstation-key) WORKSTATION_KEY=$2; shift 2 ;;
+    --workstation-key=*) WORKSTATION_KEY=${1#--workstation-key=}; shift ;;
     --user) USER_NAME=$2; shift 2 ;;
     --prefix) PREFIX=$2; shift 2 ;;
     --root) ROOT=$(realpath -m "$2"); shift 2 ;;
@@ -47,6 +50,7 @@ done
 [ -x "$BUNDLE/exam-client" ] || die "$BUNDLE/exam-client is not there: is --bundle the onedir folder?"
 [ -n "$CARD" ] || [ "$SCAN" = 1 ] || die "--card FILE or --scan is needed (the room card)"
 [ -n "$WORKSTATION" ] || die "--workstation ID is needed (this PC's seat, as on the seating sheet)"
+[ -n "$WORKSTATION_KEY" ] || die "--workstation-key KEY is needed (printed once by \`proctor-console enrol\` for this seat)"
 case "$WORKSTATION" in *[!A-Za-z0-9._-]*|"") die "--workstation: letters, digits, '.', '_', '-' only" ;; esac
 if [ -z "$ROOT" ] && [ "$DRY" = 0 ] && [ "$(id -u)" -ne 0 ]; then
   die "run as root (sudo), or use --dry-run / --root DIR"
@@ -90,6 +94,7 @@ fi
 conf_tmp=$(mktemp -d)
 trap 'rm -rf "$conf_tmp" "${scanned:-}"' EXIT
 "$BUNDLE/cbt-kiosk-setup" install --from "$card_file" --workstation "$WORKSTATION" \
+  "--workstation-key=$WORKSTATION_KEY" \
   --data-dir "$HOME_DIR/data" --out "$conf_tmp/kiosk.json" --no-create-data-dir >/dev/null \
   || die "the room card was refused (see the message above)"
 expected=$(sed -n 's/.*"build_hash": *"\([0-9a-f]\{64\}\)".*/\1/p' "$BUNDLE/build-info.json")

@@ -29,10 +29,10 @@
     BIOS/UEFI password and boot order). See docs/deployment.md.
 
 .EXAMPLE
-    .\install-kiosk.ps1 -Bundle D:\exam-client -Card D:\room-kiosk.json -Workstation 05
+    .\install-kiosk.ps1 -Bundle D:\exam-client -Card D:\room-kiosk.json -Workstation 05 -WorkstationKey KEY
 
 .EXAMPLE
-    .\install-kiosk.ps1 -Bundle D:\exam-client -Scan -Workstation 05 -WhatIf
+    .\install-kiosk.ps1 -Bundle D:\exam-client -Scan -Workstation 05 -WorkstationKey KEY -WhatIf
 #>
 [CmdletBinding(SupportsShouldProcess = $true)]
 param(
@@ -40,6 +40,8 @@ param(
     [string] $Card,
     [switch] $Scan,
     [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$')][string] $Workstation,
+    # the credential `proctor-console enrol` printed once for this seat
+    [Parameter(Mandatory = $true)][ValidateLength(20, 20)][string] $WorkstationKey,
     [string] $Prefix = (Join-Path $env:ProgramFiles 'BBZhM-CBT'),
     [string] $DataRoot = (Join-Path $env:ProgramData 'BBZhM-CBT'),
     [string] $KioskAccount = 'Kiosk'
@@ -98,7 +100,7 @@ if ($Scan) {
 }
 if ($PSCmdlet.ShouldProcess($config, "write this PC's configuration (seat $Workstation)")) {
     New-Item -ItemType Directory -Force -Path $DataRoot, $data | Out-Null
-    & $setup install --from $cardFile --workstation $Workstation --data-dir $data --out $config
+    & $setup install --from $cardFile --workstation $Workstation "--workstation-key=$WorkstationKey" --data-dir $data --out $config
     if ($LASTEXITCODE -ne 0) { throw "the room card was refused (see the message above)" }
 }
 

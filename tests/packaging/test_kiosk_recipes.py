@@ -68,7 +68,7 @@ def tree(root: Path) -> dict[str, bytes]:
 def test_linux_install_into_a_staging_root_twice_then_remove(tmp_path: Path, bundle: Path,
                                                             card: Path) -> None:
     stage = tmp_path / "stage"
-    args = ["--bundle", str(bundle), "--card", str(card), "--workstation", "07", "--root",
+    args = ["--bundle", str(bundle), "--card", str(card), "--workstation", "07", "--workstation-key=-k3y-from-enrolment1", "--root",
             str(stage), "--no-packages"]
     first = install(*args)
     assert first.returncode == 0, first.stdout + first.stderr
@@ -89,6 +89,7 @@ def test_linux_install_into_a_staging_root_twice_then_remove(tmp_path: Path, bun
     assert (config.host, config.port, config.fingerprint, config.workstation_id) == (
         "192.168.12.1", 8443, FP, "07")
     assert config.data_dir == Path("/var/lib/cbt-kiosk/data")
+    assert config.workstation_key == "-k3y-from-enrolment1"  # a key may start with '-' (issue 17)
     assert (stage / "var/lib/cbt-kiosk/data").is_dir()
     installed = stage / "opt/bbzhm-cbt/exam-client"
     assert json.loads((installed / "build-info.json").read_text())["build_hash"] == json.loads(
@@ -115,7 +116,7 @@ def test_linux_install_into_a_staging_root_twice_then_remove(tmp_path: Path, bun
 def test_linux_dry_run_changes_nothing(tmp_path: Path, bundle: Path, card: Path) -> None:
     stage = tmp_path / "stage"
     stage.mkdir()
-    done = install("--bundle", str(bundle), "--card", str(card), "--workstation", "07",
+    done = install("--bundle", str(bundle), "--card", str(card), "--workstation", "07", "--workstation-key=-k3y-from-enrolment1",
                    "--root", str(stage), "--no-packages", "--dry-run")
     assert done.returncode == 0, done.stderr
     assert "would write /etc/systemd/system/cbt-kiosk.service" in done.stdout
@@ -128,11 +129,11 @@ def test_linux_install_refuses_a_damaged_bundle_and_a_bad_card(tmp_path: Path, b
     stage = tmp_path / "stage"
     bad_card = tmp_path / "bad.json"
     bad_card.write_text(json.dumps({"host": "0.0.0.0", "fingerprint": FP}), "utf-8")
-    done = install("--bundle", str(bundle), "--card", str(bad_card), "--workstation", "07",
+    done = install("--bundle", str(bundle), "--card", str(bad_card), "--workstation", "07", "--workstation-key=-k3y-from-enrolment1",
                    "--root", str(stage), "--no-packages")
     assert done.returncode != 0 and "field 'host'" in done.stderr
     (bundle / "_internal" / "libpretend.so").write_bytes(b"\x7fELF changed")
-    done = install("--bundle", str(bundle), "--card", str(card), "--workstation", "07",
+    done = install("--bundle", str(bundle), "--card", str(card), "--workstation", "07", "--workstation-key=-k3y-from-enrolment1",
                    "--root", str(stage), "--no-packages")
     assert done.returncode != 0 and "differ from the build's manifest" in done.stderr
     assert not (stage / "opt").exists()
