@@ -331,7 +331,6 @@ def measure_reports(centre, url: str, data_dir: Path, sample: int) -> dict:
 
 
 def measure_export(centre, url: str, data_dir: Path, work: Path) -> dict:
-    from sqlalchemy import text
 
     year = YEARS[-1]
     out: dict[str, Any] = {}

@@ -12,11 +12,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import json
 import secrets
-import sys
 from pathlib import Path
-from typing import Any
 
 from central_scorer.campaign.calendar import GRADES, CalendarError
 from central_scorer.campaign.revocation import AUTHORITIES, GROUNDS

@@ -48,7 +48,6 @@ def _ingest_journal(args: argparse.Namespace, centre) -> int:
 
 def _rescore(args: argparse.Namespace, centre) -> int:
     import getpass
-    import sys
 
     from central_scorer.cli.output import print_json
     from central_scorer.scores.rescore import RescoreRefused, rescore

@@ -4,7 +4,6 @@ estimates with standard errors, docs/statistics.md) as PDF and XLSX in kk and ru
 from __future__ import annotations
 
 import argparse
-import sys
 
 from central_scorer.cli.output import print_json
 from common.cli import errors

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
 
 from common.storage.base import utcnow
 from common.storage.room_models import Incident

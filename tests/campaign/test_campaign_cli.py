@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import json
 from pathlib import Path
 
 import openpyxl
-import pytest
 from pypdf import PdfReader
 
 from central_scorer.cli.main import main

@@ -4,7 +4,6 @@ its reports; a key corrected only by `rescore`, which records why."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import subprocess

@@ -9,7 +9,6 @@ byte sits: manifest, signature, key id or payload), never from fixed byte offset
 
 from __future__ import annotations
 
-import base64
 import importlib.util
 import json
 import random
