@@ -138,12 +138,19 @@ def interrupted(kiosk: Kiosk) -> list[str]:
     return KioskEngine(KioskConfig.load(kiosk.config)).interrupted_attempts()
 
 
-def one_life(kiosk: Kiosk, rng: random.Random) -> bool:
-    """Start the kiosk and kill it at a random point; False if it finished before the kill."""
+def one_life(kiosk: Kiosk, rng: random.Random, *, after_confirmations: tuple[int, int] = (0, 2),
+             window_s: float = 0.6, stall_s: float = 20, check_lock: bool = True) -> bool:
+    """Start the kiosk and kill it at a random point; False if it finished before the kill.
+
+    Half the lives end right after a few more confirmations (`after_confirmations`), half anywhere
+    within `window_s` of the start: starting, logging in, mid-append (the kiosk starts faster since
+    issue 20: a longer window falls more and more often after the short test sitting has ended).
+    A SIGKILL keeps the page cache; the power-cut tests pass `check_lock=False` and cut the disk
+    themselves after the kill."""
     kiosk.start()
     if rng.random() < 0.5:
-        target = len(kiosk.confirmed) + rng.randint(0, 2)  # right after a confirmation
-        deadline = time.monotonic() + 20
+        target = len(kiosk.confirmed) + rng.randint(*after_confirmations)  # right after a confirmation
+        deadline = time.monotonic() + stall_s
         while len(kiosk.confirmed) < target or not kiosk.logins:
             event = kiosk.next_event(timeout=0.2)
             if event is not None and event["event"] == "exit":
@@ -151,14 +158,12 @@ def one_life(kiosk: Kiosk, rng: random.Random) -> bool:
                 return False
             assert time.monotonic() < deadline, "the kiosk stalled"
     else:
-        # anywhere: starting, logging in, mid-append (the kiosk starts faster since issue 20: a
-        # longer window falls more and more often after the short test sitting has ended)
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.05, window_s))
         if kiosk.drain():
             kiosk.proc.wait(10)
             return False
     kiosk.kill()
-    if kiosk.logins and kiosk.result is None:  # the journal exists: the next start must lock
+    if check_lock and kiosk.logins and kiosk.result is None:  # the journal exists: the next start must lock
         # (unless the kill fell between the submission's end and its printed result)
         assert interrupted(kiosk) in ([kiosk.logins[-1]["attempt_id"]], [])
         kiosk.interrupted_seen += bool(interrupted(kiosk))

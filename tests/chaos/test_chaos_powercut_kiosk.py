@@ -25,6 +25,7 @@ import pytest
 from common.storage.room_models import Attempt
 from exam_client.engine.journal import AnswerJournal
 from common.journal_format import JournalError
+import kiosk_process
 from kiosk_process import Kiosk, stored
 from tests.conftest import configure_room
 from tests.powercut.mount import MODES, PowerCutMount, unavailable
@@ -60,24 +61,9 @@ def journal_losses(kiosk: Kiosk, room, disk: PowerCutMount) -> tuple[list[dict],
 
 
 def one_life(kiosk: Kiosk, rng: random.Random) -> bool:
-    """Start the kiosk and kill it at a random point; False if it finished first."""
-    kiosk.start()
-    if rng.random() < 0.5:
-        target = len(kiosk.confirmed) + rng.randint(1, 3)  # right after a confirmation
-        deadline = time.monotonic() + 30
-        while len(kiosk.confirmed) < target:
-            event = kiosk.next_event(timeout=0.2)
-            if event is not None and event["event"] == "exit":
-                kiosk.proc.wait(10)
-                return False
-            assert time.monotonic() < deadline, "the kiosk stalled"
-    else:
-        time.sleep(rng.uniform(0.05, 1.5))
-        if kiosk.drain():
-            kiosk.proc.wait(10)
-            return False
-    kiosk.kill()
-    return True
+    """The SIGKILL harness's life (tests/kiosk_process.py), a little longer; the cut follows."""
+    return kiosk_process.one_life(kiosk, rng, after_confirmations=(1, 3), window_s=1.5, stall_s=30,
+                                  check_lock=False)
 
 
 def test_power_cuts_at_kiosks_lose_no_confirmed_answer(tmp_path, room_setup, room_server, chaos,
