@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -70,10 +71,12 @@ class KioskWindow(QWidget):
     Signals:
         proctor_requested: the representative's key combination was pressed.
         incident(str): focus lost, a second screen, ... (the controller records and reports).
+        painted(str): a screen (its object name) was painted for the first time.
     """
 
     proctor_requested = Signal()
     incident = Signal(str)
+    painted = Signal(str)
 
     def __init__(self, model: KioskModel, kiosk_mode: bool = True, parent: QWidget | None = None):
         super().__init__(parent)
@@ -105,8 +108,11 @@ class KioskWindow(QWidget):
             Phase.AWAY: self.message_view, Phase.PAUSED: self.message_view,
             Phase.PROCTOR: self.proctor_view,
         }
+        self._unpainted: set[QWidget] = set()
         for view in dict.fromkeys(self._views.values()):
             self.stack.addWidget(view)
+            self._unpainted.add(view)
+            view.installEventFilter(self)
         vbox(self).addWidget(self.stack)
         shortcut = QShortcut(QKeySequence(PROCTOR_KEYS), self)
         shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -148,6 +154,14 @@ class KioskWindow(QWidget):
         from common.i18n import t
 
         self.setWindowTitle(t("kiosk.app.title", self.model.language))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint and obj in self._unpainted:
+            self._unpainted.discard(obj)
+            obj.removeEventFilter(self)
+            # Said on the next turn of the event loop: the whole window's paint is done by then.
+            QTimer.singleShot(0, self, lambda name=obj.objectName(): self.painted.emit(name))
+        return False
 
     # --- guards -----------------------------------------------------------------------------------
 
@@ -209,6 +223,14 @@ def report_window_geometry(window: QWidget) -> QTimer:
     return settle
 
 
+def report_first_paints(window: KioskWindow) -> None:
+    """Write one JSON line on stdout when a screen is first painted, with the wall-clock time: how
+    long this PC takes from the program's start to its first screen and to the login
+    (bench/bench_kiosk.py reads it)."""
+    window.painted.connect(lambda name: print(json.dumps(
+        {"event": "painted", "screen": name, "time": round(time.time(), 4)}), flush=True))
+
+
 def clear_clipboard() -> None:
     clipboard = QGuiApplication.clipboard()
     if clipboard is not None:
@@ -243,6 +265,7 @@ def run_kiosk(config: Any, kiosk_mode: bool = True) -> int:
         window.resize(*WINDOW_SIZE)
         window.show()
     report_window_geometry(window)
+    report_first_paints(window)
     app.setQuitOnLastWindowClosed(True)
     previous = signal.signal(signal.SIGINT, lambda *_: (window.allow_close(), window.close()))
     controller.start()
