@@ -81,7 +81,6 @@ def kiosk(args: argparse.Namespace) -> int:
                        detail=f"--config is needed (or ${CONFIG_ENV}, or --screenshots DIR)")
 
     from exam_client.engine.config import KioskConfig
-    from exam_client.engine.kiosk import KioskEngine
 
     try:
         config = KioskConfig.load(config_path)
@@ -98,6 +97,7 @@ def kiosk(args: argparse.Namespace) -> int:
             raise CliError("usage", errors.USAGE, prog="exam-client",
                            detail=f"--headless needs --login and a password (${PASSWORD_ENV})")
         from exam_client.engine.headless import sit
+        from exam_client.engine.kiosk import KioskEngine
 
         code = sit(KioskEngine(config), args.login, password, args.seed, args.think_ms / 1000)
         log.info("kiosk %s: the sitting ended with exit code %s", config.workstation_id, code)

@@ -15,13 +15,6 @@ import socket
 import ssl
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
-from common.crypto.signing import write_secret
-
 
 class CertificatePinMismatch(Exception):
     """The server presented a certificate other than the pinned one."""
@@ -29,6 +22,13 @@ class CertificatePinMismatch(Exception):
 
 def make_self_signed(cert_path: Path, key_path: Path, hosts: list[str]) -> str:
     """Create a certificate for `hosts` (names or IP addresses); return its fingerprint."""
+    from cryptography import x509  # the room's; a kiosk's link needs only `pinned_context`
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from common.crypto.signing import write_secret
+
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "BBZhM room server")])
     sans: list[x509.GeneralName] = []
@@ -67,6 +67,9 @@ def fingerprint_of_der(der: bytes) -> str:
 
 
 def fingerprint_of_pem(pem: bytes) -> str:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
     cert = x509.load_pem_x509_certificate(pem)
     return fingerprint_of_der(cert.public_bytes(serialization.Encoding.DER))
 

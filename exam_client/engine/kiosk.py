@@ -15,17 +15,18 @@ import shutil
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from common.durable import make_dirs_durably
 from exam_client.engine import integrity
 from exam_client.engine.config import KioskConfig
-from exam_client.engine.export import save_grant
-from exam_client.engine.journal import AnswerJournal
 from exam_client.engine.link import KioskError, Offline, Removed, RoomLink
-from exam_client.engine.sitting import FINISHED_SUFFIX, Sitting
+from exam_client.engine.journals_on_disk import interrupted_attempts
 
-JOURNAL_GLOB = "journal-*.cbtj"
+if TYPE_CHECKING:
+    from exam_client.engine.journal import AnswerJournal
+    from exam_client.engine.sitting import Sitting
+
 DISK_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
                getattr(errno, "EDQUOT", errno.ENOSPC)}
 
@@ -140,13 +141,15 @@ class KioskEngine:
     def interrupted_attempts(self) -> list[str]:
         """Attempts whose journal is on this PC but whose sitting never ended (a crash, a power
         cut): the screen locks until the student logs in again."""
-        found = []
-        for path in sorted(self.config.data_dir.glob(JOURNAL_GLOB)):
-            if not path.with_name(path.name + FINISHED_SUFFIX).exists():
-                found.append(path.name[len("journal-"):-len(".cbtj")])
-        return found
+        return interrupted_attempts(self.config.data_dir)
 
     def login(self, login: str, password: str) -> Sitting:
+        # The journal's crypto, the centre's seal and the answer checks load here, with the first
+        # login (on the network thread), not before the kiosk's first screen.
+        from exam_client.engine.export import save_grant
+        from exam_client.engine.journal import AnswerJournal
+        from exam_client.engine.sitting import Sitting
+
         sent = time.time()
         reply = self.link.call("POST", "/session/login", {
             "login": login, "password": password})

@@ -4,20 +4,20 @@ and deadline, submit and the survey, and the files kept next to the journal."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from common.domain.answer_checks import AnswerInvalid, check_answer
 from common.durable import write_durably
 from exam_client.engine.journal import AnswerJournal
 from common.journal_format import JournalEntry
 from exam_client.engine.link import KioskError, Offline, RoomLink
+from exam_client.engine.journals_on_disk import FINISHED_SUFFIX
 
 REPLICATE_BATCH = 200
-FINISHED_SUFFIX = ".done"  # next to a journal whose sitting ended (submitted or removed)
 PLACE_SUFFIX = ".place.json"  # where the student was and what they flagged (no answers in it)
 # The room server's answers when its disk refuses writes: not an error of the sitting, the answers
 # stay on this PC and are sent again later.
@@ -29,6 +29,10 @@ class Sitting:
 
     def __init__(self, link: RoomLink, login_reply: dict[str, Any], journal: AnswerJournal,
                  clock_offset: float, journal_path: Path | None = None):
+        # The answer checks bring pydantic's item models (0.3 s, 30 MB): loaded when a sitting
+        # opens (at login, on the network thread), not before the kiosk's first screen.
+        importlib.import_module("common.domain.answer_checks")
+
         self.link = link
         self.attempt_id: str = login_reply["attempt_id"]
         self.content: dict[str, Any] = login_reply["content"]
@@ -92,6 +96,8 @@ class Sitting:
         item = next((i for i in self.items if i["id"] == item_id), None)
         if item is None:
             raise KeyError(item_id)
+        from common.domain.answer_checks import AnswerInvalid, check_answer  # loaded in __init__
+
         try:  # the room refuses such an answer: say so now, before it is journalled
             check_answer(item, value)
         except AnswerInvalid as exc:

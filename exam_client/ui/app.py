@@ -21,26 +21,41 @@ import json
 import signal
 import sys
 import time
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from exam_client.ui.models import KioskModel, Phase
-from exam_client.ui.views.connect_view import ConnectView
-from exam_client.ui.views.instructions_view import InstructionsView
-from exam_client.ui.views.login_view import LoginView
-from exam_client.ui.views.message_view import MessageView
-from exam_client.ui.views.proctor_view import ProctorView
-from exam_client.ui.views.result_view import ResultView
-from exam_client.ui.views.review_view import ReviewView
 from exam_client.ui.views.style import WINDOW_SIZE, load_fonts, screen_factor, stylesheet, vbox
-from exam_client.ui.views.survey_view import SurveyView
-from exam_client.ui.views.test_view import TestView
-from exam_client.ui.views.waiting_view import WaitingView
 
 PROCTOR_KEYS = "Ctrl+Alt+Shift+Q"
+START_ANYWAY_MS = 2000  # the engine starts after the first paint, or after this if none came
+
+# Each screen: the window's attribute → its module in exam_client.ui.views and its class. A screen
+# is built (and its module imported) the first time it is asked for, so the first screen is on
+# the display before the test's screens, their item widgets and the reference tables are loaded.
+SCREENS: dict[str, tuple[str, str]] = {
+    "connect_view": ("connect_view", "ConnectView"),
+    "login_view": ("login_view", "LoginView"),
+    "instructions_view": ("instructions_view", "InstructionsView"),
+    "waiting_view": ("waiting_view", "WaitingView"),
+    "test_view": ("test_view", "TestView"),
+    "review_view": ("review_view", "ReviewView"),
+    "message_view": ("message_view", "MessageView"),
+    "result_view": ("result_view", "ResultView"),
+    "survey_view": ("survey_view", "SurveyView"),
+    "proctor_view": ("proctor_view", "ProctorView"),
+}
+PHASE_SCREENS: dict[Phase, str] = {
+    Phase.CONNECTING: "connect_view", Phase.LOGIN: "login_view", Phase.LOCKED: "login_view",
+    Phase.INSTRUCTIONS: "instructions_view", Phase.WAITING: "waiting_view",
+    Phase.TEST: "test_view", Phase.REVIEW: "review_view", Phase.SUBMITTING: "message_view",
+    Phase.RESULT: "result_view", Phase.SURVEY: "survey_view", Phase.DONE: "message_view",
+    Phase.REMOVED: "message_view", Phase.AWAY: "message_view", Phase.PAUSED: "message_view",
+    Phase.PROCTOR: "proctor_view",
+}
 
 
 class KioskGuard(QObject):
@@ -78,41 +93,24 @@ class KioskWindow(QWidget):
     incident = Signal(str)
     painted = Signal(str)
 
-    def __init__(self, model: KioskModel, kiosk_mode: bool = True, parent: QWidget | None = None):
+    def __init__(self, model: KioskModel, kiosk_mode: bool = True, parent: QWidget | None = None,
+                 *, all_screens: bool = True):
+        """`all_screens=False`: only the current phase's screen now; each other one when first
+        asked for, or all with `build_screens` (`run_kiosk`: after the first paint)."""
         super().__init__(parent)
         self.model = model
         self.kiosk_mode = kiosk_mode
         self._may_close = not kiosk_mode
+        if kiosk_mode:  # before any child: on a window full of widgets this call costs 0.2 s
+            self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+                                | Qt.WindowType.Window)
         self.setObjectName("kioskWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         load_fonts()
-        self.connect_view = ConnectView(model)
-        self.login_view = LoginView(model)
-        self.instructions_view = InstructionsView(model)
-        self.waiting_view = WaitingView(model)
-        self.test_view = TestView(model)
-        self.review_view = ReviewView(model)
-        self.message_view = MessageView(model)
-        self.result_view = ResultView(model)
-        self.survey_view = SurveyView(model)
-        self.proctor_view = ProctorView(model)
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
-        self._views = {
-            Phase.CONNECTING: self.connect_view, Phase.LOGIN: self.login_view,
-            Phase.LOCKED: self.login_view, Phase.INSTRUCTIONS: self.instructions_view,
-            Phase.WAITING: self.waiting_view, Phase.TEST: self.test_view,
-            Phase.REVIEW: self.review_view, Phase.SUBMITTING: self.message_view,
-            Phase.RESULT: self.result_view, Phase.SURVEY: self.survey_view,
-            Phase.DONE: self.message_view, Phase.REMOVED: self.message_view,
-            Phase.AWAY: self.message_view, Phase.PAUSED: self.message_view,
-            Phase.PROCTOR: self.proctor_view,
-        }
         self._unpainted: set[QWidget] = set()
-        for view in dict.fromkeys(self._views.values()):
-            self.stack.addWidget(view)
-            self._unpainted.add(view)
-            view.installEventFilter(self)
+        self._waiting: dict[str, list[Callable[[Any], None]]] = {}
         vbox(self).addWidget(self.stack)
         shortcut = QShortcut(QKeySequence(PROCTOR_KEYS), self)
         shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -123,20 +121,53 @@ class KioskWindow(QWidget):
         self._restyle()
         self._retitle()
         self._show_phase()
-        if kiosk_mode:
-            self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
-                                | Qt.WindowType.Window)
+        if all_screens:
+            self.build_screens()
 
     # --- screens ----------------------------------------------------------------------------------
 
+    def __getattr__(self, name: str) -> Any:
+        """`window.test_view` and the other screens of SCREENS: built the first time asked for."""
+        if name in SCREENS:
+            return self._build(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _build(self, name: str) -> QWidget:
+        import importlib
+
+        module, cls = SCREENS[name]
+        view = getattr(importlib.import_module(f"exam_client.ui.views.{module}"), cls)(self.model)
+        setattr(self, name, view)
+        self.stack.addWidget(view)
+        self._unpainted.add(view)
+        view.installEventFilter(self)
+        if name == "test_view":
+            view.set_look(self.model.high_contrast)
+        for connect in self._waiting.pop(name, []):
+            connect(view)
+        return view
+
+    def when_built(self, name: str, connect: Callable[[Any], None]) -> None:
+        """`connect(view)` once the screen `name` exists: now if it is built, else when it is (a
+        controller wires a screen's signals without building it before it is needed)."""
+        if name in self.__dict__:
+            connect(self.__dict__[name])
+        else:
+            self._waiting.setdefault(name, []).append(connect)
+
+    def build_screens(self) -> None:
+        """Build every screen not built yet, so that each opens at once when its phase comes."""
+        for name in SCREENS:
+            getattr(self, name)
+
     def view_for(self, phase: Phase) -> QWidget:
-        return self._views[phase]
+        return getattr(self, PHASE_SCREENS[phase])
 
     def current_view(self) -> QWidget:
         return self.stack.currentWidget()
 
     def _show_phase(self) -> None:
-        view = self._views[self.model.phase]
+        view = self.view_for(self.model.phase)
         if self.stack.currentWidget() is not view:
             self.stack.setCurrentWidget(view)
         if hasattr(view, "focus_first") and self.isVisible():
@@ -148,7 +179,8 @@ class KioskWindow(QWidget):
         self._screen = screen_factor(self.width(), self.height())
         self.setStyleSheet(stylesheet(self.model.text_scale, self.model.high_contrast,
                                       self._screen))
-        self.test_view.set_look(self.model.high_contrast)
+        if "test_view" in self.__dict__:  # a test screen built later takes the look when built
+            self.test_view.set_look(self.model.high_contrast)
 
     def _retitle(self) -> None:
         from common.i18n import t
@@ -243,21 +275,45 @@ def application() -> QApplication:
 
 
 def run_kiosk(config: Any, kiosk_mode: bool = True) -> int:
-    """Open the kiosk on this PC's screen and run it until the representative closes it."""
-    from exam_client.ui.controller import KioskController
-    from exam_client.engine.kiosk import KioskEngine
+    """Open the kiosk on this PC's screen and run it until the representative closes it.
+
+    The first screen is painted before anything else is loaded: the window shows the phase this
+    PC's journals decide (an interrupted sitting locks it), and only once that screen is on the
+    display are the engine and the room link loaded and the room server's status asked (in the
+    background); the test's screens are built once the login screen is on the display. Start to
+    the login screen: docs/BENCHMARKS.md (bench/bench_kiosk.py)."""
+    from common.i18n import LANGUAGES
+    from exam_client.engine.journals_on_disk import interrupted_attempts
 
     app = application()
     guard = KioskGuard(app)
     app.installEventFilter(guard)
     clear_clipboard()
-    engine = KioskEngine(config)
-    from common.i18n import LANGUAGES
-
     lang = config.language if config.language in LANGUAGES else "kk"
     model = KioskModel(config.workstation_id, lang)
-    window = KioskWindow(model, kiosk_mode=kiosk_mode)
-    controller = KioskController(engine, model, window)
+    model.interrupted = bool(interrupted_attempts(config.data_dir))
+    model.set_phase(Phase.LOCKED if model.interrupted else Phase.CONNECTING)
+    window = KioskWindow(model, kiosk_mode=kiosk_mode, all_screens=False)
+    report_first_paints(window)
+    running: list[Any] = []
+
+    def start() -> None:
+        if running:
+            return
+        from exam_client.engine.kiosk import KioskEngine
+        from exam_client.ui.controller import KioskController
+
+        controller = KioskController(KioskEngine(config), model, window)
+        running.append(controller)
+        controller.start()
+
+    def painted(screen: str) -> None:
+        start()
+        if screen == "loginView":  # the test's screens, while the student types
+            window.build_screens()
+
+    window.painted.connect(painted)
+    QTimer.singleShot(START_ANYWAY_MS, window, start)  # a window never painted still works
     if kiosk_mode:
         window.showFullScreen()
         window.check_screens()
@@ -265,12 +321,11 @@ def run_kiosk(config: Any, kiosk_mode: bool = True) -> int:
         window.resize(*WINDOW_SIZE)
         window.show()
     report_window_geometry(window)
-    report_first_paints(window)
     app.setQuitOnLastWindowClosed(True)
     previous = signal.signal(signal.SIGINT, lambda *_: (window.allow_close(), window.close()))
-    controller.start()
     try:
         return app.exec()
     finally:
-        controller.shutdown()
+        for controller in running:
+            controller.shutdown()
         signal.signal(signal.SIGINT, previous)

@@ -16,7 +16,7 @@ Two rules shape it:
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -24,7 +24,6 @@ from common.crypto.tls import CertificatePinMismatch
 from common.journal_format import JournalError
 from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import KioskError, Offline, Removed
-from exam_client.engine.sitting import Sitting
 from exam_client.ui.login_flow import LoginFlow
 from exam_client.ui.models import KioskModel, Link, Phase
 from exam_client.ui.network_worker import NetworkWorker
@@ -32,6 +31,9 @@ from exam_client.ui.proctor_flow import ProctorFlow
 from exam_client.ui.room_events_flow import RoomEventsFlow
 from exam_client.ui.room_presence import RoomPresence, screen_size
 from exam_client.ui.survey_flow import SurveyFlow
+
+if TYPE_CHECKING:  # the sitting's module loads with the first login (docs/BENCHMARKS.md)
+    from exam_client.engine.sitting import Sitting
 
 SYNC_MS = 1500     # replicate + the server's clock, like a heartbeat (1–2 s)
 CLOCK_MS = 250     # the timer on the screen
@@ -99,7 +101,10 @@ class KioskController(QObject):
         self.login_flow.signed_in.connect(self._begin)
         self.proctor_flow.incident.connect(self.incident)
         self.proctor_flow.incident.connect(self.room_events.report)
-        t = w.test_view
+        w.when_built("test_view", self._connect_test_view)
+        w.when_built("review_view", self._connect_review_view)
+
+    def _connect_test_view(self, t: Any) -> None:
         t.answer_given.connect(self.give_answer)
         t.flag_toggled.connect(self._flag)
         t.page_requested.connect(self._go_to_page)
@@ -108,7 +113,8 @@ class KioskController(QObject):
         t.contrast_toggled.connect(self.model.set_high_contrast)
         t.references_requested.connect(self.model.open_references)
         t.hand_toggled.connect(self._hand)
-        r = w.review_view
+
+    def _connect_review_view(self, r: Any) -> None:
         r.back_requested.connect(lambda: self.model.set_phase(Phase.TEST))
         r.item_chosen.connect(self._review_item)
         r.submit_confirmed.connect(lambda: self.submit("student"))
@@ -218,8 +224,7 @@ class KioskController(QObject):
         self.submit("time_over")
 
     def sync_now(self) -> None:
-        """One heartbeat in the background: report, take the server's clock and the seat's
-        state, replicate what the server lacks."""
+        """One heartbeat in the background: report, the server's clock, replicate the rest."""
         sitting = self.sitting
         if sitting is None or sitting.result is not None:
             return
@@ -255,8 +260,7 @@ class KioskController(QObject):
         self.synced.emit()
 
     def _away(self, locked: bool) -> None:
-        """The student left the room with permission (§23): the seat is locked until they are
-        back; the time runs on."""
+        """Out of the room with permission (§23): the seat locked until back; the time runs."""
         phase = self.model.phase
         if locked and phase in (Phase.TEST, Phase.REVIEW):
             self.window.test_view.commit_drafts()

@@ -4,16 +4,18 @@ network worker; `KioskController` hands it to `finished`."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from common.crypto.tls import CertificatePinMismatch
 from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import KioskError, Offline
-from exam_client.engine.sitting import Sitting
 from exam_client.ui.models import KioskModel, Link, Phase
 from exam_client.ui.network_worker import NetworkWorker
+
+if TYPE_CHECKING:  # the sitting's module loads with the first login (docs/BENCHMARKS.md)
+    from exam_client.engine.sitting import Sitting
 
 # The refusals the login screen explains in words; any other is "refused".
 LOGIN_ERRORS = {"unauthorized", "locked_out", "workstation_locked_out", "not_admitted", "wrong_seat",

@@ -4,15 +4,17 @@ kiosk measures about itself reported to the room at once, and read-aloud."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject
 
 from exam_client.engine import read_aloud
 from exam_client.engine.kiosk import KioskEngine
-from exam_client.engine.sitting import Sitting
 from exam_client.ui.models import KioskModel, Phase
 from exam_client.ui.network_worker import NetworkWorker
+
+if TYPE_CHECKING:  # the sitting's module loads with the first login (docs/BENCHMARKS.md)
+    from exam_client.engine.sitting import Sitting
 
 # What the window reports that the room should see on its map (room/integrity.py EVENTS).
 INTEGRITY_EVENTS = ("focus_lost", "focus_back", "second_screen", "virtual_machine",
@@ -32,8 +34,8 @@ class RoomEventsFlow(QObject):
         self._sitting_of = sitting_of
         self._phase_before_pause = Phase.TEST
         self.reader = read_aloud.Reader()
-        window.test_view.read_requested.connect(self.read)
-        window.test_view.message_closed.connect(model.events.mark_read)
+        window.when_built("test_view", lambda t: (t.read_requested.connect(self.read),
+                                                  t.message_closed.connect(model.events.mark_read)))
 
     # --- at login -------------------------------------------------------------------------------
 

@@ -3,14 +3,16 @@ any link to the attempt, or the survey skipped. The worker's answers come throug
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QTimer
 
 from exam_client.engine.link import KioskError
-from exam_client.engine.sitting import Sitting
 from exam_client.ui.models import KioskModel, Phase
 from exam_client.ui.network_worker import NetworkWorker
+
+if TYPE_CHECKING:  # the sitting's module loads with the first login (docs/BENCHMARKS.md)
+    from exam_client.engine.sitting import Sitting
 
 
 TEACHER_DONE_MS = 8000  # the thank-you stays this long, then the kiosk waits for the next teacher
@@ -34,12 +36,14 @@ class SurveyFlow(QObject):
 
     def _connect(self) -> None:
         w = self.window
-        w.result_view.continue_requested.connect(self._to_survey)
-        s = w.survey_view
+        w.when_built("result_view", lambda r: r.continue_requested.connect(self._to_survey))
+        w.when_built("survey_view", self._connect_survey_view)
+        w.connect_view.teacher_survey_requested.connect(self._to_teacher_survey)
+
+    def _connect_survey_view(self, s: Any) -> None:
         s.answered.connect(self.model.set_survey_answer)
         s.send_requested.connect(self._send_survey)
         s.skip_requested.connect(self._skip)
-        w.connect_view.teacher_survey_requested.connect(self._to_teacher_survey)
 
     def _skip(self) -> None:
         if self.model.survey_for_teacher:

@@ -79,7 +79,7 @@ class TestView(QWidget):
         model.references_changed.connect(self._show_references)
         model.notice_changed.connect(self._show_notice)
         model.events.changed.connect(self._show_events)
-        self._relabel()
+        self._exam_changed()  # and a test loaded before this screen was built is shown
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -204,8 +204,7 @@ class TestView(QWidget):
         allowed = {"periodic", "solubility"} if tables is None else {
             {"periodic_table": "periodic", "solubility_table": "solubility"}.get(x, x) for x in tables}
         self.header.allow_tables(allowed)
-        self._shown_page = None
-        self._show_page()
+        self._relabel()
 
     def _show_page(self) -> None:
         model = self.model
