@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from common.crypto.tls import CertificatePinMismatch
-from common.journal_format import JournalError
 from exam_client.engine.kiosk import KioskEngine
 from exam_client.engine.link import KioskError, Offline, Removed
 from exam_client.ui.login_flow import LoginFlow
@@ -41,10 +40,9 @@ RETRY_MS = 2000    # login while the room is not open, status, submit while offl
 
 
 class KioskController(QObject):
-    """Wires the window's screens to the model and the engine; owns the sitting from login to
-    result. The room's status and this kiosk's presence before a login (`RoomPresence`), the
-    screens before the test (`LoginFlow`), the survey (`SurveyFlow`) and the proctor's panel
-    (`ProctorFlow`) are its parts; all share its network worker and its retry timer.
+    """Wires the screens to the model and the engine; owns the sitting from login to result. Its
+    parts: the room's status and this kiosk's presence before a login (`RoomPresence`), the screens
+    before the test (`LoginFlow`), the survey (`SurveyFlow`), the proctor's panel (`ProctorFlow`).
 
     Signals:
         saved(str, int): an answer is on disk (item id, journal seq).
@@ -167,6 +165,7 @@ class KioskController(QObject):
         if _same(value, self.model.answer(item_id)) and (
                 self.model.save_state(item_id) is not None or value is None):
             return True  # nothing new: a repeated click adds nothing to the journal
+        from common.journal_format import JournalError  # loaded with the sitting, at login
         try:
             entry = sitting.answer(item_id, value)
         except JournalError:

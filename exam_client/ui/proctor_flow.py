@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from common.crypto import passwords
 from exam_client.engine.config import KioskConfig
 from exam_client.ui.models import KioskModel, Phase
 
@@ -45,6 +44,8 @@ class ProctorFlow(QObject):
             self.model.set_phase(Phase.PROCTOR)
 
     def _proctor_code(self, code: str) -> None:
+        from common.crypto import passwords  # Argon2 (cryptography): not before the first screen
+
         stored = self.config.exit_code_hash
         if stored and passwords.verify_password(code, stored):
             self.report_incident("closed_by_proctor")

@@ -57,10 +57,12 @@ NOT_BEFORE_FIRST_PAINT = ("ssl", "http.client", "cryptography", "pydantic",
                           "exam_client.ui.controller", "exam_client.ui.views.test_view",
                           "exam_client.ui.references.references_view")
 # Not in the kiosk before a login at all: an HTTP client package and its command line's
-# dependencies, pydantic (the answer checks load at login), the database, numbers, PDFs, web views.
-NEVER_BEFORE_LOGIN = ("httpx", "click", "rich", "pygments", "pydantic", "sqlalchemy", "numpy",
-                      "reportlab", "qrcode", "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets",
-                      "PySide6.QtCharts", "exam_client.engine.sitting", "common.domain.items")
+# dependencies, pydantic (the answer checks load at login), cryptography (the journal's AES-GCM
+# and the proctor code's Argon2 load when used), the database, numbers, PDFs, web views.
+NEVER_BEFORE_LOGIN = ("httpx", "click", "rich", "pygments", "pydantic", "cryptography",
+                      "sqlalchemy", "numpy", "reportlab", "qrcode", "PySide6.QtWebEngineCore",
+                      "PySide6.QtWebEngineWidgets", "PySide6.QtCharts",
+                      "exam_client.engine.sitting", "common.domain.items")
 
 
 def loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
