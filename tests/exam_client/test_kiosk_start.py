@@ -90,3 +90,25 @@ def test_the_first_screen_is_painted_before_the_engine_and_the_room_link_load(tm
     # Once painted, the engine starts and asks the room's status: the link is loaded then.
     assert "exam_client.engine.link" in started and "exam_client.ui.controller" in started
     assert loaded(started, NEVER_BEFORE_LOGIN) == []
+
+
+def test_a_screen_built_after_the_test_was_loaded_shows_the_test(qtbot) -> None:
+    """`run_kiosk` builds the window's screens on first use (KioskWindow(all_screens=False)): the
+    test screen, built only when its phase comes, still shows the test loaded before it."""
+    from exam_client.ui.app import KioskWindow
+    from exam_client.ui.models import KioskModel, Phase
+    from exam_client.ui.sample_exam import sample_content, sample_student
+
+    model = KioskModel("07", "en")
+    window = KioskWindow(model, kiosk_mode=False, all_screens=False)
+    qtbot.addWidget(window)
+    assert "test_view" not in window.__dict__ and window.current_view() is window.connect_view
+    wired: list[object] = []
+    window.when_built("test_view", wired.append)  # a controller's wiring waits for the screen
+    model.load_exam(sample_content("en"), sample_student("en"), {})
+    model.set_phase(Phase.TEST)
+    test = window.test_view
+    assert wired == [test] and window.current_view() is test
+    first = [ref.id for ref in model.refs if ref.page == 0]
+    assert [box.ref.id for box in test.boxes] == first
+    assert sorted(test.nav.buttons) == sorted(ref.id for ref in model.refs)
