@@ -35,7 +35,8 @@ def desk_window(qtbot, tmp_path, room_setup, room_server):
     controller = DeskController(model, client, Connection("127.0.0.1", room_server.port,
                                                           room_server.fingerprint), out_dir=tmp_path)
     window = DeskWindow(model, out_dir=tmp_path, server=f"127.0.0.1:{room_server.port}")
-    qtbot.addWidget(window)
+    # The controller stops (its watcher thread, its calls under way) before the window goes.
+    qtbot.addWidget(window, before_close_func=lambda _: controller.shutdown())
     wire(window, controller)
     window.resize(1366, 800)
     window.show()
@@ -44,7 +45,6 @@ def desk_window(qtbot, tmp_path, room_setup, room_server):
         controller.sign_in("rep", "1234")
     model.set_step(Step.TEST)
     yield window, controller
-    controller.shutdown()
 
 
 def run(qtbot, controller, action: str, trigger) -> object:
