@@ -1,5 +1,5 @@
 """The answers that reached the room after their sitting's time (the room's late_answers.py), on
-the desk: a button among the room's actions of the during-the-test screen says how many wait; its
+the desk: a button beside the during-the-test screen's primary button says how many wait; its
 dialog lists them with the kiosk's offline period, and the representative accepts or rejects the
 chosen ones after a confirmation that says what follows. Each decision is one request to the room
 server through the controller; the room audits it."""
@@ -9,7 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QPushButton, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialogButtonBox,
+    QPushButton,
+    QSizePolicy,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from common.documents.pdf import local_time
 from common.i18n import t
@@ -48,6 +55,7 @@ class LateAnswersDialog(DeskDialog):
             self.body.addWidget(wrapped(t("console.late.none", lang), "none"))
         self.reject_button = QPushButton(t("console.late.reject", lang))
         self.reject_button.setObjectName("reject")
+        self.reject_button.setStyleSheet("QPushButton#reject { color: #b71c1c; font-weight: bold; }")
         self.buttons.addButton(self.reject_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_button.setText(t("console.late.close", lang))
         self.ok_button.clicked.disconnect()
@@ -95,7 +103,9 @@ class LateAnswers:
         self.window, self.controller = window, controller
         self.model = controller.model
         self.button = button("lateAnswers")
-        window.test_page.room_actions.addWidget(self.button)
+        # beside the screen's primary button: the side panel of room actions is full
+        self.button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        window.test_page.bottom.insertWidget(0, self.button)
         self.button.clicked.connect(self.open)
         self.model.room.changed.connect(self.relabel)
         self.model.language_changed.connect(lambda *_: self.relabel())

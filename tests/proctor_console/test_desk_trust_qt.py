@@ -107,7 +107,7 @@ def test_late_answers_are_shown_then_accepted_or_rejected_from_the_desk(qtbot, r
     # The desk's button says two wait; its list shows them with the kiosk's offline period.
     late = window.late_answers
     dialog = _open_late(qtbot, window, controller)
-    assert late.button.text() == "Кешіккен жауаптар: 2 шешім күтуде…"
+    assert late.button.text() == "Кешіккен жауаптар (2)…"
     assert dialog.table.rowCount() == 2
     assert [dialog.table.item(n, 0).text() for n in range(2)] == [cred["seat"]] * 2
     assert dialog.table.item(0, 6).text() == "күтуде"
@@ -118,7 +118,7 @@ def test_late_answers_are_shown_then_accepted_or_rejected_from_the_desk(qtbot, r
     dialog.reject_button.click()
     _confirm(qtbot, window, controller, "decide_late_answers")
     dialog = _open_late(qtbot, window, controller)
-    assert late.button.text() == "Кешіккен жауаптар: 1 шешім күтуде…"
+    assert late.button.text() == "Кешіккен жауаптар (1)…"
     assert dialog.table.item(1, 6).text() == "қабылданбады"
     dialog.table.selectRow(0)
     dialog.ok_button.click()
