@@ -20,7 +20,7 @@ from sqlalchemy import select
 from central_scorer.ingest.bundles import ingest
 from common.bundle import open_bundle
 from common.storage.base import utcnow
-from common.storage.room_models import Answer, Attempt, AuditEntry, HeldAnswer
+from common.storage.room_models import Answer, Attempt, AuditEntry, HeldAnswer, Workstation
 from proctor_console.room import sealing
 from proctor_console.room.package import attempt_content
 from tests.security.conftest import bearer, kiosk_login
@@ -126,3 +126,35 @@ def test_a_login_after_the_deadline_gets_no_test_even_before_the_room_closes_it(
         "login": cred["login"], "password": cred["password"]})
     assert again.status_code == 409 and again.json()["error"] == "attempt_closed", again.text
     assert "journal_key" not in again.text and "content" not in again.json()
+
+
+def test_the_representative_sees_each_kiosks_offline_period(open_room, attacker):
+    """Beside a late answer: the workstation's last report before its silence and its first
+    contact after (a heartbeat, or the late save itself), from the room's own clock."""
+    room = open_room.room
+    report = {"build_hash": "b" * 64, "screen": "1920x1080", "client_time": utcnow().timestamp(),
+              "free_disk_mb": 5000, "kiosk_locked": True}
+    silent_since = utcnow() - dt.timedelta(minutes=6)
+    held = {}
+    for cred, heartbeat_first in ((open_room.credentials[0], True), (open_room.credentials[1], False)):
+        me = kiosk_login(attacker, cred, room)
+        assert attacker.post("/kiosk/register", json=report, headers=me["_headers"]).status_code == 200
+        with room.tx() as s:  # the kiosk went silent six minutes ago; the time ended at -2 min
+            s.get(Workstation, cred["seat"]).last_seen_at = silent_since
+            s.get(Attempt, me["attempt_id"]).deadline_at = utcnow() - dt.timedelta(minutes=2)
+        if heartbeat_first:  # the link is back: its heartbeat reaches the room before its answers
+            assert attacker.post("/kiosk/heartbeat", json=report, headers=bearer(me)).status_code == 200
+        item = room.content().items[0]
+        reply = attacker.post("/attempt/answers", headers=bearer(me), json={"entries": [
+            {"seq": 1, "item_id": item.id, "client_ts": 0, "answer": item.options[0].id}]})
+        assert reply.status_code == 202, reply.text
+        held[cred["seat"]] = me
+    rep = _representative(open_room.rep_token)
+    listed = {h["seat"]: h for h in attacker.get("/proctor/late-answers", headers=rep).json()["late_answers"]}
+    with room.read() as s:
+        back = s.get(Workstation, open_room.credentials[0]["seat"]).silent_until
+    first, second = (listed[c["seat"]] for c in open_room.credentials[:2])
+    assert first["offline_from"] == silent_since.isoformat()
+    assert first["offline_until"] == back.isoformat() and back.isoformat() <= first["received_at"]
+    assert second["offline_from"] == silent_since.isoformat()
+    assert second["offline_until"] == second["received_at"]  # the late save was its first contact
