@@ -162,6 +162,19 @@ class DeskClient:
     def incidents(self) -> list[dict[str, Any]]:
         return self._call("GET", "/proctor/incidents")["incidents"]
 
+    def late_answers(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/proctor/late-answers")["late_answers"]
+
+    def decide_late_answers(self, ids: list[int], decision: str) -> dict[str, Any]:
+        return self._call("POST", "/proctor/late-answers/decide",
+                          json={"ids": list(ids), "decision": decision})
+
+    def enrolments(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/proctor/enrolments")["enrolments"]
+
+    def revoke_enrolment(self, workstation_id: str) -> dict[str, str]:
+        return self._call("POST", f"/proctor/enrolments/{workstation_id}/revoke")
+
     # --- acts ---------------------------------------------------------------------------------
 
     def act_confiscation(self, individual_code: str, items: list[dict[str, Any]],
