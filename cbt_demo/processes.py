@@ -16,13 +16,13 @@ class Child:
     """One program run as its own process, its stdout read as JSON lines on a thread."""
 
     def __init__(self, name: str, args: list[str], events: "queue.Queue[tuple[str, dict]]",
-                 log_dir: Path):
+                 log_dir: Path, env: dict[str, str] | None = None):
         self.name = name
         self.args = args
         log_dir.mkdir(parents=True, exist_ok=True)
         self._stderr = open(log_dir / f"{name}.stderr.log", "ab")
         self.proc = subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.PIPE,
-                                     stderr=self._stderr, stdin=subprocess.DEVNULL)
+                                     stderr=self._stderr, stdin=subprocess.DEVNULL, env=env)
         self._events = events
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
