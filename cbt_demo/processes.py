@@ -46,14 +46,23 @@ class Child:
         return code
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._stderr.close()
+        stop_all([self])
+
+
+def stop_all(children: list[Child], grace: float = 10) -> None:
+    """Ask every child still running to stop at once, wait for each (a kill after `grace`
+    seconds), so that none is left running or defunct."""
+    for child in children:
+        if child.proc.poll() is None:
+            child.proc.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.proc.kill()
+            child.proc.wait()
+        child._stderr.close()
 
 
 def run_json(args: list[str]) -> Any:

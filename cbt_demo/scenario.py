@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from cbt_demo.processes import Child, run_json, wait_ready
+from cbt_demo.processes import Child, run_json, stop_all, wait_ready
 from common.crypto.tls import make_self_signed, pinned_context
 from common.demo.roster import demo_roster_csv
 from common.domain.scoring import latest_answers
@@ -79,8 +79,7 @@ def run(opts: Options) -> dict[str, Any]:
     try:
         return _run(opts, work, logs, children)
     finally:
-        for child in children:
-            child.stop()
+        stop_all(children)
 
 
 def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[str, Any]:

@@ -8,6 +8,8 @@ window manager's frame is taken off the window's size, so no two windows overlap
 
 from __future__ import annotations
 
+import math
+
 Rect = tuple[int, int, int, int]  # x, y, width, height
 
 
@@ -32,9 +34,16 @@ def cell(place: tuple[float, float, float, float], area: Rect) -> Rect:
 
 
 def client_rect(place: tuple[float, float, float, float], area: Rect,
-                frame: tuple[int, int, int, int] = (0, 0, 0, 0)) -> Rect:
+                frame: tuple[int, int, int, int] = (0, 0, 0, 0), scale: float = 1.0) -> Rect:
     """Where the window's content goes so that its frame (left, top, right, bottom margins the
-    window manager adds) fills the cell and no more."""
+    window manager adds) fills the cell and no more.
+
+    All in the window's own (logical) pixels. Drawn at a `scale` that is not whole (Qt's
+    QT_SCALE_FACTOR), Qt rounds the position and the size each to screen pixels, which may take
+    one pixel more than the cell: the window then gives up one screen pixel at its right and
+    bottom edges."""
     x, y, width, height = cell(place, area)
     left, top, right, bottom = frame
-    return x + left, y + top, max(1, width - left - right), max(1, height - top - bottom)
+    spare = 0 if float(scale).is_integer() else math.ceil(1 / scale)
+    return (x + left, y + top, max(1, width - left - right - spare),
+            max(1, height - top - bottom - spare))

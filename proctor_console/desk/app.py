@@ -90,5 +90,6 @@ def place_window(window, place: Place) -> None:
     handle = window.windowHandle()
     m = handle.frameMargins() if handle is not None else None
     frame = (m.left(), m.top(), m.right(), m.bottom()) if m is not None else (0, 0, 0, 0)
-    x, y, width, height = client_rect(place, (area.x(), area.y(), area.width(), area.height()), frame)
+    x, y, width, height = client_rect(place, (area.x(), area.y(), area.width(), area.height()), frame,
+                                      window.devicePixelRatioF())
     window.setGeometry(x, y, width, height)
