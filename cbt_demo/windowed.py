@@ -31,7 +31,7 @@ DESK_CELL = "0,0,0.5,1"
 KIOSK_CELLS = ("0.5,0,0.25,0.5", "0.75,0,0.25,0.5", "0.5,0.5,0.25,0.5", "0.75,0.5,0.25,0.5")
 # A desk laid out for a whole monitor in half a laptop's screen; a kiosk laid out for a lab PC's
 # 1366×768 screen in a quarter of it.
-DESK_SCALE, KIOSK_SCALE = "0.8", "0.5"
+DESK_SCALE, KIOSK_SCALE = "0.6", "0.5"
 
 
 def run_windowed(opts: Options, kiosks: int = len(KIOSK_CELLS), beat_ms: int = 700) -> dict[str, Any] | None:
