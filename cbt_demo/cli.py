@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -24,6 +25,21 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path("var") / f"demo-{dt.datetime.now():%Y%m%d-%H%M%S}")
     args = parser.parse_args(argv)
 
+    # Stopped from outside (Ctrl+C, a `kill`): the processes it started are stopped and waited for
+    # on the way out (scenario.run and windowed.run_windowed stop them in their `finally`).
+    signal.signal(signal.SIGTERM, _stopped)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("The demo was stopped.", file=sys.stderr)
+        return 130
+
+
+def _stopped(signum: int, _frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _run(args: argparse.Namespace) -> int:
     from cbt_demo.scenario import Options, run
 
     opts = Options(students=args.students, work_dir=args.work_dir)
