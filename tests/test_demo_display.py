@@ -7,6 +7,8 @@ close button does) ends the demo with 0, and no process it started is left, runn
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -75,6 +77,7 @@ def test_the_demo_shows_the_desk_and_four_kiosks_on_a_laptop_screen(screen, tmp_
     out: list[str] = []
     reader = threading.Thread(target=lambda: out.extend(demo.stdout), daemon=True)
     reader.start()
+    running: dict[int, str] = {}
     try:
         summary = None
         while summary is None and time.monotonic() - started < 150:
@@ -123,6 +126,12 @@ def test_the_demo_shows_the_desk_and_four_kiosks_on_a_laptop_screen(screen, tmp_
         if demo.poll() is None:
             demo.kill()
             demo.wait()
+        for pid in running:  # a failed run leaves nothing behind either
+            try:
+                if alive(pid) and str(tmp_path) in Path(f"/proc/{pid}/cmdline").read_text():
+                    os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         reader.join(10)
         demo.stdout.close()
         demo.stderr.close()
