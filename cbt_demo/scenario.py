@@ -208,7 +208,9 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
                 os.kill(child.proc.pid, signal.SIGKILL)
         elif kind == "acked":
             acked[name] = max(acked[name], event["seq"])
-        elif kind == "login" and event.get("resumed"):
+        elif kind == "login" and event.get("resumed") and name == crash.get("kiosk"):
+            # Only the killed kiosk's second life counts: a login the room already had (a retry
+            # after a timeout on a slow network) is the same sitting, not a resume after a crash.
             resumed_logins += 1
             crash.update(recovered_from_journal=event["recovered"], server_had=event["server_had"],
                          resynced_to=event["acked_seq"])
