@@ -24,6 +24,8 @@ Which figures are of what (docs/scaling.md says the same):
   row); peak memory per process. Baseline: the bare GROUP BY feeding them.
 * **Analysts' export** of one year and grade (wide CSV; long CSV). Baseline: COPY TO of the rows.
 * **analyse** one grade and year. Baseline: a bare GROUP BY of the item scores.
+* **Population estimates** (`central-scorer national`) of one grade and direction: the base year,
+  then the last year linked to it (both cohorts read). Baseline: the organisations' plain means.
 """
 
 from __future__ import annotations
@@ -200,6 +202,7 @@ def generate(centre, attempts: int) -> dict[str, Any]:
         step("keys", "ALTER TABLE item_scores ADD CONSTRAINT pk_item_scores PRIMARY KEY (result_id, item)")
         step("keys", "ALTER TABLE direction_scores ADD CONSTRAINT pk_direction_scores PRIMARY KEY (result_id, direction)")
         step("keys", "CREATE INDEX ix_responses_result_id ON responses (result_id)")
+        sample_design(c)
     with centre.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         c.execute(text("VACUUM ANALYZE"))
         counts = {t: c.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in (
@@ -207,6 +210,17 @@ def generate(centre, attempts: int) -> dict[str, Any]:
         size = c.execute(text("SELECT pg_size_pretty(pg_database_size(current_database()))")).scalar()
     return {"seconds": time.monotonic() - t0, "steps": steps, "counts": counts, "size": size, "organisations": organisations,
             "packages": packages}
+
+
+def sample_design(c) -> None:
+    """The selection's design as `campaign open` stores it, for the population estimates: strata of
+    territory / type / language / size band, each organisation drawn with the campaign's share."""
+    from sqlalchemy import text
+
+    c.execute(text("""UPDATE campaign_organisations SET inclusion_probability = 0.25,
+        stratum = territory || '/' || type || '/' || language || '/'
+                  || CASE WHEN contingent < 25 THEN '1-24' WHEN contingent < 50 THEN '25-49' ELSE '50+' END"""))
+    c.execute(text("""UPDATE campaigns SET selection_json = '{"strata": []}'"""))
 
 
 # --- the measurements ------------------------------------------------------------------------------
@@ -375,6 +389,31 @@ def measure_analyse(centre, url: str, data_dir: Path, work: Path, timeout: float
         return {"error": str(exc)[-300:], "students": students, "group_by_s": group_by}
 
 
+def measure_national(centre, url: str, data_dir: Path, work: Path) -> dict:
+    """`central-scorer national` for one grade and direction: the base year (it makes the scale),
+    then the last year (its own calibration linked to the base year's: both cohorts are read)."""
+    from sqlalchemy import text
+
+    grade, direction = "4", "mathematical_literacy"
+    out: dict[str, Any] = {"grade": grade, "direction": direction}
+    with centre.engine.connect() as c:
+        out["students"] = c.execute(text(
+            "SELECT count(*) FROM results WHERE year = :y AND grade = :g AND status = 'scored'"),
+            {"y": YEARS[-1], "g": grade}).scalar()
+        t0 = time.monotonic()
+        c.execute(text("SELECT r.organisation_code, count(*), avg(d.score / d.max_score) FROM direction_scores d "
+                       "JOIN results r ON r.id = d.result_id WHERE r.year = :y AND r.grade = :g "
+                       "AND d.direction = :d GROUP BY 1"), {"y": YEARS[-1], "g": grade, "d": direction}).all()
+        out["group_by_s"] = time.monotonic() - t0
+    for key, year in (("base", YEARS[0]), ("linked", YEARS[-1])):
+        seconds, peak, printed = peak_of(cli(data_dir, url, "national", "--year", str(year), "--grade", grade,
+                                             "--direction", direction, "--lang", "kk", "--lang", "ru"))
+        report = json.loads(printed)["reports"][0]
+        out[key] = {"year": year, "seconds": seconds, "peak_mb": peak, "organisations": report["organisations"],
+                    "students": report["students"], "scale_made": report["scale_made"]}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="30,000 attempts, small samples")
@@ -382,7 +421,7 @@ def main() -> None:
     parser.add_argument("--ingest-sample", type=int, help="attempts in real bundles (default 20,000; quick 2,000)")
     parser.add_argument("--report-sample", type=int, help="organisations of the report batch (default 300)")
     parser.add_argument("--analyse-timeout", type=float, default=900)
-    parser.add_argument("--skip", default="", help="comma-separated: ingest,public,reports,export,analyse")
+    parser.add_argument("--skip", default="", help="comma-separated: ingest,public,reports,export,analyse,national")
     parser.add_argument("--keep-db", action="store_true", help="keep the generated database (print its name)")
     parser.add_argument("--reuse-db", help="measure on a database an earlier --keep-db run left (no set-up)")
     parser.add_argument("--json", type=Path)
@@ -424,7 +463,8 @@ def main() -> None:
                 "reports": lambda: measure_reports(centre, url, data_dir,
                                                    args.report_sample or (40 if args.quick else 300)),
                 "export": lambda: measure_export(centre, url, data_dir, work),
-                "analyse": lambda: measure_analyse(centre, url, data_dir, work, args.analyse_timeout)}
+                "analyse": lambda: measure_analyse(centre, url, data_dir, work, args.analyse_timeout),
+                "national": lambda: measure_national(centre, url, data_dir, work)}
             for step, measure in steps.items():
                 if step not in skip:
                     results[step] = measure()

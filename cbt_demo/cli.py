@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -16,10 +17,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--headless", action="store_true", help="no windows (the default without a display)")
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--json", action="store_true", help="print only the JSON summary")
+    parser.add_argument("--kiosks", type=int, choices=range(5), default=4, metavar="0-4",
+                        help="with a display: the students shown in kiosk windows (default 4)")
+    parser.add_argument("--beat-ms", type=int, default=700,
+                        help="with a display: the shown students' pause between two presses")
     parser.add_argument("--work-dir", type=Path,
                         default=Path("var") / f"demo-{dt.datetime.now():%Y%m%d-%H%M%S}")
     args = parser.parse_args(argv)
 
+    # Stopped from outside (Ctrl+C, a `kill`): the processes it started are stopped and waited for
+    # on the way out (scenario.run and windowed.run_windowed stop them in their `finally`).
+    signal.signal(signal.SIGTERM, _stopped)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("The demo was stopped.", file=sys.stderr)
+        return 130
+
+
+def _stopped(signum: int, _frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _run(args: argparse.Namespace) -> int:
     from cbt_demo.scenario import Options, run
 
     opts = Options(students=args.students, work_dir=args.work_dir)
@@ -27,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.headless and has_display:
         from cbt_demo.windowed import run_windowed
 
-        summary = run_windowed(opts)  # prints the summary itself while the window is open
+        summary = run_windowed(opts, args.kiosks, args.beat_ms)  # prints the summary itself
+        if summary is None:
+            print("The desk was closed before the end of the day: the demo stopped.", file=sys.stderr)
+            return 0
     else:
         summary = run(opts)
         print(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -16,13 +16,13 @@ class Child:
     """One program run as its own process, its stdout read as JSON lines on a thread."""
 
     def __init__(self, name: str, args: list[str], events: "queue.Queue[tuple[str, dict]]",
-                 log_dir: Path):
+                 log_dir: Path, env: dict[str, str] | None = None):
         self.name = name
         self.args = args
         log_dir.mkdir(parents=True, exist_ok=True)
         self._stderr = open(log_dir / f"{name}.stderr.log", "ab")
         self.proc = subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.PIPE,
-                                     stderr=self._stderr, stdin=subprocess.DEVNULL)
+                                     stderr=self._stderr, stdin=subprocess.DEVNULL, env=env)
         self._events = events
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -46,14 +46,23 @@ class Child:
         return code
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._stderr.close()
+        stop_all([self])
+
+
+def stop_all(children: list[Child], grace: float = 10) -> None:
+    """Ask every child still running to stop at once, wait for each (a kill after `grace`
+    seconds), so that none is left running or defunct."""
+    for child in children:
+        if child.proc.poll() is None:
+            child.proc.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.proc.kill()
+            child.proc.wait()
+        child._stderr.close()
 
 
 def run_json(args: list[str]) -> Any:

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from cbt_demo.processes import Child, run_json, wait_ready
+from cbt_demo.processes import Child, run_json, stop_all, wait_ready
 from common.crypto.tls import make_self_signed, pinned_context
 from common.demo.roster import demo_roster_csv
 from common.domain.scoring import latest_answers
@@ -39,6 +39,14 @@ class Options:
     timeout: float = 300.0
     on_room: Any = None  # callback(port, fingerprint, proctor token) once the room is open
     before_stop: Any = None  # callback(summary) while the servers still run (a window may stay open)
+    # callback(student number, kiosk.json, login, password) -> (args, environment) of a kiosk
+    # shown in a window, or None for one sitting headless
+    shown: Any = None
+    cancelled: Any = None  # a threading.Event: the viewer closed the demo's windows, stop the day
+
+
+class Cancelled(Exception):
+    """The demo's windows were closed before the end of the day."""
 
 
 class Proctor:
@@ -71,8 +79,7 @@ def run(opts: Options) -> dict[str, Any]:
     try:
         return _run(opts, work, logs, children)
     finally:
-        for child in children:
-            child.stop()
+        stop_all(children)
 
 
 def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[str, Any]:
@@ -151,9 +158,14 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
         args = ["exam_client.cli", "--config", str(kiosk_dir / "kiosk.json"), "--headless",
                 "--login", cred["login"], "--password", cred["password"], "--seed", str(number),
                 "--think-ms", str(opts.slow_think_ms if slow else opts.think_ms)]
+        env = None
+        window = (opts.shown(number, kiosk_dir / "kiosk.json", cred["login"], cred["password"])
+                  if opts.shown and not slow else None)
+        if window is not None:
+            args, env = window
         name = f"kiosk-{cred['seat']}"
         kiosks[name] = (number, args)
-        children.append(Child(name, args, events, logs))
+        children.append(Child(name, args, events, logs, env=env))
 
     by_number = {n: credentials[n - 1] for n in range(1, opts.students + 1)}
     confirmed: dict[str, list[dict]] = {name: [] for name in kiosks}
@@ -168,6 +180,8 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
     while running:
         if time.monotonic() > end:
             raise TimeoutError(f"kiosks still running: {sorted(running)}")
+        if opts.cancelled is not None and opts.cancelled.is_set():
+            raise Cancelled()
         try:
             name, event = events.get(timeout=1)
         except queue.Empty:
@@ -194,12 +208,18 @@ def _run(opts: Options, work: Path, logs: Path, children: list[Child]) -> dict[s
                 os.kill(child.proc.pid, signal.SIGKILL)
         elif kind == "acked":
             acked[name] = max(acked[name], event["seq"])
-        elif kind == "login" and event.get("resumed"):
+        elif kind == "login" and event.get("resumed") and name == crash.get("kiosk"):
+            # Only the killed kiosk's second life counts: a login the room already had (a retry
+            # after a timeout on a slow network) is the same sitting, not a resume after a crash.
             resumed_logins += 1
             crash.update(recovered_from_journal=event["recovered"], server_had=event["server_had"],
                          resynced_to=event["acked_seq"])
         elif kind in ("result", "already_submitted", "removed", "refused", "offline", "stopped"):
             outcome[name] = event
+        elif kind == "phase" and event["phase"] in ("done", "removed"):
+            # A kiosk shown in a window: its sitting is over, its window stays until the end.
+            outcome[name] = {"event": "result" if event["phase"] == "done" else "removed"}
+            running.discard(name)
         elif kind == "exit":
             if number == KILLED and killed and name not in outcome and not _restarted(children, name):
                 child = next(c for c in children if c.name == name)

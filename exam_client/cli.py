@@ -22,6 +22,8 @@ DESCRIPTION = """The kiosk: the student's full-screen test window on a lab PC.
 examples:
   exam-client --config /etc/cbt-kiosk/kiosk.json              the kiosk (cage / Shell Launcher)
   exam-client --config kiosk.json --windowed                  an ordinary window, to try it out
+  CBT_STUDENT_PASSWORD=… exam-client --config kiosk.json --windowed --autopilot --login 190745-0001 \
+      --place 0.5,0,0.25,0.5                                   a scripted student at the window (the demo)
   CBT_STUDENT_PASSWORD=… exam-client --config kiosk.json --headless --login 190745-0001
   exam-client --screenshots docs/screenshots
 
@@ -49,6 +51,12 @@ def build_parser() -> Parser:
     parser.add_argument("--think-ms", type=int, default=50, help="pause before each answer")
     parser.add_argument("--windowed", action="store_true",
                         help="an ordinary window that may be closed (for trying the kiosk out)")
+    parser.add_argument("--autopilot", action="store_true",
+                        help="with --windowed: a scripted student presses the window's buttons "
+                             "(--login, the password, --seed, --think-ms per press)")
+    parser.add_argument("--place", metavar="X,Y,W,H",
+                        help="with --windowed: the window's cell, in fractions of the screen's free "
+                             "area (0.5,0,0.25,0.5: from the middle, at the top, a quarter wide, half high)")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="draw every screen in kk, ru and en into DIR and exit")
     parser.add_argument("--size", default=None, metavar="WxH",
@@ -75,6 +83,18 @@ def kiosk(args: argparse.Namespace) -> int:
                                        languages=tuple(args.lang or ("kk", "ru", "en"))):
             print(path)
         return 0
+    place = None
+    if args.place is not None or args.autopilot:
+        if not args.windowed:
+            raise CliError("usage", errors.USAGE, prog="exam-client",
+                           detail="--place and --autopilot need --windowed")
+        if args.place is not None:
+            from common.window_cell import parse_place
+
+            try:
+                place = parse_place(args.place)
+            except ValueError as exc:
+                raise CliError("usage", errors.USAGE, prog="exam-client", detail=str(exc)) from None
     config_path = args.config or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
     if config_path is None:
         raise CliError("usage", errors.USAGE, prog="exam-client",
@@ -89,13 +109,14 @@ def kiosk(args: argparse.Namespace) -> int:
     logs.attach_file(config.data_dir / "logs", "kiosk")
     log.info("kiosk %s starting (room %s:%s, %s)", config.workstation_id, config.host, config.port,
              "headless" if args.headless else "window")
+    password = args.password or os.environ.get(PASSWORD_ENV, "")
+    if args.credentials is not None:
+        args.login, password = _seated(args.credentials, config.workstation_id)
+    scripted = args.headless or args.autopilot
+    if scripted and not (args.login and password):
+        raise CliError("usage", errors.USAGE, prog="exam-client",
+                       detail=f"--headless and --autopilot need --login and a password (${PASSWORD_ENV})")
     if args.headless:
-        password = args.password or os.environ.get(PASSWORD_ENV, "")
-        if args.credentials is not None:
-            args.login, password = _seated(args.credentials, config.workstation_id)
-        if not (args.login and password):
-            raise CliError("usage", errors.USAGE, prog="exam-client",
-                           detail=f"--headless needs --login and a password (${PASSWORD_ENV})")
         from exam_client.engine.headless import sit
         from exam_client.engine.kiosk import KioskEngine
 
@@ -104,7 +125,12 @@ def kiosk(args: argparse.Namespace) -> int:
         return code
     from exam_client.ui.app import run_kiosk
 
-    return run_kiosk(config, kiosk_mode=not args.windowed)
+    student = None
+    if args.autopilot:
+        from exam_client.ui.autopilot import Student
+
+        student = Student(args.login, password, args.seed, args.think_ms)
+    return run_kiosk(config, kiosk_mode=not args.windowed, place=place, student=student)
 
 
 def _seated(path: Path, workstation: str) -> tuple[str, str]:

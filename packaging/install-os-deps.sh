@@ -6,7 +6,9 @@
 #   test     - poppler-utils (pdftoppm, pdftotext) to render and read back our PDFs, espeak-ng
 #              (the kiosk's read-aloud), and
 #              Chromium for the public results page (driven by Playwright, no browser download),
-#              libfuse3 for the power-cut filesystem (tests/powercut)
+#              libfuse3 for the power-cut filesystem (tests/powercut), Xvfb and xwininfo for the
+#              demo's windows on a screen of their own (tests/test_demo_display.py), with the
+#              xcb libraries of "display"
 #   dist     - binutils (objdump: PyInstaller reads the libraries' dependencies), and for the
 #              check of the Linux kiosk session: cage (with Xwayland, which Debian's cage needs)
 #              and grim (its screenshot)
@@ -14,6 +16,10 @@ set -euo pipefail
 what=${1:-runtime}
 
 need=()
+# The X11 (xcb) libraries Qt needs to open real windows
+XCB_LIBS=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+          libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libegl1
+          libgl1 libfontconfig1 libdbus-1-3)
 case "$what" in
   venv)
     python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv) ;;
@@ -27,9 +33,7 @@ case "$what" in
   display)
     if ! .venv/bin/python -c \
         'from PySide6.QtWidgets import QApplication; QApplication(["-platform", "xcb"])' >/dev/null 2>&1; then
-      need+=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
-             libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libegl1
-             libgl1 libfontconfig1 libdbus-1-3)
+      need+=("${XCB_LIBS[@]}")
     fi ;;
   test)
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
@@ -37,7 +41,10 @@ case "$what" in
     command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
     # libfuse3 for the power-cut filesystem of tests/powercut (skipped with a reason without it)
-    ldconfig -p 2>/dev/null | grep libfuse3.so.3 >/dev/null || need+=(libfuse3-3 fuse3) ;;
+    ldconfig -p 2>/dev/null | grep libfuse3.so.3 >/dev/null || need+=(libfuse3-3 fuse3)
+    command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+    ldconfig -p 2>/dev/null | grep libxcb-cursor.so.0 >/dev/null || need+=("${XCB_LIBS[@]}")
+    command -v xwininfo >/dev/null 2>&1 || need+=(x11-utils) ;;
   dist)
     command -v objdump >/dev/null 2>&1 || need+=(binutils)
     command -v cage >/dev/null 2>&1 || need+=(cage)

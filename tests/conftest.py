@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,27 @@ from tls_server import serve_tls
 
 FAST_KDF_KIB = 1024
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(autouse=True)
+def _qt_objects_freed_between_tests(request):
+    """After a Qt test and all its fixtures (servers, controllers) are torn down, free what it left:
+    first the Python garbage that holds Qt objects, then the objects waiting for deleteLater.
+
+    Without this, both happen at a random later moment: the cyclic collector runs inside some
+    later Python slot that Qt called in the middle of its own event processing, deletes a widget
+    or thread Qt is still using further up that C++ stack, and the process dies with SIGSEGV in
+    `processEvents` (seen once in CI, in an unrelated desk test's set-up). `processEvents` called
+    outside an event loop, as pytest-qt does, also leaves DeferredDelete events queued."""
+    yield
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        return
+    core = sys.modules.get("PySide6.QtCore")
+    if core is None or core.QCoreApplication.instance() is None:
+        return
+    gc.collect()
+    core.QCoreApplication.sendPostedEvents(None, core.QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 @pytest.fixture

@@ -64,6 +64,9 @@ class IngestReport:
     refused: list[dict[str, Any]] = field(default_factory=list)
     # "ok", or why the room's audit log is flagged (the bundle is stored all the same): _audit_status
     audit: str = "ok"
+    # answers the room's representative accepted after the sitting's time (each response marked
+    # `late_accepted` in the bundle, issue 15): per attempt, its individual code and their seqs
+    late_accepted: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +74,7 @@ class IngestReport:
             "organisation_code": self.organisation_code, "scored": self.scored,
             "voided": self.voided, "absent": self.absent, "survey": self.survey,
             "score_mismatches": self.score_mismatches, "refused": self.refused, "audit": self.audit,
+            "late_accepted": self.late_accepted,
         }
 
 
@@ -254,6 +258,9 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
                                                         "central": result["score"]})
                 if refusal is None:  # a refused attempt's log is not stored: it may be anything
                     logs.append((code, attempt["responses"]))
+                    late = [r["seq"] for r in attempt["responses"] if r.get("late_accepted") is True]
+                    if late:
+                        report.late_accepted.append({"individual_code": code, "seqs": late})
             else:
                 report.absent += 1
                 if code in voids:  # an impostor at entry would be here; keep the act's reason
@@ -318,7 +325,8 @@ def answers_refusal(content: ExamContent, responses: Any) -> str | None:
     items = {item.id: item for item in content.items}
     for n, r in enumerate(responses):
         if (not isinstance(r, dict) or type(r.get("seq")) is not int
-                or not isinstance(r.get("client_ts"), (int, float)) or r.get("item_id") not in items):
+                or not isinstance(r.get("client_ts"), (int, float)) or r.get("item_id") not in items
+                or not isinstance(r.get("late_accepted", False), bool)):
             return f"answer {n}: not a (seq, item of this test, answer, time) entry"
         try:
             check_answer(items[r["item_id"]], r.get("answer"))

@@ -203,6 +203,10 @@ class Workstation(RoomBase):
     section: Mapped[str | None] = mapped_column(String(64))
     journal_seq: Mapped[int | None]
     hand_raised: Mapped[bool] = mapped_column(default=False)
+    # Its latest silence (no report for longer than readiness.SILENT_AFTER): the last report
+    # before and the first after; what the representative sees beside a late answer.
+    silent_from: Mapped[dt.datetime | None]
+    silent_until: Mapped[dt.datetime | None]
 
 
 class Incident(RoomBase):
@@ -232,3 +236,33 @@ class Enrolment(RoomBase):
     enrolled_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     enrolled_by: Mapped[str] = mapped_column(String(64))
     revoked_at: Mapped[dt.datetime | None]
+
+
+class LateDecision(enum.StrEnum):
+    HELD = "held"  # waiting for the representative
+    ACCEPTED = "accepted"  # became one of the attempt's answers (marked in the bundle)
+    REJECTED = "rejected"  # never reaches the bundle
+
+
+class HeldAnswer(RoomBase):
+    """An answer that arrived after its sitting's deadline and grace by the server's clock (issue
+    15), held apart until the representative accepts or rejects it (room/late_answers.py).
+
+    An offline kiosk cannot prove when it journalled an answer, so the room keeps what it can
+    tell: when the answer arrived, and the workstation's offline period around it (its last
+    contact before the silence and its first after)."""
+
+    __tablename__ = "held_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[str] = mapped_column(ForeignKey("attempts.id"), index=True)
+    seq: Mapped[int]
+    item_id: Mapped[str] = mapped_column(String(64))
+    answer_json: Mapped[str] = mapped_column(Text)
+    client_ts: Mapped[float]  # what the kiosk claims; shown, never trusted
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    offline_from: Mapped[dt.datetime | None]  # the workstation's last contact before its silence
+    offline_until: Mapped[dt.datetime | None]  # its first contact after
+    decision: Mapped[LateDecision] = mapped_column(_enum(LateDecision), default=LateDecision.HELD)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(64))

@@ -54,6 +54,9 @@ class Sitting:
         self.online: bool = True  # did the last call to the room server get an answer?
         self.last_contact: float = time.monotonic()
         self.room_disk: str | None = None  # the room server's disk refused our answers (a code)
+        # Answers that reached the room after the sitting's time: held for the representative,
+        # who accepts or rejects them (the room's late_answers.py); kept in the journal as ever.
+        self.held_seqs: list[int] = []
         # The room's pause as the server last told it ({"since", "reason", "note"}), and the
         # representative's messages to this seat or the room (each {"id", "at", "text", ...}).
         self.paused: dict[str, Any] | None = None
@@ -119,6 +122,8 @@ class Sitting:
                         for e in self.journal.entries[self.acked_seq:self.acked_seq + REPLICATE_BATCH]
                     ]
                     reply = self._call("POST", "/attempt/answers", {"entries": batch})
+                    if "held" in reply:  # 202: the time was over when they arrived
+                        self.held_seqs = sorted(set(self.held_seqs) | set(reply["held"]))
                     acked = int(reply["acked_seq"])
                     if acked <= self.acked_seq:
                         raise KioskError("no_progress", "the room server did not take the answers")
@@ -168,14 +173,15 @@ class Sitting:
                         raise
                     # The room closed the sitting (its time is over) and takes no more answers:
                     # what it holds is final, and submitting again only fetches the result.
-                    self.result = self._call("POST", "/attempt/submit", {"last_seq": self.acked_seq})
+                    self.result = self._with_held(
+                        self._call("POST", "/attempt/submit", {"last_seq": self.acked_seq}))
                     self.mark_finished()
                     return self.result
                 if acked is None:
                     raise Offline("the room server is not reachable; answers are kept on this PC")
                 try:
-                    self.result = self._call("POST", "/attempt/submit",
-                                             {"last_seq": self.journal.last_seq})
+                    self.result = self._with_held(self._call("POST", "/attempt/submit",
+                                                             {"last_seq": self.journal.last_seq}))
                     self.mark_finished()
                     return self.result
                 except KioskError as exc:
@@ -183,6 +189,11 @@ class Sitting:
                         raise
                     self.acked_seq = int(exc.details.get("acked_seq", 0))
             raise KioskError("submit_failed", "the room server did not accept the submission")
+
+    def _with_held(self, result: dict[str, Any]) -> dict[str, Any]:
+        """The room's result, with how many answers it holds for the representative (the
+        screen says they were sent to the representative, not lost, not an error)."""
+        return {**result, "held_late": len(self.held_seqs)} if self.held_seqs else result
 
     def survey_questions(self) -> list[dict[str, Any]]:
         """The anonymous survey's questions (§25), each with its text in kk, ru and en."""

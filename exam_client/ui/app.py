@@ -274,14 +274,32 @@ def application() -> QApplication:
     return app if app is not None else QApplication(sys.argv[:1])
 
 
-def run_kiosk(config: Any, kiosk_mode: bool = True) -> int:
+def place_window(window: QWidget, place: tuple[float, float, float, float]) -> None:
+    """Put a window in its cell of the screen's free area (common/window_cell.py), its frame
+    included; called again once the window manager has framed it."""
+    from common.window_cell import client_rect
+
+    area = window.screen().availableGeometry()
+    handle = window.windowHandle()
+    m = handle.frameMargins() if handle is not None else None
+    frame = (m.left(), m.top(), m.right(), m.bottom()) if m is not None else (0, 0, 0, 0)
+    x, y, width, height = client_rect(place, (area.x(), area.y(), area.width(), area.height()), frame,
+                                      window.devicePixelRatioF())
+    window.setGeometry(x, y, width, height)
+
+
+def run_kiosk(config: Any, kiosk_mode: bool = True, place: tuple[float, float, float, float] | None = None,
+              student: Any = None) -> int:
     """Open the kiosk on this PC's screen and run it until the representative closes it.
 
     The first screen is painted before anything else is loaded: the window shows the phase this
     PC's journals decide (an interrupted sitting locks it), and only once that screen is on the
     display are the engine and the room link loaded and the room server's status asked (in the
     background); the test's screens are built once the login screen is on the display. Start to
-    the login screen: docs/BENCHMARKS.md (bench/bench_kiosk.py)."""
+    the login screen: docs/BENCHMARKS.md (bench/bench_kiosk.py).
+
+    Windowed, `place` puts the window in its cell of the screen (the demo's grid) and `student`
+    (autopilot.Student) sits the test by pressing the window's buttons."""
     from common.i18n import LANGUAGES
     from exam_client.engine.journals_on_disk import interrupted_attempts
 
@@ -305,6 +323,10 @@ def run_kiosk(config: Any, kiosk_mode: bool = True) -> int:
 
         controller = KioskController(KioskEngine(config), model, window)
         running.append(controller)
+        if student is not None:
+            from exam_client.ui.autopilot import Autopilot
+
+            Autopilot(window, controller, student).start()
         controller.start()
 
     def painted(screen: str) -> None:
@@ -317,6 +339,10 @@ def run_kiosk(config: Any, kiosk_mode: bool = True) -> int:
     if kiosk_mode:
         window.showFullScreen()
         window.check_screens()
+    elif place is not None:
+        window.show()
+        place_window(window, place)
+        QTimer.singleShot(500, lambda: place_window(window, place))  # framed by then
     else:
         window.resize(*WINDOW_SIZE)
         window.show()

@@ -86,7 +86,12 @@ class DeskClient:
     # --- sign-in, package, roster -------------------------------------------------------------
 
     def sign_in(self, login: str, pin: str) -> dict[str, Any]:
-        self.token = self._call("POST", "/proctor/signin", json={"login": login, "pin": pin})["token"]
+        return self.take_session(self._call("POST", "/proctor/signin",
+                                           json={"login": login, "pin": pin})["token"])
+
+    def take_session(self, token: str) -> dict[str, Any]:
+        """Go on with a session signed in elsewhere (the demo's script): who it belongs to."""
+        self.token = token
         try:
             return self._call("GET", "/proctor/me")
         except DeskError:
@@ -161,6 +166,19 @@ class DeskClient:
 
     def incidents(self) -> list[dict[str, Any]]:
         return self._call("GET", "/proctor/incidents")["incidents"]
+
+    def late_answers(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/proctor/late-answers")["late_answers"]
+
+    def decide_late_answers(self, ids: list[int], decision: str) -> dict[str, Any]:
+        return self._call("POST", "/proctor/late-answers/decide",
+                          json={"ids": list(ids), "decision": decision})
+
+    def enrolments(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/proctor/enrolments")["enrolments"]
+
+    def revoke_enrolment(self, workstation_id: str) -> dict[str, str]:
+        return self._call("POST", f"/proctor/enrolments/{workstation_id}/revoke")
 
     # --- acts ---------------------------------------------------------------------------------
 

@@ -39,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     desk = add_command(sub, "desk", "the representative's desk: the room server and its window", [
         "proctor-console desk --data-dir ~/room --lang kk",
-        "proctor-console desk --kit /media/usb/kit-190745-12 --data-dir ~/room   # the first run"],
+        "proctor-console desk --kit /media/usb/kit-190745-12 --data-dir ~/room   # the first run",
+        f"{TOKEN_ENV}=… proctor-console desk --server 127.0.0.1:8443 --fingerprint 3f2a…e9   "
+        f"# over a running `serve`"],
         description="The representative's desk: the room server for the kiosks and its window. On "
                     "the first run (a folder never set up) it asks for the centre's kit and the PIN "
                     "the representative chooses, then opens the day.")
@@ -52,6 +54,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                           "(default: this PC's LAN address)")
     desk.add_argument("--lang", choices=LANGUAGES, default="kk")
     desk.add_argument("--password-cost", choices=COSTS, default="default")
+    desk.add_argument("--server", metavar="HOST:PORT",
+                      help=f"the window only, over a room server already running (`serve`); signed "
+                           f"in with ${TOKEN_ENV} when it is set")
+    desk.add_argument("--fingerprint", help="with --server: SHA-256 of the room server's certificate")
+    desk.add_argument("--place", metavar="X,Y,W,H",
+                      help="the window's cell, in fractions of the screen's free area (the demo's "
+                           "layout: 0,0,0.5,1 is the left half)")
     desk.set_defaults(handler=run_desk)
     day_commands.register(sub)
 
@@ -76,6 +85,12 @@ def run_desk(args: argparse.Namespace) -> int:
     from proctor_console.desk.app import run_desk as run
     from proctor_console.room.commands import room_dir
 
+    place = _place(args.place)
+    if args.server is not None:
+        return _run_attached(args, place)
+    if args.fingerprint is not None:
+        raise CliError("message", errors.USAGE, code="usage", text="--fingerprint goes with --server")
+
     folder = room_dir(args, initialised=False)
     if not (folder / MARKER).is_file() and args.kit is None:
         from proctor_console.desk.first_run import ask_for_kit
@@ -87,7 +102,33 @@ def run_desk(args: argparse.Namespace) -> int:
 
         init_from_kit(folder, args.kit, os.environ.get("CBT_PROCTOR_PIN", ""), COSTS[args.password_cost])
     return run(args.data_dir, args.host, args.port, args.lang, args.advertise,
-               COSTS[args.password_cost])
+               COSTS[args.password_cost], place=place)
+
+
+def _place(text: str | None) -> tuple[float, float, float, float] | None:
+    if text is None:
+        return None
+    from common.window_cell import parse_place
+
+    try:
+        return parse_place(text)
+    except ValueError as exc:
+        raise CliError("message", errors.USAGE, code="usage", text=str(exc)) from None
+
+
+def _run_attached(args: argparse.Namespace, place: tuple[float, float, float, float] | None) -> int:
+    from proctor_console.desk.app import run_attached
+
+    host, _, port = args.server.rpartition(":")
+    if not (host and port.isdigit() and args.fingerprint):
+        raise CliError("message", errors.USAGE, code="usage",
+                       text="--server is HOST:PORT, with --fingerprint of its certificate")
+    if args.kit is not None:
+        raise CliError("message", errors.USAGE, code="usage",
+                       text="--kit sets up this PC's room server: it does not go with --server")
+    out_dir = (args.data_dir or Path.cwd()) / "exports"
+    return run_attached(host, int(port), args.fingerprint, args.lang, out_dir,
+                        token=os.environ.get(TOKEN_ENV, "").strip() or None, place=place)
 
 
 def watch_room(args: argparse.Namespace) -> int:

@@ -180,6 +180,13 @@ class DeskController(QObject):
     # --- sign-in ------------------------------------------------------------------------------
 
     def sign_in(self, login: str, pin: str) -> None:
+        self._signed_in("sign_in", lambda: self.client.sign_in(login.strip(), pin))
+
+    def take_session(self, token: str) -> None:
+        """Go on with a session signed in elsewhere: the screen of the day the room is at."""
+        self._signed_in("take_session", lambda: self.client.take_session(token))
+
+    def _signed_in(self, action: str, call: Callable[[], dict[str, Any]]) -> None:
         def done(proctor: dict[str, Any]) -> None:
             self.model.set_proctor(proctor)
             self._start_watch()
@@ -191,8 +198,7 @@ class DeskController(QObject):
             else:
                 self.model.set_step(Step.IMPORT)
 
-        self._run("sign_in", lambda: self.client.sign_in(login.strip(), pin), done,
-                  done_text=self._t("console.signin.done"))
+        self._run(action, call, done, done_text=self._t("console.signin.done"))
 
     def _start_watch(self) -> None:
         if not self._watch or self._watcher is not None or not self.client.token:

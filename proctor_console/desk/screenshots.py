@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from common.documents.acts import render_confiscation_act, render_impostor_act
@@ -26,6 +27,8 @@ from common.domain.acts import (
 from common.i18n import LANGUAGES, t
 from common.qt_messages import without_offscreen_noise
 from proctor_console.desk.app import WINDOW_SIZE
+from proctor_console.desk.enrolments import Enrolments, EnrolmentsDialog
+from proctor_console.desk.late_answers import LateAnswers, LateAnswersDialog
 from proctor_console.desk.model import STEPS, DeskModel, Step
 from proctor_console.desk.room_map.map_view import RoomMapView
 from proctor_console.desk.room_map.model import LinkState, RoomModel
@@ -87,6 +90,7 @@ def _sample_view() -> dict[str, Any]:
                            journal_lag=3 if n == 24 else 0, hand_raised=n == 12,
                            extensions=1 if n == 3 else 0)
     view["spares"] = [{"workstation_id": "31", "ready": True, "reasons": []}]
+    view["late_answers_waiting"] = 2
     view["acts"] = [
         {"number": "R190745-12-0001", "kind": "confiscation", "individual_code":
          view["seats"][4]["individual_code"], "created_at": "2026-11-22T05:12:00+00:00"},
@@ -111,6 +115,29 @@ _INCIDENTS = [
     {"id": 3, "kind": "time_extended", "at": "2026-11-22T10:02:00+05:00", "actor": "rep",
      "individual_code": "23757939", "details": {"minutes": 6}},
 ]
+
+
+def _late(id_: int, seat: str, name: str, seq: int, number: int, decision: str,
+          offline: tuple[str, str] | None) -> dict[str, Any]:
+    return {"id": id_, "attempt_id": f"a-{seat}", "individual_code": f"4751{seat}78",
+            "full_name": name, "seat": seat, "workstation_id": seat, "seq": seq,
+            "item_id": f"r-{number:03d}", "item_number": number, "answer": "b", "client_ts": 0.0,
+            "deadline_at": "2026-11-22T06:10:00+00:00", "received_at": "2026-11-22T06:14:37+00:00",
+            "offline_from": offline[0] if offline else None,
+            "offline_until": offline[1] if offline else None, "decision": decision,
+            "decided_at": None, "decided_by": None}
+
+
+_OFFLINE = ("2026-11-22T06:02:11+00:00", "2026-11-22T06:14:36+00:00")
+_LATE = [
+    _late(1, "14", "Әбілқасымова Іңкәр Өмірзаққызы", 57, 19, "held", _OFFLINE),
+    _late(2, "14", "Әбілқасымова Іңкәр Өмірзаққызы", 58, 20, "held", _OFFLINE),
+    _late(3, "22", "Құрманғали Ұлан Һадиұлы", 61, 20, "rejected", None),
+]
+_ENROLMENTS = [
+    {"workstation_id": f"{n:02d}", "enrolled_at": "2026-11-20T04:30:00+00:00", "enrolled_by": "rep",
+     "revoked_at": "2026-11-22T05:20:00+00:00" if n == 9 else None,
+     "last_seen_at": None if n == 29 else "2026-11-22T06:20:05+00:00"} for n in range(1, 31)]
 
 
 def render_document_screenshots(out_dir: Path, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
@@ -197,6 +224,8 @@ def render_console_screenshots(out_dir: Path, size: tuple[int, int] = WINDOW_SIZ
                                       "path": "R190745-12-0001.cbtbundle"})
             model.set_part("audit", {"ok": True, "entries": 214, "head_hash": "0" * 64})
             window.test_page.map.select(view["seats"][11]["individual_code"])
+            shown_only = SimpleNamespace(model=model, client=None)  # no server: nothing is sent
+            late, enrolments = LateAnswers(window, shown_only), Enrolments(window, shown_only)
             for step in STEPS:
                 model.set_step(step)
                 if step is Step.SIGN_IN:
@@ -240,6 +269,15 @@ def render_console_screenshots(out_dir: Path, size: tuple[int, int] = WINDOW_SIZ
                     dialog.impostor.setText("Ұлықбекова Әсем Қайратқызы")
                 save(dialog, f"{name}-{lang}")
                 dialog.reject()
+            for name, dialog, then in (
+                    ("late-answers", LateAnswersDialog(_LATE, lang, window), late.confirm),
+                    ("enrolments", EnrolmentsDialog(_ENROLMENTS, lang, window), enrolments.confirm)):
+                prompts.show(dialog, then)
+                dialog.table.selectRow(0)
+                save(dialog, f"dialog-{name}-{lang}")
+                dialog.ok_button.click()
+                save(prompts.current_dialog, f"dialog-{name}-confirm-{lang}")
+                prompts.current_dialog.reject()
             window.close()
             window.deleteLater()
             settle()

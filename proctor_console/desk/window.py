@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 from common.i18n import LANGUAGES, t
 from common.qt_refcount import protect_singletons
 from proctor_console.desk.controller import DeskController
+from proctor_console.desk.enrolments import Enrolments
 from proctor_console.desk.fonts import FONT_POINT_SIZE, load_fonts
+from proctor_console.desk.late_answers import LateAnswers
 from proctor_console.desk.model import STEPS, DeskModel, Step
 from proctor_console.desk.pages.admission_page import AdmissionPage
 from proctor_console.desk.pages.during_test_page import TestPage
@@ -368,6 +370,8 @@ def wire(window: DeskWindow, controller: DeskController) -> None:
     """Connect the window's intents to the controller (one place, one line each)."""
     m = controller.model
     window.room_actions = RoomActions(window, controller)  # pause, messages, teachers' codes
+    window.late_answers = LateAnswers(window, controller)  # answers after the time
+    window.enrolments = Enrolments(window, controller)  # the enrolled kiosk computers
     window.step_requested.connect(lambda step: m.set_step(Step(step)))
     window.language_requested.connect(m.set_language)
     window.sign_in.connect(controller.sign_in)

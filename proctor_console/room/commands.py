@@ -4,6 +4,7 @@
 * ``serve`` — the room server headless (HTTPS, pinned); ``seal`` — the results to a file (USB).
 * ``enrol`` — enrol a kiosk PC at a seat (its credential printed once, for
   ``cbt-kiosk-setup install --workstation-key``), revoke it, or list the enrolments.
+* ``late-answers`` — list the answers that arrived after their sitting's time, accept or reject them.
 * ``roster validate``, ``act render``, ``audit verify``, ``export results``, ``logs`` — for
   scripting and support, without the server.
 
@@ -82,6 +83,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     enrol.add_argument("--key-only", action="store_true",
                        help="print only each new credential, one per line (for a script)")
     enrol.set_defaults(handler=enrol_seats)
+
+    late = add_command(sub, "late-answers", "list the answers that arrived after their sitting's "
+                                            "time, or accept or reject them; the PIN is read from "
+                                            f"${PIN_ENV}", [
+        "proctor-console late-answers --data-dir ~/room --list",
+        f"{PIN_ENV}=482915 proctor-console late-answers --data-dir ~/room --login rep --accept 3 --accept 4",
+        f"{PIN_ENV}=482915 proctor-console late-answers --data-dir ~/room --login rep --reject 5"])
+    _data_dir(late)
+    late.add_argument("--login", help="the representative's login")
+    late.add_argument("--list", action="store_true", help="list the late answers, one JSON line each")
+    late.add_argument("--accept", type=int, action="append", default=[], metavar="ID",
+                      help="accept a late answer (its id in --list); may be given again")
+    late.add_argument("--reject", type=int, action="append", default=[], metavar="ID",
+                      help="reject a late answer; may be given again")
+    late.set_defaults(handler=decide_late_answers)
 
     roster = sub.add_parser("roster", help="the organisation's student list",
                             description="the organisation's student list")
@@ -235,6 +251,26 @@ def enrol_seats(args: argparse.Namespace) -> int:
     for seat in args.seat:
         done = (enrolment.revoke if args.revoke else enrolment.enrol)(room, seat, args.login)
         print(done.get("workstation_key", "") if args.key_only else json.dumps(done), flush=True)
+    return EXIT_OK
+
+
+def decide_late_answers(args: argparse.Namespace) -> int:
+    """The late answers held for the representative (room/late_answers.py): list, accept, reject."""
+    from proctor_console.room import late_answers
+    from proctor_console.room.room import Room
+
+    room = Room(room_dir(args))
+    if args.list:
+        for row in late_answers.held_answers(room):
+            print(json.dumps(row, ensure_ascii=False))
+        return EXIT_OK
+    if not args.login or not (args.accept or args.reject) or set(args.accept) & set(args.reject):
+        raise CliError("invalid", errors.USAGE, code="usage",
+                       reason="--login and --accept or --reject (not both for one answer) are needed")
+    room.proctor_signin(args.login, os.environ.get(PIN_ENV, ""))  # Unauthorized: exit 3
+    for decision, ids in (("accept", args.accept), ("reject", args.reject)):
+        if ids:
+            print(json.dumps(late_answers.decide(room, ids, decision, args.login)), flush=True)
     return EXIT_OK
 
 

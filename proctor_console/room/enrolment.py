@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from common.domain.roster import SEAT_PATTERN
 from common.storage.base import utcnow
-from common.storage.room_models import Enrolment
+from common.storage.room_models import Enrolment, Workstation
 from proctor_console.room import audit
 from proctor_console.room.errors import NotFound, RoomError, Unauthorized
 from proctor_console.room.store import RoomStore
@@ -73,12 +73,15 @@ def revoke(room: RoomStore, workstation_id: str, actor: str) -> dict[str, str]:
 
 
 def enrolments(room: RoomStore) -> list[dict[str, Any]]:
-    """Every workstation ever enrolled, for the representative."""
+    """Every workstation ever enrolled, with when its kiosk last reported, for the representative."""
     with room.read() as s:
-        rows = list(s.scalars(select(Enrolment).order_by(Enrolment.workstation_id)))
+        rows = list(s.execute(select(Enrolment, Workstation.last_seen_at).outerjoin(
+            Workstation, Workstation.workstation_id == Enrolment.workstation_id)
+            .order_by(Enrolment.workstation_id)))
     return [{"workstation_id": r.workstation_id, "enrolled_at": r.enrolled_at.isoformat(),
              "enrolled_by": r.enrolled_by,
-             "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None} for r in rows]
+             "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
+             "last_seen_at": seen.isoformat() if seen else None} for r, seen in rows]
 
 
 def known(room: RoomStore, credential: str | None) -> bool:

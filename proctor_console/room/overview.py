@@ -22,7 +22,7 @@ from proctor_console.room.logins import (
     workstation_failures,
 )
 from proctor_console.room.readiness import workstation_views
-from proctor_console.room import deadlines, integrity
+from proctor_console.room import deadlines, integrity, late_answers
 from proctor_console.room.room_pause import paused_at, pause_state
 from proctor_console.room.roster import accommodations_of, full_name
 from proctor_console.room.seat_locks import away_since
@@ -84,6 +84,7 @@ def room_view(room: RoomStore) -> dict[str, Any]:
             "server_time": now.isoformat(), "seats": seats, "acts": acts,
             "paused": pause_state(room),
             "disk": room.disk_problem,
+            "late_answers_waiting": late_answers.waiting_count(room),
             "locked_workstations": sorted(w for w, n in failures.items()
                                           if n >= MAX_FAILED_LOGINS_PER_WORKSTATION),
             "spares": [ws for wid, ws in sorted(workstations.items()) if wid not in taken]}

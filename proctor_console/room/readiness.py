@@ -76,6 +76,8 @@ def report(room: RoomStore, workstation_id: str, body: KioskReport, attempt_id: 
         ws.clock_offset_ms = offset_ms
         ws.free_disk_mb = body.free_disk_mb
         ws.kiosk_locked = body.kiosk_locked
+        if not fresh and now - ws.last_seen_at > SILENT_AFTER:  # back after a silence
+            ws.silent_from, ws.silent_until = ws.last_seen_at, now
         ws.last_seen_at = now
         if register:
             ws.registered_at = now

@@ -21,7 +21,7 @@ from common.crypto.signing import SigningKey
 from common.durable import write_durably
 from common.storage.base import utcnow
 from common.storage.room_models import Act, Answer, Attempt, Bundle, Student
-from proctor_console.room import audit, survey
+from proctor_console.room import audit, late_answers, survey
 from proctor_console.room.configuration import signing_key
 from proctor_console.room.errors import CentreRefused, CentreUnreachable, Conflict, RoomError
 from proctor_console.room.incidents import incident_list
@@ -37,9 +37,11 @@ def collect_parts(room: RoomStore) -> dict[str, list[dict[str, Any]]]:
         attempts = []
         for a in s.scalars(select(Attempt).order_by(Attempt.started_at)):
             st = students[a.student_id]
+            late = late_answers.accepted_seqs(s, a.id)  # marked: accepted after the time
             responses = [
                 {"seq": r.seq, "item_id": r.item_id, "answer": json.loads(r.answer_json),
-                 "client_ts": r.client_ts, "received_at": r.received_at.isoformat()}
+                 "client_ts": r.client_ts, "received_at": r.received_at.isoformat(),
+                 **({"late_accepted": True} if r.seq in late else {})}
                 for r in s.scalars(select(Answer).where(Answer.attempt_id == a.id).order_by(Answer.seq))
             ]
             attempts.append({

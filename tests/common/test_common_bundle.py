@@ -102,10 +102,12 @@ def test_a_format_1_bundle_is_still_read_with_its_part_hashes():
     assert opened.manifest == expected["manifest"] and opened.parts == expected["parts"]
     assert opened.manifest["format"] == "cbt-result-bundle/1"
     assert opened.manifest["contents"] == {
-        name: {"count": len(gen.PARTS[name]), "sha256": sha256_hex(canonical_bytes(gen.PARTS[name]))}
+        name: {"count": len(gen.PARTS_V1[name]),
+               "sha256": sha256_hex(canonical_bytes(gen.PARTS_V1[name]))}
         for name in bundle.PARTS}
-    assert opened.parts == json.loads(canonical_bytes(gen.PARTS))
-    hand = _open(gen.hand_seal(compressed=gen.honest_compressed(), version=1))
+    assert opened.parts == json.loads(canonical_bytes(gen.PARTS_V1))
+    hand = _open(gen.hand_seal(compressed=gen.honest_compressed(gen.PARTS_V1), version=1,
+                               declared=gen.PARTS_V1))
     assert hand.parts == opened.parts
 
 

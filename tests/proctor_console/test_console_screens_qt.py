@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import QPushButton
 
 from common.i18n import LANGUAGES
 from proctor_console import cli
+from proctor_console.desk.enrolments import Enrolments
+from proctor_console.desk.late_answers import LateAnswers
 from proctor_console.desk.model import STEPS, DeskModel, Step
 from proctor_console.desk.screenshots import _sample_view, render_console_screenshots
 from proctor_console.desk.window import DeskWindow
@@ -24,7 +27,7 @@ pytestmark = [
 ]
 
 DIALOGS = ("act1", "act1-confirm", "act2", "extend", "move", "note", "head", "head-register",
-           "absence")
+           "absence", "late-answers", "late-answers-confirm", "enrolments", "enrolments-confirm")
 
 
 @pytest.fixture
@@ -40,6 +43,8 @@ def desk(qtbot):
     model.set_proctor({"login": "rep", "full_name": "Қожахметов Ғалым Һидаятұлы",
                        "role": "representative"})
     model.room.update(_sample_view())
+    shown_only = SimpleNamespace(model=model, client=None)  # the buttons wire() adds, no server
+    window.late_answers, window.enrolments = LateAnswers(window, shown_only), Enrolments(window, shown_only)
     return window
 
 

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from common.i18n import LANGUAGES
-from proctor_console.desk.model import DeskModel, Step
+from proctor_console.desk.model import STEPS, DeskModel, Step
 from proctor_console.desk.room_map.model import LinkState
 from proctor_console.desk.sample_room import sample_room
 from proctor_console.desk.window import DeskWindow
@@ -79,3 +79,22 @@ def test_thirty_seats_fit_1366x768_and_hands_are_a_banner(qtbot, lang) -> None:
     model.room.update(with_hands(room))
     assert not view.hands.isVisible()
     qtbot.waitUntil(lambda: fits() and not cut_labels(view), timeout=3000)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_desk_fits_a_laptop_screen_on_every_step(qtbot, lang) -> None:
+    """A 1366×768 laptop leaves about 1366×700 to a window (panel, title bar): the desk's window
+    must be able to shrink to that on every step, not push its bottom off the screen (the
+    during-the-test actions once made it 792 px tall at the least)."""
+    model = DeskModel(lang)
+    window = DeskWindow(model, server="127.0.0.1:8443")
+    qtbot.addWidget(window)
+    model.room.update(sample_room())
+    window.resize(1366, 700)
+    window.show()
+    for step in STEPS:
+        model.set_step(step)
+        qtbot.wait(1)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1366 and hint.height() <= 700, (step, hint)
+        assert window.height() == 700, step

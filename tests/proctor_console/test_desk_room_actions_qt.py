@@ -10,13 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from common.documents.slips import Connection
 from common.storage.room_models import Incident
-from proctor_console.desk.client import DeskClient, ServerAddress
-from proctor_console.desk.controller import DeskController
-from proctor_console.desk.model import DeskModel, Step
-from proctor_console.desk.window import DeskWindow, wire
 from proctor_console.room.room_pause import pause_state
+from tests.proctor_console.desk_session import open_signed_in_desk, run
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -26,36 +22,7 @@ pytestmark = [
 
 @pytest.fixture
 def desk_window(qtbot, tmp_path, room_setup, room_server):
-    room = room_setup.room
-    for cred in room_setup.credentials:
-        room.mark_attendance(cred["individual_code"], "present", None, "rep")
-    room.start(room_setup.package["start_code"], "rep")
-    model = DeskModel("kk")
-    client = DeskClient(ServerAddress("127.0.0.1", room_server.port, room_server.fingerprint))
-    controller = DeskController(model, client, Connection("127.0.0.1", room_server.port,
-                                                          room_server.fingerprint), out_dir=tmp_path)
-    window = DeskWindow(model, out_dir=tmp_path, server=f"127.0.0.1:{room_server.port}")
-    qtbot.addWidget(window)
-    wire(window, controller)
-    window.resize(1366, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignal(controller.done, timeout=20_000):
-        controller.sign_in("rep", "1234")
-    model.set_step(Step.TEST)
-    yield window, controller
-    controller.shutdown()
-
-
-def run(qtbot, controller, action: str, trigger) -> object:
-    box = {}
-
-    def done(name, result) -> bool:
-        box["result"] = result
-        return name == action
-    with qtbot.waitSignal(controller.done, timeout=20_000, check_params_cb=done):
-        trigger()
-    return box["result"]
+    return open_signed_in_desk(qtbot, tmp_path, room_setup, room_server)
 
 
 def test_pause_resume_message_and_teacher_codes_from_the_desk(qtbot, room_setup, desk_window, kiosk):

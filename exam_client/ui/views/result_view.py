@@ -32,12 +32,14 @@ class ResultView(ScreenView):
         self.score_label = label("score", "big")
         self.percent_label = label("percent", "heading")
         self.note = label("note", "hint")
+        self.late = label("lateHeld", "hint")  # answers after the time: with the representative
         self.continue_button = button("toSurvey", "primary")
         column.addStretch(1)
         column.addWidget(self.title)
         column.addWidget(self.score_label)
         column.addWidget(self.percent_label)
         column.addWidget(self.note)
+        column.addWidget(self.late)
         column.addSpacing(12)
         column.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addStretch(2)
@@ -55,6 +57,9 @@ class ResultView(ScreenView):
         self.percent_label.setText(t("kiosk.result.percent",
                                      lang, percent=f"{percent:g}".replace(".", ",")))
         self.note.setText(t("kiosk.result.note", lang))
+        held = int(result.get("held_late") or 0)
+        self.late.setText(t("kiosk.result.late_held", lang, count=held) if held else "")
+        self.late.setVisible(bool(held))
         self.continue_button.setText(t("kiosk.result.continue", lang) + " →")
 
     def focus_first(self) -> None:

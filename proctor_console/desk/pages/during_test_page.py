@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QListWidget, QListWidgetItem, QScrollArea,
+                               QVBoxLayout, QWidget)
 
 from common.documents.pdf import local_time
 from common.i18n import t
@@ -16,8 +18,6 @@ from proctor_console.desk.pages.page import Page, student_line
 from proctor_console.desk.room_map.map_view import RoomMapView
 from proctor_console.desk.room_map.model import SeatInfo, SeatState
 from proctor_console.desk.widgets import button, wrapped
-
-
 
 
 class TestPage(Page):
@@ -63,11 +63,20 @@ class TestPage(Page):
         panel = QWidget()
         panel.setObjectName("actions")
         panel.setLayout(side)
+        side.setContentsMargins(0, 0, 0, 4)
+        # Twelve buttons and the log are taller than a 1366×768 laptop leaves the page: the column
+        # scrolls there rather than push the desk's window off the bottom of the screen.
+        actions = QScrollArea()
+        actions.setObjectName("actionsScroll")
+        actions.setWidget(panel)
+        actions.setWidgetResizable(True)
+        actions.setFrameShape(QFrame.Shape.NoFrame)
+        actions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         panel.setFixedWidth(250)
-        side.setContentsMargins(0, 0, 0, 0)
+        actions.setFixedWidth(250 + actions.verticalScrollBar().sizeHint().width())
         row = QHBoxLayout()
         row.addWidget(self.map, 1)
-        row.addWidget(panel)
+        row.addWidget(actions)
         self.body.addLayout(row, 1)
         self._info: SeatInfo | None = None
         self._model = model

@@ -35,10 +35,11 @@ class Page(QWidget):
         outer.addWidget(self.title)
         outer.addWidget(self.explain)
         outer.addLayout(self.body, 1)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.primary)
-        outer.addLayout(bottom)
+        # the row of the primary button; a part of the desk may put a button at its left end
+        self.bottom = QHBoxLayout()
+        self.bottom.addStretch(1)
+        self.bottom.addWidget(self.primary)
+        outer.addLayout(self.bottom)
 
     def relabel(self, lang: str) -> None:
         self.title.setText(t(f"console.{self.step.value}.title", lang))

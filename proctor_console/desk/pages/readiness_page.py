@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from common.i18n import t
 from proctor_console.desk.model import DeskModel, Step
@@ -21,7 +21,12 @@ class ReadinessPage(Page):
         self.map.set_mode("readiness")
         self.map.set_embedded(True)
         self.summary = wrapped("", "readySummary", bold=True)
-        self.body.addWidget(self.summary)
+        # the enrolled computers (desk/enrolments.py adds its button here)
+        self.actions = QHBoxLayout()
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addLayout(self.actions)
+        self.body.addLayout(top)
         self.body.addWidget(self.map, 1)
 
     def show_room(self, model: DeskModel) -> None:

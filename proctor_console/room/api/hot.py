@@ -55,7 +55,8 @@ class HotPaths:
 
     async def _answer(self, send: Send, work: Awaitable[dict[str, Any]]) -> None:
         try:
-            status, body = 200, await work
+            body = await work
+            status = 202 if "held" in body else 200  # late: held for the representative
         except RoomError as exc:  # the body the application's handler gives (api/app.py)
             status, body = exc.status, {"error": exc.code, "message": str(exc),
                                         "details": exc.details}

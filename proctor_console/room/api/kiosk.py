@@ -5,7 +5,7 @@ submit, the heartbeat during the sitting, and the anonymous survey after it (§2
 
 from typing import Annotated, Any, Callable
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 
 from common.protocol import API, AnswerBatch, KioskLogin, SubmitRequest
@@ -64,9 +64,13 @@ def router(room: Room, attempt: Callable[..., Any], optional_attempt: Callable[.
 
     # The next two are answered by api/hot.py before the routing; declared here for the OpenAPI
     # schema (and reached only by an application without that middleware).
-    @api.post(f"{API}/attempt/answers")
-    def answers(body: AnswerBatch, attempt_id: AttemptId) -> dict[str, Any]:
-        return room.save_answers(attempt_id, [e.model_dump() for e in body.entries])
+    @api.post(f"{API}/attempt/answers", responses={202: {
+        "description": "after the sitting's time: held for the representative (late_answers.py)"}})
+    def answers(body: AnswerBatch, attempt_id: AttemptId, response: Response) -> dict[str, Any]:
+        reply = room.save_answers(attempt_id, [e.model_dump() for e in body.entries])
+        if "held" in reply:
+            response.status_code = 202
+        return reply
 
     @api.post(f"{API}/attempt/submit")
     def submit(body: SubmitRequest, attempt_id: AttemptId) -> dict[str, Any]:

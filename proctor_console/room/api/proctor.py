@@ -28,6 +28,7 @@ from proctor_console.room import (
     enrolment,
     incidents,
     integrity,
+    late_answers,
     messages,
     readiness,
     revocation,
@@ -67,6 +68,11 @@ class HeadIn(BaseModel):
 
 class EnrolIn(BaseModel):
     workstation_id: str = Field(min_length=1, max_length=16)
+
+
+class LateDecisionIn(BaseModel):
+    ids: list[int] = Field(min_length=1, max_length=10_000)
+    decision: str = Field(pattern="^(accept|reject)$")
 
 
 class HeadVisit(BaseModel):
@@ -164,6 +170,16 @@ def router(room: Room, proctor: Callable[..., str]) -> APIRouter:
     @api.post(f"{API}/proctor/enrolments/{{workstation_id}}/revoke")
     def revoke_enrolment(workstation_id: str, who: Proctor) -> dict[str, str]:
         return enrolment.revoke(room, workstation_id, who)
+
+    @api.get(f"{API}/proctor/late-answers")
+    def list_late_answers(who: Proctor) -> dict[str, Any]:
+        """Answers that arrived after their sitting's time, with the kiosk's offline period
+        (room/late_answers.py)."""
+        return {"late_answers": late_answers.held_answers(room)}
+
+    @api.post(f"{API}/proctor/late-answers/decide")
+    def decide_late_answers(body: LateDecisionIn, who: Proctor) -> dict[str, Any]:
+        return late_answers.decide(room, body.ids, body.decision, who)
 
     @api.get(f"{API}/proctor/room")
     def room_view(who: Proctor) -> dict[str, Any]:

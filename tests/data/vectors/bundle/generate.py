@@ -82,7 +82,7 @@ PARTS: dict[str, list[dict[str, Any]]] = {
             "status": "finished",
             "started_at": "2026-04-15T04:05:00+00:00",
             "deadline_at": "2026-04-15T05:25:00+00:00",
-            "finished_at": "2026-04-15T05:11:42+00:00",
+            "finished_at": "2026-04-15T05:25:31+00:00",  # closed by the room at its time
             "logins": 1,
             "room_score": 2.5,
             "max_score": 4.0,
@@ -94,6 +94,10 @@ PARTS: dict[str, list[dict[str, Any]]] = {
                  "received_at": "2026-04-15T04:07:01+00:00"},
                 {"seq": 3, "item_id": "n1", "answer": "3,5", "client_ts": 1776226100.25,
                  "received_at": "2026-04-15T04:08:20+00:00"},
+                # arrived after the time from a kiosk that was offline; the representative
+                # accepted it (issue 15: proctor_console/room/late_answers.py)
+                {"seq": 4, "item_id": "n1", "answer": "3,5", "client_ts": 1776230640.0,
+                 "received_at": "2026-04-15T05:26:05+00:00", "late_accepted": True},
             ],
         },
         {
@@ -144,6 +148,18 @@ PARTS: dict[str, list[dict[str, Any]]] = {
                      "teachers_explain": 5, "test_clear": 5, "useful_for_life": 5}},
     ],
 }
+
+
+def _before_late_answers(parts: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The parts as a room wrote them before late answers were held (issue 15): format 1's vector."""
+    v1 = json.loads(json.dumps(parts))
+    first = v1["attempts"][0]
+    first["responses"] = [r for r in first["responses"] if not r.get("late_accepted")]
+    first["finished_at"] = "2026-04-15T05:11:42+00:00"
+    return v1
+
+
+PARTS_V1 = _before_late_answers(PARTS)
 
 
 def room_key() -> SigningKey:
