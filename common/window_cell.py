@@ -47,3 +47,15 @@ def client_rect(place: tuple[float, float, float, float], area: Rect,
     spare = 0 if float(scale).is_integer() else math.ceil(1 / scale)
     return (x + left, y + top, max(1, width - left - right - spare),
             max(1, height - top - bottom - spare))
+
+
+def place_window(window, place: tuple[float, float, float, float]) -> None:
+    """Put a Qt window (any QWidget, taken as it is: this module imports no Qt) in its cell of its
+    screen's free area, its frame included; call it again once the window manager has framed it."""
+    area = window.screen().availableGeometry()
+    handle = window.windowHandle()
+    m = handle.frameMargins() if handle is not None else None
+    frame = (m.left(), m.top(), m.right(), m.bottom()) if m is not None else (0, 0, 0, 0)
+    x, y, width, height = client_rect(place, (area.x(), area.y(), area.width(), area.height()), frame,
+                                      window.devicePixelRatioF())
+    window.setGeometry(x, y, width, height)

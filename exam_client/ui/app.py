@@ -274,20 +274,6 @@ def application() -> QApplication:
     return app if app is not None else QApplication(sys.argv[:1])
 
 
-def place_window(window: QWidget, place: tuple[float, float, float, float]) -> None:
-    """Put a window in its cell of the screen's free area (common/window_cell.py), its frame
-    included; called again once the window manager has framed it."""
-    from common.window_cell import client_rect
-
-    area = window.screen().availableGeometry()
-    handle = window.windowHandle()
-    m = handle.frameMargins() if handle is not None else None
-    frame = (m.left(), m.top(), m.right(), m.bottom()) if m is not None else (0, 0, 0, 0)
-    x, y, width, height = client_rect(place, (area.x(), area.y(), area.width(), area.height()), frame,
-                                      window.devicePixelRatioF())
-    window.setGeometry(x, y, width, height)
-
-
 def run_kiosk(config: Any, kiosk_mode: bool = True, place: tuple[float, float, float, float] | None = None,
               student: Any = None) -> int:
     """Open the kiosk on this PC's screen and run it until the representative closes it.
@@ -340,6 +326,8 @@ def run_kiosk(config: Any, kiosk_mode: bool = True, place: tuple[float, float, f
         window.showFullScreen()
         window.check_screens()
     elif place is not None:
+        from common.window_cell import place_window
+
         window.show()
         place_window(window, place)
         QTimer.singleShot(500, lambda: place_window(window, place))  # framed by then

@@ -62,6 +62,8 @@ def _open_window(address, connection: Connection, lang: str, out_dir: Path,
         window.resize(*WINDOW_SIZE)
         window.show()
     else:
+        from common.window_cell import place_window
+
         window.show()
         place_window(window, place)
         QTimer.singleShot(500, lambda: place_window(window, place))  # framed by then
@@ -81,15 +83,3 @@ def _open_window(address, connection: Connection, lang: str, out_dir: Path,
             on_close()
 
 
-def place_window(window, place: Place) -> None:
-    """Put the window in its cell of the screen's free area (common/window_cell.py), its frame
-    included."""
-    from common.window_cell import client_rect
-
-    area = window.screen().availableGeometry()
-    handle = window.windowHandle()
-    m = handle.frameMargins() if handle is not None else None
-    frame = (m.left(), m.top(), m.right(), m.bottom()) if m is not None else (0, 0, 0, 0)
-    x, y, width, height = client_rect(place, (area.x(), area.y(), area.width(), area.height()), frame,
-                                      window.devicePixelRatioF())
-    window.setGeometry(x, y, width, height)
