@@ -43,6 +43,8 @@ case "$what" in
     # libfuse3 for the power-cut filesystem of tests/powercut (skipped with a reason without it)
     ldconfig -p 2>/dev/null | grep libfuse3.so.3 >/dev/null || need+=(libfuse3-3 fuse3)
     command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+    # nftables: the LAN rehearsal's random loss where the kernel has no netem (make rehearsal)
+    command -v nft >/dev/null 2>&1 || need+=(nftables)
     ldconfig -p 2>/dev/null | grep libxcb-cursor.so.0 >/dev/null || need+=("${XCB_LIBS[@]}")
     command -v xwininfo >/dev/null 2>&1 || need+=(x11-utils) ;;
   dist)

@@ -3,9 +3,11 @@ and each kiosk in its own network namespace, joined by a bridge in a namespace o
 host's network is never touched), with impaired kiosk links.
 
 The impairment is `tc netem` (latency with jitter, and random loss) on both ends of each kiosk's
-link. A kernel without sch_netem (some CI containers) gets the closest it has: `tbf`, a slow link
-with a short queue, which delays packets and drops them when the queue is full; the rehearsal
-reports which one ran and how many packets were dropped.
+link. A kernel without sch_netem (some CI containers, this project's VM) gets the closest it has:
+`tbf`, a slow link with a short queue, which delays packets and drops them when the queue is full,
+and the same random loss as netem's from nftables (`numgen random`, each packet in or out of the
+kiosk's link dropped with probability LOSS_PERCENT %). The rehearsal reports which ran and how many
+packets were dropped.
 """
 
 from __future__ import annotations
@@ -18,8 +20,17 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-NETEM = ("netem", "delay", "25ms", "10ms", "loss", "2%")
+LOSS_PERCENT = 2
+NETEM = ("netem", "delay", "25ms", "10ms", "loss", f"{LOSS_PERCENT}%")
 TBF = ("tbf", "rate", "1mbit", "burst", "3kb", "limit", "4kb")
+# Random loss without netem: a table in the kiosk's own namespace, counted.
+NFT_LOSS = f"""table inet cbt_loss {{
+  chain incoming {{ type filter hook input priority 0; policy accept;
+    iifname "eth0" numgen random mod 100 < {LOSS_PERCENT} counter drop; }}
+  chain outgoing {{ type filter hook output priority 0; policy accept;
+    oifname "eth0" numgen random mod 100 < {LOSS_PERCENT} counter drop; }}
+}}
+"""
 
 
 def missing() -> str | None:
@@ -89,13 +100,23 @@ class Lab:
         return outer, "eth0"
 
     def _impair(self, ns: str, device: str) -> None:
-        for kind in ((NETEM,) if self.impairment != "tbf" else ()) + (TBF,):
+        for kind in ((NETEM,) if not self.impairment.startswith("tbf") else ()) + (TBF,):
             done = subprocess.run(["ip", "netns", "exec", ns, "tc", "qdisc", "replace", "dev", device,
                                    "root", *kind], capture_output=True, text=True)
             if done.returncode == 0:
-                self.impairment = kind[0]
+                if kind is TBF and ns != self.switch:  # netem's loss, from nftables
+                    self.impairment = "tbf + nftables loss" if self._random_loss(ns) else "tbf"
+                elif kind is NETEM:
+                    self.impairment = "netem"
                 return
         raise RuntimeError(f"tc cannot shape {device}: {done.stderr.strip()}")
+
+    def _random_loss(self, ns: str) -> bool:
+        if shutil.which("nft") is None:
+            return False
+        done = subprocess.run(["ip", "netns", "exec", ns, "nft", "-f", "-"], input=NFT_LOSS,
+                              capture_output=True, text=True)
+        return done.returncode == 0
 
     def _build(self) -> None:
         self._namespace(self.switch)
@@ -119,6 +140,10 @@ class Lab:
             for line in out.splitlines():
                 if "dropped" in line:
                     total += int(line.split("dropped")[1].split(",")[0].strip())
+            if ns != self.switch and "nftables" in self.impairment:
+                out = subprocess.run(["ip", "netns", "exec", ns, "nft", "list", "table", "inet",
+                                      "cbt_loss"], capture_output=True, text=True).stdout
+                total += sum(int(w.split()[0]) for w in out.split("counter packets ")[1:])
         return total
 
     def close(self) -> None:
