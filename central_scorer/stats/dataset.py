@@ -142,13 +142,16 @@ def read_units(centre, regions: dict[str, str] | None = None, year: int | None =
             for d in sorted(set(direction_of.values())):
                 blocks[(d, g)].append((_part(whole, [j for j, i in enumerate(whole.item_ids)
                                                      if direction_of[i] == d]), y))
+            del whole  # the parts hold it now: not the cohort twice while the blocks are built
         wanted = {i for parts in blocks.values() for m, _ in parts for i in m.item_ids}
         exams = {st["variant"] for parts in blocks.values() for m, _ in parts for st in m.students}
         items, variants = _content(s, wanted, exams)
-        units = {key: _unit(key[0], key[1], parts, items, variants, override, fallback)
-                 for key, parts in sorted(blocks.items())}
+        units, rows = {}, {}
+        for key in sorted(blocks):  # each part dropped once its block is built: one copy at a time
+            units[key] = _unit(key[0], key[1], blocks[key], items, variants, override, fallback)
+            rows[key] = [(m.result_ids, y) for m, y in blocks.pop(key)]
         for g in sorted({g for _, g in units}):
-            _choices(s, g, {key: (unit, blocks[key]) for key, unit in units.items() if key[1] == g})
+            _choices(s, g, {key: (unit, rows[key]) for key, unit in units.items() if key[1] == g})
         units = list(units.values())
     return units, n_results
 
@@ -213,8 +216,8 @@ def _choices(s, grade: str, units: dict) -> None:
     streamed once in (student, item, seq) order, only the last change of each pair kept."""
     owner: dict[str, tuple[UnitData, dict[str, int], dict[int, int]]] = {}
     years: set[int] = set()
-    for unit, parts in units.values():
-        row_of = {rid: r for r, rid in enumerate(rid for m, _ in parts for rid in m.result_ids)}
+    for unit, parts in units.values():  # parts: (result ids, year) row for row with the block
+        row_of = {rid: r for r, rid in enumerate(rid for ids, _ in parts for rid in ids)}
         years |= {y for _, y in parts}
         for i in unit.items:
             if i.id in unit.chosen:
