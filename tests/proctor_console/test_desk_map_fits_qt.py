@@ -10,7 +10,7 @@ import copy
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from common.i18n import LANGUAGES
+from common.i18n import LANGUAGES, t
 from proctor_console.desk.model import STEPS, DeskModel, Step
 from proctor_console.desk.room_map.model import LinkState
 from proctor_console.desk.sample_room import sample_room
@@ -80,8 +80,14 @@ def test_thirty_seats_fit_a_laptop_and_hands_are_a_banner(qtbot, lang, size) -> 
     model.room.update(with_hands(room, sitting[0]))
     assert view.hands.isVisible() and view.hands.rang == 1
     assert f"1" in view.hands.text() and sitting[0] in view.hands.text()
-    # the banner takes its line from the map, and the whole room still shows
+    # the banner takes its line from the map, and the whole room still shows; so it does with the
+    # link's banner over it too
     qtbot.waitUntil(lambda: fits(view) and not cut_labels(view), timeout=3000)
+    model.room.set_link(LinkState.OFFLINE)
+    assert view.banner.isVisible()
+    qtbot.waitUntil(lambda: fits(view) and not cut_labels(view), timeout=3000)
+    model.room.set_link(LinkState.ONLINE)
+    assert not view.banner.isVisible()
     model.room.update(with_hands(room, sitting[0], sitting[1]))
     assert view.hands.rang == 2 and view.hands.seats == [sitting[0], sitting[1]]
     model.room.update(with_hands(room, sitting[1]))
@@ -108,3 +114,34 @@ def test_the_desk_fits_a_laptop_screen_on_every_step(qtbot, lang) -> None:
         hint = window.minimumSizeHint()
         assert hint.width() <= 1366 and hint.height() <= 700, (step, hint)
         assert window.height() == 700, step
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_in_the_desk_the_rooms_state_stays_in_sight(qtbot, lang) -> None:
+    """The map in the desk has no header line (the window's top line names the room): whether the
+    test has begun, and a disk that refuses the answers, are told beside the raised hands."""
+    model = DeskModel(lang)
+    window = DeskWindow(model, server="127.0.0.1:8443")
+    qtbot.addWidget(window)
+    window.resize(1366, 700)
+    window.show()
+    room = sample_room()
+    model.room.update(room)
+    model.room.set_link(LinkState.ONLINE)
+    model.set_step(Step.TEST)
+    view = window.test_page.map
+    assert not view.room_label.isVisible()
+    assert window.room_line.isVisible() and room["room_no"] in window.room_line.text()
+    assert view.open_label.isVisible()
+    assert view.open_label.text() == f"● {t('room_view.open', lang)}"
+    sitting = [s["seat"] for s in room["seats"] if (s.get("attempt") or {}).get("status") == "in_progress"]
+    model.room.update(with_hands(room, sitting[0]) | {"disk": {"code": "disk_full"}})
+    assert view.hands.isVisible() and view.open_label.isVisible()
+    assert view.open_label.text() == f"⚠ {t('console.error.disk_full', lang)}"
+    # on one line: the state at the left of the banner, inside the map's width
+    state, hands = view.open_label.geometry(), view.hands.geometry()
+    assert state.right() < hands.left() and state.center().y() == pytest.approx(hands.center().y(), abs=1)
+    assert hands.right() <= view.scroll.geometry().right()
+    qtbot.waitUntil(lambda: fits(view) and not cut_labels(view), timeout=3000)
+    # the warning wraps: on one line it made the window wider than the laptop's screen
+    assert window.width() == 1366 and window.minimumSizeHint().width() <= 1366

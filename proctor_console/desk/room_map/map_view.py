@@ -143,10 +143,11 @@ class RoomMapView(QWidget):
         outer.setSpacing(6)
         outer.addLayout(header)
         outer.addWidget(self.banner)
-        # ☝ raised hands (embedded in the desk: the room's state first, on the same line)
+        # ☝ raised hands (embedded in the desk: the room's state first, on the same line; the
+        # banner keeps its own height beside a disk's warning of several lines)
         self.hands_row = QHBoxLayout()
         self.hands_row.setSpacing(16)
-        self.hands_row.addWidget(self.hands, 1)
+        self.hands_row.addWidget(self.hands, 1, Qt.AlignmentFlag.AlignVCenter)
         outer.addLayout(self.hands_row)
         outer.addLayout(body, 1)
 
@@ -201,6 +202,8 @@ class RoomMapView(QWidget):
                 self.hands_row.insertWidget(0, self.open_label)
             else:
                 self.second.insertWidget(1, self.open_label)
+            # a disk's warning is a sentence: on one line it widened the desk past the screen
+            self.open_label.setWordWrap(embedded)
         self._embedded = embedded
         self.side.set_embedded(embedded)
         self._show_room()
