@@ -202,8 +202,6 @@ class RoomMapView(QWidget):
                 self.hands_row.insertWidget(0, self.open_label)
             else:
                 self.second.insertWidget(1, self.open_label)
-            # a disk's warning is a sentence: on one line it widened the desk past the screen
-            self.open_label.setWordWrap(embedded)
         self._embedded = embedded
         self.side.set_embedded(embedded)
         self._show_room()
@@ -260,6 +258,8 @@ class RoomMapView(QWidget):
             if header.get("disk"):  # the room's disk refuses writes: the representative must know
                 self.open_label.setText(f"⚠ {t('console.error.' + header['disk']['code'], lang)}")
                 self.open_label.setStyleSheet("color: #b71c1c; font-weight: bold;")
+            # The warning is a sentence: on one line it widened the desk past the screen (1680 px).
+            self.open_label.setWordWrap(self._embedded and bool(header.get("disk")))
             self.organisation_label.setText(t(
                 "room_view.organisation", lang, organisation_code=header["organisation_code"],
                 organisation_name=header["organisation_name"]))
