@@ -6,12 +6,14 @@ window about 1366×700 (the panel and the title bar take the rest); the map fits
 from __future__ import annotations
 
 import copy
+import math
 
 import pytest
 from PySide6.QtWidgets import QLabel
 
 from common.i18n import LANGUAGES, t
 from proctor_console.desk.model import STEPS, DeskModel, Step
+from proctor_console.desk.room_map import hands, map_view, seat_text, summary_panel, tiles
 from proctor_console.desk.room_map.model import LinkState
 from proctor_console.desk.sample_room import sample_room
 from proctor_console.desk.window import DeskWindow
@@ -50,8 +52,8 @@ LAPTOP_WINDOWS = [(1366, 700), (1366, 768)]  # a window on a 1366×768 laptop; t
 def fits(view) -> bool:
     """Every tile is shown whole in the map's viewport (nothing to scroll to)."""
     viewport = view.scroll.viewport()
-    return all(t.isVisible() and viewport.rect().contains(
-        t.geometry().translated(view.grid_host.pos())) for t in view.tiles())
+    return all(tile.isVisible() and viewport.rect().contains(
+        tile.geometry().translated(view.grid_host.pos())) for tile in view.tiles())
 
 
 @pytest.mark.parametrize("size", LAPTOP_WINDOWS, ids=lambda s: "x".join(map(str, s)))
@@ -69,8 +71,7 @@ def test_thirty_seats_fit_a_laptop_and_hands_are_a_banner(qtbot, lang, size) -> 
     model.room.set_link(LinkState.ONLINE)
     model.set_step(Step.TEST)
     view = window.test_page.map
-    tiles = view.tiles()
-    assert len(tiles) == 30
+    assert len(view.tiles()) == 30
     assert window.size().toTuple() == size
     qtbot.waitUntil(lambda: fits(view) and not cut_labels(view), timeout=3000)
     assert not view.scroll.verticalScrollBar().isVisible()
@@ -145,3 +146,31 @@ def test_in_the_desk_the_rooms_state_stays_in_sight(qtbot, lang) -> None:
     qtbot.waitUntil(lambda: fits(view) and not cut_labels(view), timeout=3000)
     # the warning wraps: on one line it made the window wider than the laptop's screen
     assert window.width() == 1366 and window.minimumSizeHint().width() <= 1366
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_map_texts_40_percent_longer_wrap_in_the_desk(qtbot, monkeypatch, lang) -> None:
+    """The state on the seat's line (and the room's state beside the hands) wrap, not cut and not
+    widen the window, when every text of the map is 40 % longer; the map may scroll then."""
+    def longer(key: str, language: str, **params) -> str:
+        text = t(key, language, **params)
+        return text + (" ұзағырақ сөз" * len(text))[: math.ceil(len(text) * 0.4)]
+
+    for module in (map_view, seat_text, summary_panel, tiles, hands):  # every text of the map
+        monkeypatch.setattr(module, "t", longer)
+    model = DeskModel(lang)
+    window = DeskWindow(model, server="127.0.0.1:8443")
+    qtbot.addWidget(window)
+    window.resize(1366, 700)
+    window.show()
+    room = sample_room()
+    sitting = [s["seat"] for s in room["seats"] if (s.get("attempt") or {}).get("status") == "in_progress"]
+    model.room.update(with_hands(room, *sitting[:3]))
+    model.room.set_link(LinkState.ONLINE)
+    model.set_step(Step.TEST)
+    view = window.test_page.map
+    qtbot.waitUntil(lambda: cut_labels(view) == [], timeout=3000)
+    assert window.width() == 1366
+    assert view.grid_host.width() <= view.scroll.viewport().width()  # no seat off the side
+    widths = {tile.width() for tile in view.tiles()}
+    assert max(widths) - min(widths) <= 2  # the columns stay even
