@@ -80,7 +80,7 @@ def test_thirty_seats_fit_a_laptop_and_hands_are_a_banner(qtbot, lang, size) -> 
     sitting = [s["seat"] for s in room["seats"] if (s.get("attempt") or {}).get("status") == "in_progress"]
     model.room.update(with_hands(room, sitting[0]))
     assert view.hands.isVisible() and view.hands.rang == 1
-    assert f"1" in view.hands.text() and sitting[0] in view.hands.text()
+    assert "1" in view.hands.text() and sitting[0] in view.hands.text()
     # the banner takes its line from the map, and the whole room still shows; so it does with the
     # link's banner over it too
     qtbot.waitUntil(lambda: fits(view) and not cut_labels(view), timeout=3000)
