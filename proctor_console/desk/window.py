@@ -152,9 +152,11 @@ class DeskWindow(QMainWindow):
         top.addWidget(self.title, 1)
         top.addWidget(self.language_label)
         top.addWidget(self.language)
+        # Halves: the proctor's name wrapped into a narrow column took the room's map a line.
+        self.who.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         second = QHBoxLayout()
         second.addWidget(self.room_line, 1)
-        second.addWidget(self.who)
+        second.addWidget(self.who, 1)
 
         self.steps = QListWidget()
         self.steps.setObjectName("steps")

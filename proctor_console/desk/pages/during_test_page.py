@@ -24,7 +24,7 @@ class TestPage(Page):
     """During the test: the room's map, and the actions for the seat chosen on it."""
 
     def __init__(self, model: DeskModel, parent: QWidget | None = None):
-        super().__init__(Step.TEST, parent)
+        super().__init__(Step.TEST, parent, heading_row=True)  # six rows of seats below
         self.map = RoomMapView(model.room, model.language)
         self.map.setObjectName("testMap")
         self.map.set_embedded(True)

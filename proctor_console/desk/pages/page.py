@@ -10,8 +10,6 @@ from proctor_console.desk.room_map.model import SeatInfo
 from proctor_console.desk.widgets import heading, primary_button, wrapped
 
 
-
-
 def student_line(info: SeatInfo | None, lang: str) -> str:
     if info is None:
         return t("console.no_seat_selected", lang)
@@ -22,7 +20,9 @@ def student_line(info: SeatInfo | None, lang: str) -> str:
 class Page(QWidget):
     """One screen of the day: a heading, an explanation, a body, one primary button."""
 
-    def __init__(self, step: Step, parent: QWidget | None = None):
+    def __init__(self, step: Step, parent: QWidget | None = None, heading_row: bool = False):
+        """`heading_row`: the explanation beside the heading, not under it (a screen whose body
+        needs every line of a laptop's window)."""
         super().__init__(parent)
         self.step = step
         self.setObjectName(f"page.{step.value}")
@@ -32,8 +32,15 @@ class Page(QWidget):
         self.primary = primary_button()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
-        outer.addWidget(self.title)
-        outer.addWidget(self.explain)
+        if heading_row:
+            row = QHBoxLayout()
+            row.setSpacing(16)
+            row.addWidget(self.title)
+            row.addWidget(self.explain, 1)
+            outer.addLayout(row)
+        else:
+            outer.addWidget(self.title)
+            outer.addWidget(self.explain)
         outer.addLayout(self.body, 1)
         # the row of the primary button; a part of the desk may put a button at its left end
         self.bottom = QHBoxLayout()

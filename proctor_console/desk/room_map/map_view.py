@@ -97,15 +97,15 @@ class RoomMapView(QWidget):
         first.addStretch(1)
         first.addWidget(self.language_label)
         first.addWidget(self.language_combo)
-        second = QHBoxLayout()
-        second.setSpacing(16)
-        second.addWidget(self.room_label)
-        second.addWidget(self.open_label)
-        second.addWidget(self.organisation_label, 1)
+        self.second = QHBoxLayout()
+        self.second.setSpacing(16)
+        self.second.addWidget(self.room_label)
+        self.second.addWidget(self.open_label)
+        self.second.addWidget(self.organisation_label, 1)
         header = QVBoxLayout()
         header.setSpacing(2)
         header.addLayout(first)
-        header.addLayout(second)
+        header.addLayout(self.second)
 
         self.hands = HandsBanner()
         self.banner = map_label("banner", wrap=True, bold=True)
@@ -143,7 +143,12 @@ class RoomMapView(QWidget):
         outer.setSpacing(6)
         outer.addLayout(header)
         outer.addWidget(self.banner)
-        outer.addWidget(self.hands)
+        # ☝ raised hands (embedded in the desk: the room's state first, on the same line; the
+        # banner keeps its own height beside a disk's warning of several lines)
+        self.hands_row = QHBoxLayout()
+        self.hands_row.setSpacing(16)
+        self.hands_row.addWidget(self.hands, 1, Qt.AlignmentFlag.AlignVCenter)
+        outer.addLayout(self.hands_row)
         outer.addLayout(body, 1)
 
     # --- what the view shows ------------------------------------------------------------------
@@ -185,9 +190,18 @@ class RoomMapView(QWidget):
         self.language_combo.setVisible(visible)
 
     def set_embedded(self, embedded: bool) -> None:
-        """Inside the desk's window, which shows the title, the organisation and the language."""
+        """Inside the desk's window, which shows the title, the room, the organisation and the
+        language. The room's state (open or not, a disk that refuses writes) moves down beside the
+        raised hands' banner: the map has no header line there, and six rows of seats fit the
+        ~1366×700 a 1366×768 laptop leaves a window."""
         self.set_language_chooser_visible(not embedded)
         self.title_label.setVisible(not embedded)
+        if embedded != self._embedded:
+            (self.second if embedded else self.hands_row).removeWidget(self.open_label)
+            if embedded:
+                self.hands_row.insertWidget(0, self.open_label)
+            else:
+                self.second.insertWidget(1, self.open_label)
         self._embedded = embedded
         self.side.set_embedded(embedded)
         self._show_room()
@@ -231,7 +245,7 @@ class RoomMapView(QWidget):
         model = self._model
         header = model.header()
         has_room = model.has_room()
-        self.room_label.setVisible(has_room)
+        self.room_label.setVisible(has_room and not self._embedded)
         self.open_label.setVisible(has_room)
         self.organisation_label.setVisible(has_room and not self._embedded)
         self.empty_label.setVisible(not has_room)
@@ -244,6 +258,8 @@ class RoomMapView(QWidget):
             if header.get("disk"):  # the room's disk refuses writes: the representative must know
                 self.open_label.setText(f"⚠ {t('console.error.' + header['disk']['code'], lang)}")
                 self.open_label.setStyleSheet("color: #b71c1c; font-weight: bold;")
+            # The warning is a sentence: on one line it widened the desk past the screen (1680 px).
+            self.open_label.setWordWrap(self._embedded and bool(header.get("disk")))
             self.organisation_label.setText(t(
                 "room_view.organisation", lang, organisation_code=header["organisation_code"],
                 organisation_name=header["organisation_name"]))
@@ -254,7 +270,7 @@ class RoomMapView(QWidget):
         # A room of six rows fits a 1366×768 screen only with compact tiles (details on selection).
         compact = self.isVisible() and self.scroll.viewport().height() / rows < FULL_TILE_HEIGHT
         for tile, info in zip(self._tiles, seats):
-            tile.show_seat(info, lang, self._mode, compact)
+            tile.show_seat(info, lang, self._mode, compact, dense=self._embedded)
         self.hands.show_hands(seats if self._mode == "room" else [], lang)
         self.side.setVisible(not (compact and self._embedded))  # the tiles need the width
         self.side.show_counts(model.counts(), model.readiness_counts())

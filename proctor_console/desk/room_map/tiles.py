@@ -78,16 +78,15 @@ class SeatTile(QFrame):
         self.flags_label.hide()
 
         # seat No. .......... [resumed] glyph
-        # state
+        # state                              (dense: on the seat's line, between No. and glyph)
         # full name (wraps)
         # individual code
         # answers / score / reason ... N logins (each wraps, so long texts never widen a column)
-        top = QHBoxLayout()
-        top.setSpacing(4)
-        top.addWidget(self.seat_label)
-        top.addStretch(1)
-        top.addWidget(self.resumed_glyph)
-        top.addWidget(self.icon_label)
+        self.top = QHBoxLayout()
+        self.top.setSpacing(4)
+        self.top.addWidget(self.seat_label, 1)  # takes the free width while the state is below
+        self.top.addWidget(self.resumed_glyph)
+        self.top.addWidget(self.icon_label)
         facts = QHBoxLayout()
         facts.setSpacing(6)
         facts.addWidget(self.detail_label, 1)
@@ -95,7 +94,7 @@ class SeatTile(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 5)
         layout.setSpacing(0)
-        layout.addLayout(top)
+        layout.addLayout(self.top)
         layout.addWidget(self.state_label)
         layout.addWidget(self.name_label)
         layout.addWidget(self.code_label)
@@ -106,12 +105,16 @@ class SeatTile(QFrame):
         self.state: SeatState | None = None
         self.readiness: Readiness | None = None
         self.individual_code = ""
+        self._state_inline = False
 
     def show_seat(self, info: SeatInfo, lang: str, mode: str = "room",
-                  compact: bool = False) -> None:
+                  compact: bool = False, dense: bool = False) -> None:
         """Draw the seat. Compact (a full room at 1366×768): the seat, state, a short name and one
-        fact, the flags as glyphs; the rest is in the tooltip and the selected seat's panel."""
+        fact, the flags as glyphs; the rest is in the tooltip and the selected seat's panel.
+        Dense (compact, in the desk's window: a full room in the ~1366×700 a laptop leaves a
+        window): the state also moves up onto the seat's line, one line less per row."""
         self._show_seat(info, lang, mode)
+        self._place_state(inline=compact and dense)
         self.code_label.setVisible(not compact)
         if compact and mode == "room":
             self.detail_label.setText(detail_text(info, lang, compact=True))
@@ -129,6 +132,24 @@ class SeatTile(QFrame):
             label.setFont(font)
         margins = (6, 1, 6, 2) if compact else (8, 2, 8, 5)
         self.layout().setContentsMargins(*margins)
+
+    def _place_state(self, inline: bool) -> None:
+        if inline == self._state_inline:
+            return
+        self._state_inline = inline
+        column = self.layout()
+        if inline:
+            column.removeWidget(self.state_label)
+            self.top.setStretchFactor(self.seat_label, 0)
+            self.top.insertWidget(1, self.state_label, 1)
+        else:
+            self.top.removeWidget(self.state_label)
+            self.top.setStretchFactor(self.seat_label, 1)
+            column.insertWidget(1, self.state_label)
+        # a state that wraps to two lines keeps the seat's No. and glyph on its first line
+        top = Qt.AlignmentFlag.AlignTop if inline else Qt.AlignmentFlag(0)
+        for label in (self.seat_label, self.resumed_glyph, self.icon_label):
+            self.top.setAlignment(label, top)
 
     def _show_seat(self, info: SeatInfo, lang: str, mode: str) -> None:
         self.individual_code = info.individual_code
