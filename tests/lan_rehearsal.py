@@ -158,7 +158,7 @@ def wrappers(lab: Lab, folder: Path) -> Path:
     configuration names (kiosks/NN/kiosk.json): the same programs, run in that seat's namespace."""
     folder.mkdir(parents=True, exist_ok=True)
     real = Path(sys.executable).parent
-    hop = f'''seat=""; prev=""
+    hop = '''seat=""; prev=""
 for arg in "$@"; do [ "$prev" = "--config" ] && seat=$(basename "$(dirname "$arg")"); prev="$arg"; done
 '''
     (folder / "exam-client").write_text(
