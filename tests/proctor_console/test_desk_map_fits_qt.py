@@ -56,14 +56,20 @@ def fits(view) -> bool:
         tile.geometry().translated(view.grid_host.pos())) for tile in view.tiles())
 
 
-@pytest.mark.parametrize("size", LAPTOP_WINDOWS, ids=lambda s: "x".join(map(str, s)))
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_thirty_seats_fit_a_laptop_and_hands_are_a_banner(qtbot, lang, size) -> None:
+def open_desk(qtbot, lang: str, size: tuple[int, int] = (1366, 700)) -> tuple[DeskModel, DeskWindow]:
+    """The desk's window with no server, at `size` (by default what a 1366×768 laptop leaves)."""
     model = DeskModel(lang)
     window = DeskWindow(model, server="127.0.0.1:8443")
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
+    return model, window
+
+
+@pytest.mark.parametrize("size", LAPTOP_WINDOWS, ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_thirty_seats_fit_a_laptop_and_hands_are_a_banner(qtbot, lang, size) -> None:
+    model, window = open_desk(qtbot, lang, size)
     model.set_proctor({"login": "rep", "full_name": "Қожахметов Ғалым Һидаятұлы",
                        "role": "representative"})
     room = sample_room()
@@ -103,12 +109,8 @@ def test_the_desk_fits_a_laptop_screen_on_every_step(qtbot, lang) -> None:
     """A 1366×768 laptop leaves about 1366×700 to a window (panel, title bar): the desk's window
     must be able to shrink to that on every step, not push its bottom off the screen (the
     during-the-test actions once made it 792 px tall at the least)."""
-    model = DeskModel(lang)
-    window = DeskWindow(model, server="127.0.0.1:8443")
-    qtbot.addWidget(window)
+    model, window = open_desk(qtbot, lang)
     model.room.update(sample_room())
-    window.resize(1366, 700)
-    window.show()
     for step in STEPS:
         model.set_step(step)
         qtbot.wait(1)
@@ -121,11 +123,7 @@ def test_the_desk_fits_a_laptop_screen_on_every_step(qtbot, lang) -> None:
 def test_in_the_desk_the_rooms_state_stays_in_sight(qtbot, lang) -> None:
     """The map in the desk has no header line (the window's top line names the room): whether the
     test has begun, and a disk that refuses the answers, are told beside the raised hands."""
-    model = DeskModel(lang)
-    window = DeskWindow(model, server="127.0.0.1:8443")
-    qtbot.addWidget(window)
-    window.resize(1366, 700)
-    window.show()
+    model, window = open_desk(qtbot, lang)
     room = sample_room()
     model.room.update(room)
     model.room.set_link(LinkState.ONLINE)
@@ -158,11 +156,7 @@ def test_map_texts_40_percent_longer_wrap_in_the_desk(qtbot, monkeypatch, lang) 
 
     for module in (map_view, seat_text, summary_panel, tiles, hands):  # every text of the map
         monkeypatch.setattr(module, "t", longer)
-    model = DeskModel(lang)
-    window = DeskWindow(model, server="127.0.0.1:8443")
-    qtbot.addWidget(window)
-    window.resize(1366, 700)
-    window.show()
+    model, window = open_desk(qtbot, lang)
     room = sample_room()
     sitting = [s["seat"] for s in room["seats"] if (s.get("attempt") or {}).get("status") == "in_progress"]
     model.room.update(with_hands(room, *sitting[:3]))
