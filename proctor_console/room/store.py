@@ -114,7 +114,7 @@ class RoomStore:
         self._waiting: list[Waiting] = []  # writes waiting for the writer thread's next commit
         self._waiting_cv = threading.Condition()
         self._writer: threading.Thread | None = None
-        self.password_params = password_params  # the Argon2id cost of PINs and passwords
+        self.password_params = password_params  # the Argon2id cost of PINs
         # Every variant of the package with its keys, once the start code opened it (package.py).
         self.opened_payload: ExamPayload | None = None
         # Enrolled workstations: credential SHA-256 → workstation id; None until read (enrolment.py).
