@@ -105,7 +105,7 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
         resumed = attempt is not None
         if attempt is None:
             # The student's own variant and order, recorded with the attempt (assignment.py).
-            variant, permutation = assignment.assign(payload, s, row)
+            variant, permutation = assignment.assign(room, payload, s, row)
             attempt_id = str(uuid.uuid4())
             attempt = Attempt(
                 id=attempt_id, student_id=student.id,
