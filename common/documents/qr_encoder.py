@@ -7,7 +7,7 @@ held in one int, with the generator's products by every byte value looked up, no
 `qrcode` package took 1.76 ms a code (bench/findings.md); tests/documents/test_qr_encoder.py
 checks that our modules are the same as its, bit for bit.
 
-Why level M and a fixed mask: see common/documents/qr.py.
+Level M: a slip that is folded or smudged still reads.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from operator import itemgetter
 
 __all__ = ["MASK_PATTERN", "MAX_VERSION", "byte_capacity", "qr_matrix"]
 
-# Any mask reads the same in every reader (the code says which one it uses); scoring all eight
-# was most of the time of a thousand slips (bench/findings.md).
+# The mask pattern is fixed rather than chosen by scoring all eight: any mask reads the same in
+# every reader (the code carries which one it uses), and scoring them was 70% of the time of a
+# thousand credential slips (pyinstrument; bench/findings.md). The scans of our slips and acts in
+# tests/proctor_console/test_console_documents.py read them back with OpenCV.
 MASK_PATTERN = 2
 MAX_VERSION = 40
 
