@@ -1,4 +1,5 @@
-"""Our QR encoder against the `qrcode` package, bit for bit, and read back by OpenCV from a PDF.
+"""Our QR encoder against the `qrcode` package, bit for bit, and read back by OpenCV from a PDF;
+its PNG (the kiosk's room card) decoded pixel by pixel.
 
 The reference is told to use byte mode: left to itself it would encode a digits-only payload, or
 a run of 20 digits or capitals, in its numeric or alphanumeric mode, which our encoder never uses
@@ -19,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from common.documents.qr import QRFlowable
+from common.documents.qr_image import qr_png_bytes
 from common.documents.qr_encoder import MASK_PATTERN, MAX_VERSION, byte_capacity, qr_matrix
 from qr_scan import qr_codes
 
@@ -107,3 +109,17 @@ def test_opencv_reads_our_codes_back_from_a_pdf(tmp_path) -> None:
                                             220 * mm - (i // 3) * 60 * mm)
     canvas.save()
     assert qr_codes(buffer.getvalue(), tmp_path) == sorted(payloads)
+
+
+@pytest.mark.parametrize("box_size,border", [(8, 4), (3, 0), (1, 2)])
+def test_the_png_shows_each_module_as_a_box_of_pixels(box_size: int, border: int) -> None:
+    import cv2
+    import numpy as np
+
+    payload = real_payloads()[-1]
+    matrix = np.array(qr_matrix(payload))
+    image = cv2.imdecode(np.frombuffer(qr_png_bytes(payload, box_size, border), np.uint8),
+                         cv2.IMREAD_UNCHANGED)
+    expected = np.pad(matrix, border).repeat(box_size, axis=0).repeat(box_size, axis=1)
+    assert image.shape == expected.shape
+    assert ((image == 0) == expected).all() and set(np.unique(image)) <= {0, 255}
