@@ -236,8 +236,7 @@ def _layout(version: int) -> _Layout:
     return _Layout(version=version, data_codewords=_data_codewords(version),
                    ecc_per_block=_ECC_PER_BLOCK[version - 1], blocks=blocks,
                    short_blocks=blocks - raw_codewords % blocks, modules=count,
-                   remainder_bits=count % 8,
-                   mask=mask, rows=rows)
+                   remainder_bits=count % 8, mask=mask, rows=rows)
 
 
 def _codewords(data: bytes, layout: _Layout) -> bytes:
@@ -283,7 +282,7 @@ def qr_matrix(payload: str) -> list[list[bool]]:
         raise ValueError(f"{len(data)} bytes do not fit in a QR code at level M "
                          f"(at most {_BYTE_CAPACITY[-1]})")
     layout = _layout(version)
-    value = int.from_bytes(_codewords(data, layout), "big") << layout.remainder_bits ^ layout.mask
+    value = (int.from_bytes(_codewords(data, layout), "big") << layout.remainder_bits) ^ layout.mask
     bits = format(value, f"0{layout.modules}b") + "01"  # then the light and the dark constant
     modules = tuple(map(_BIT.__getitem__, bits))
     return [list(row(modules)) for row in layout.rows]
