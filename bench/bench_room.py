@@ -115,6 +115,8 @@ def run_phases(template: Path, creds: list[dict[str, str]], n: int, steady_s: fl
     result: dict[str, Any] = {"kiosks": n, "errors": stats["errors"],
                               "error_count": sum(stats["errors"].values()),
                               "generator_cpu_s": stats["cpu_s"], "server_rss_mb": server_rss,
+                              "generator_lag_p99": stats.get("loop_lag_p99", float("nan")),
+                              "generator_lag_max": stats.get("loop_lag_max", float("nan")),
                               "load_avg": max(loads), "logins_done_s": logins_done,
                               "cut_s": cut_s, "steady_s": steady_s}
     requests = stats["requests"]
@@ -252,7 +254,8 @@ def main() -> None:
                   f"({p['cpu_ms_per_request']:.3f} ms/request)", flush=True)
         print(f"{r['logins']} logins (p99 {ms(r['login_p99'])}), {r['error_count']} errors "
               f"{r['errors'] or ''}, durable {r['acked_rows_found']}/{r['acked_rows']} after "
-              f"SIGKILL, generator CPU {r['generator_cpu_s']:.1f} s", flush=True)
+              f"SIGKILL, generator CPU {r['generator_cpu_s']:.1f} s, its event loop late p99 "
+              f"{ms(r['generator_lag_p99'])} (max {ms(r['generator_lag_max'])})", flush=True)
         fs = benchlib.filesystem_of(work)
     benchlib.write_rows(args.json, _rows(r, baseline, bare, fs))
 
@@ -292,6 +295,7 @@ def _rows(r: dict[str, Any], baseline: dict[str, float], bare: dict[str, float],
                       + (f"{p['connects']} new TLS connections, handshake p99 {ms(p['connect_p99'])} "
                          "(apart from the requests); " if p["connects"] else "") + "server CPU "
                       f"{p['server_cpu'] * 100:.0f}% of a core; peak RSS {r['server_rss_mb']:.0f} MB; "
+                      f"the generator's event loop late p99 {ms(r['generator_lag_p99'])} (whole run); "
                       f"{pin}; load average up to {r['load_avg']:.1f}"
                       + (f"; {r['logins']} real logins, p99 {ms(r['login_p99'])}"
                          if phase == "storm" else "")

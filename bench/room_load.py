@@ -6,12 +6,16 @@ by its Content-Length, about 30-60 µs of the generator's CPU, so one core drive
 kiosks. Run by bench_room.py as ``python bench/room_load.py --plan plan.json --out stats.json``;
 the plan names the server, the credentials and the phases' times.
 
+The generator's own pauses would be counted as the server's latency: its garbage collector is
+off for the run (a pass over its record of every request took tens of milliseconds), and a probe
+measures how late its event loop wakes (`loop_lag_p99`, `loop_lag_max` in the output).
+
 Phases (seconds after the start; every request is recorded with the moment it was sent, and
 bench_room.py cuts the record into phases):
 - log-in storm: every kiosk connects and logs in at a random moment in the first `storm_s`
   seconds, then sends a heartbeat (``GET /attempt/state``) every 2 s and a save every 5 s. The
-  storm lasts until 10 s after the last login was answered (Argon2id makes a login cost tens of
-  milliseconds of CPU, so 2,000 of them take minutes on one core);
+  storm lasts until 10 s after the last login was answered (the room lets one login work per
+  core at a time, so 2,000 of them take longer than the 10 s in which they are sent);
 - steady state: the next `steady_s` seconds;
 - reconnect storm: then every kiosk loses its connection for `cut_s` seconds (the network cut:
   the student goes on answering, the answers wait in the kiosk's journal), and all reconnect on
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -229,12 +234,32 @@ async def _main(args: argparse.Namespace) -> None:
     stats = Stats(plan)
     t0 = time.monotonic() + (plan["start_at"] - time.time())
     cpu0 = time.process_time()
-    await asyncio.gather(*(kiosk(c, plan, ctx, t0, stats, random.Random(f"{plan['seed']}:{c['login']}"))
-                           for c in plan["credentials"]))
+    lags: list[float] = []
+    probe = asyncio.create_task(_loop_lag(lags))
+    gc.collect()
+    gc.disable()  # a collection would pause every timer here and show as the server's latency
+    try:
+        await asyncio.gather(*(kiosk(c, plan, ctx, t0, stats,
+                                     random.Random(f"{plan['seed']}:{c['login']}"))
+                               for c in plan["credentials"]))
+    finally:
+        gc.enable()
+        probe.cancel()
+    lags.sort()
     Path(args.out).write_text(json.dumps({
         "requests": stats.requests, "errors": stats.errors, "acked": stats.acked,
         "cut_at": stats.cut_at, "end_at": stats.end_at, "start_at": plan["start_at"],
-        "cpu_s": time.process_time() - cpu0}), "utf-8")
+        "cpu_s": time.process_time() - cpu0,
+        "loop_lag_p99": lags[int(0.99 * (len(lags) - 1))] if lags else 0.0,
+        "loop_lag_max": lags[-1] if lags else 0.0}), "utf-8")
+
+
+async def _loop_lag(lags: list[float], every: float = 0.01) -> None:
+    """How late the generator's event loop wakes for a 10 ms timer, every 10 ms."""
+    while True:
+        before = time.monotonic()
+        await asyncio.sleep(every)
+        lags.append(time.monotonic() - before - every)
 
 
 def main() -> None:

@@ -48,9 +48,9 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _uvicorn(room: Room) -> uvicorn.Server:
+def _uvicorn(room: Room, short_collections: bool) -> uvicorn.Server:
     return uvicorn.Server(uvicorn.Config(
-        asgi_app(room), ssl_certfile=str(room.paths.tls_cert),
+        asgi_app(room, short_collections), ssl_certfile=str(room.paths.tls_cert),
         ssl_keyfile=str(room.paths.tls_key), log_level="warning", timeout_keep_alive=30,
         # No proxy in front of a room server; no headers a kiosk does not read; no line per request.
         proxy_headers=False, server_header=False, date_header=False, access_log=False))
@@ -62,7 +62,7 @@ def serve(room: Room, host: str, port: int,
     fingerprint = ensure_certificate(room, [host, "localhost"])
     room.fill_memory()  # what every kiosk request reads, in a few queries (room/memory.py)
     sock = _listen(host, port)
-    server = _uvicorn(room)
+    server = _uvicorn(room, short_collections=True)  # this process is the room's server
     if on_ready:
         on_ready(sock.getsockname()[1], fingerprint)
     server.run(sockets=[sock])
@@ -76,7 +76,8 @@ class ServerThread:
         room.fill_memory()
         self.sock = _listen(host, port)
         self.port = self.sock.getsockname()[1]
-        self.server = _uvicorn(room)
+        # The desk's Qt objects share this process's collector: it is left as it is (collector.py).
+        self.server = _uvicorn(room, short_collections=False)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        name="room-server", daemon=True)
 

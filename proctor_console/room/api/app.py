@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from common.domain.roster import RosterInvalid
 from common.package import PackageError
 from common.protocol import invalid_request
-from proctor_console.room import enrolment
+from proctor_console.room import collector, enrolment
 from proctor_console.room.api import documents, kiosk, proctor
 from proctor_console.room.api.hot import HotPaths
 from proctor_console.room.api.limits import BodyLimit
@@ -54,14 +54,20 @@ async def _close_sittings(room: Room) -> None:
             log.warning("closing expired sittings failed", exc_info=True)
 
 
-def create_app(room: Room) -> FastAPI:
+def create_app(room: Room, short_collections: bool = False) -> FastAPI:
+    """The room's application; `short_collections` for a process that is the room's server
+    (room/collector.py), not for one that only embeds it (a test)."""
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        closer = asyncio.create_task(_close_sittings(room))
+        tasks = [asyncio.create_task(_close_sittings(room))]
+        if short_collections:
+            collector.settle()
+            tasks.append(asyncio.create_task(collector.keep_collections_short()))
         try:
             yield
         finally:
-            closer.cancel()
+            for task in tasks:
+                task.cancel()
 
     app = FastAPI(title="BBZhM room server", version="1", lifespan=lifespan)
     app.add_middleware(BodyLimit)  # bodies counted before any handler reads them (limits.py)
@@ -117,7 +123,7 @@ def create_app(room: Room) -> FastAPI:
     return app
 
 
-def asgi_app(room: Room) -> HotPaths:
+def asgi_app(room: Room, short_collections: bool = False) -> HotPaths:
     """What the room server serves: the kiosk's heartbeat and save answered first, outside the
     framework's middleware (api/hot.py), everything else by the application."""
-    return HotPaths(create_app(room), room)
+    return HotPaths(create_app(room, short_collections), room)
