@@ -115,6 +115,7 @@ def _make_bundle(job: tuple[int, int, str, str, str, str]) -> tuple[int, int]:
                       "details": {"individual_code": code}})
         audit.append({"at": attempts[-1]["finished_at"], "actor": f"kiosk:{seat}",
                       "action": "submitted", "details": {"individual_code": code}})
+    chain(audit)
     acts = [{"number": f"A1-{index:04d}-1", "kind": "confiscation",
              "individual_code": attempts[0]["individual_code"],
              "data": {"items": [{"name": "Ұялы телефон", "brand": "—", "count": 1}]},
@@ -127,6 +128,16 @@ def _make_bundle(job: tuple[int, int, str, str, str, str]) -> tuple[int, int]:
     path = Path(out_dir) / f"{index:05d}.cbtbundle"
     path.write_bytes(raw)
     return len(attempts), len(raw)
+
+
+def chain(audit: list[dict[str, Any]]) -> None:
+    """Each entry linked to the one before, as the room exports its log (the centre checks it)."""
+    from common.audit_chain import GENESIS, entry_hash
+
+    prev = GENESIS
+    for e in audit:
+        e["prev_hash"] = prev
+        e["hash"] = prev = entry_hash(prev, e["at"], e["actor"], e["action"], e["details"])
 
 
 def prepare(work: Path, attempts: int, per_bundle: int, cache: Path | None) -> dict[str, Any]:
@@ -264,6 +275,8 @@ def _ingest_worker(args: argparse.Namespace) -> None:
         per_bundle.append(time.perf_counter() - t0)
         assert report.get("status") == "stored", report
         assert not report["score_mismatches"], report["score_mismatches"][:3]
+        # every attempt scored and the log whole: a refused attempt or a broken chain costs less
+        assert not report.get("refused") and report.get("audit", "ok") == "ok", report
         done += report["scored"] + report["voided"]
         if "tenth" not in rss_at and done >= args.attempts / 10:
             rss_at["tenth"] = peak_rss_mb()
