@@ -18,13 +18,13 @@ from common import audit_chain
 from common.bundle import BundleError, OpenedBundle, open_bundle
 from common.content.payload import ExamPayload
 from common.content.variants import apply_permutation
-from common.domain.answer_checks import AnswerInvalid, check_answer
 from common.domain.exam import ExamContent
 from common.domain.scoring import latest_answers
 from common.storage.bulk import insert_rows
 from common.storage.central_models import (
     CentralAct, CentralSurveyResponse, DirectionScore, ItemScore, ReceivedBundle, Response, Result)
 from central_scorer.centre import Centre
+from central_scorer.scores.seen_answers import SeenAnswers
 from central_scorer.scores.store import dimensions, item_numbers, monitoring_day, score_attempt_rows
 
 
@@ -219,6 +219,7 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
         results: list[tuple[Any, ...]] = []
         logs: list[tuple[str, list[dict[str, Any]]]] = []
         scored: dict[str, Any] = {}
+        seen = SeenAnswers()  # for this bundle only: it holds its items by their ids
         for row in parts["attendance"]:
             code = row["individual_code"]
             attempt = attempts.get(code)
@@ -237,7 +238,7 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
                 result["exam_id"] = content.exam_id
                 result["room_score"] = attempt["room_score"]
                 result["max_score"] = content.max_score
-                refusal = None if code in voids else answers_refusal(content, attempt["responses"])
+                refusal = None if code in voids else answers_refusal(content, attempt["responses"], seen)
                 if code in voids:
                     result["status"], result["void_reason"] = "voided", voids[code]
                     report.voided += 1
@@ -248,7 +249,7 @@ def _store(centre: Centre, opened: OpenedBundle, contents: dict[str, ExamContent
                                            "reason": refusal})
                 else:
                     result["status"] = "scored"
-                    scores = score_attempt_rows(content, latest_answers(attempt["responses"]))
+                    scores = score_attempt_rows(content, latest_answers(attempt["responses"]), seen)
                     scored[code] = scores
                     result["score"] = scores.total
                     report.scored += 1
@@ -315,23 +316,23 @@ def _audit_status(s, manifest: dict[str, Any], log: list[dict[str, Any]]) -> str
     return "ok"
 
 
-def answers_refusal(content: ExamContent, responses: Any) -> str | None:
+def answers_refusal(content: ExamContent, responses: Any, seen: SeenAnswers) -> str | None:
     """Why an attempt's answer log is not one the room could have stored, or None when it is.
 
     The room refuses such answers (common/domain/answer_checks.py); one found here came from a
-    room that did not, and refuses that attempt alone."""
+    room that did not, and refuses that attempt alone. `seen` checks each distinct answer of an
+    item once per bundle."""
     if not isinstance(responses, list):
         return "the answer log is not a list"
-    items = {item.id: item for item in content.items}
+    items = seen.items(content)
     for n, r in enumerate(responses):
         if (not isinstance(r, dict) or type(r.get("seq")) is not int
                 or not isinstance(r.get("client_ts"), (int, float)) or r.get("item_id") not in items
                 or not isinstance(r.get("late_accepted", False), bool)):
             return f"answer {n}: not a (seq, item of this test, answer, time) entry"
-        try:
-            check_answer(items[r["item_id"]], r.get("answer"))
-        except AnswerInvalid as exc:
-            return str(exc)[:300]
+        problem = seen.problem(items[r["item_id"]], r.get("answer"))
+        if problem is not None:
+            return problem
     return None
 
 
