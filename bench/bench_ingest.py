@@ -269,6 +269,7 @@ def _ingest_worker(args: argparse.Namespace) -> None:
     done = 0
     rss_at: dict[str, float] = {}
     per_bundle: list[float] = []  # with --jobs 1: each bundle's ingest, reading the file included
+    server_before = postgres_cpu_s() if args.url else None
     t_all, cpu_all = time.perf_counter(), time.process_time()
     t0 = t_all
     for _path, (report, _code) in ingest_files(centre, bundles, args.jobs):
@@ -285,6 +286,8 @@ def _ingest_worker(args: argparse.Namespace) -> None:
     elapsed = time.perf_counter() - t_all
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the --jobs workers, ended by now
     cpu = time.process_time() - cpu_all + children.ru_utime + children.ru_stime
+    # read before the floor below, whose COPY is the server's work too
+    server_after = postgres_cpu_s() if server_before is not None else None
     rss_at["end"] = peak_rss_mb()
     with centre.read() as s:
         results = s.scalar(select(func.count()).select_from(Result))
@@ -293,6 +296,7 @@ def _ingest_worker(args: argparse.Namespace) -> None:
     centre.engine.dispose()
     Path(args.out).write_text(json.dumps({
         "floor": floor,
+        "server_cpu_s": None if server_after is None else server_after - server_before,
         "attempts": done, "elapsed_s": elapsed, "rate": done / elapsed, "cpu_s": cpu,
         "rate_per_cpu_s": done / cpu, "results": results, "jobs": args.jobs,
         "responses": responses, "rss_start_mb": rss_start, "rss": rss_at,
@@ -312,13 +316,8 @@ def run_ingest(centre_dir: Path, url: str | None, bundles: Path, attempts: int, 
         if not tool.exists():
             raise SystemExit("--profile needs pyinstrument in the venv: .venv/bin/pip install pyinstrument")
         cmd = [str(tool), "-o", str(profile), "-r", "text", *cmd[1:]]
-    server_before = postgres_cpu_s() if url else None
     subprocess.run(cmd, check=True, cwd=REPO)
-    result = json.loads(out.read_text("utf-8"))
-    server_after = postgres_cpu_s() if url else None
-    if server_before is not None and server_after is not None:
-        result["server_cpu_s"] = server_after - server_before
-    return result
+    return json.loads(out.read_text("utf-8"))
 
 
 def server_note(r: dict[str, Any]) -> str:
@@ -327,6 +326,13 @@ def server_note(r: dict[str, Any]) -> str:
         return ""
     return (f"; the PostgreSQL server used {r['server_cpu_s']:.1f} CPU-s, so "
             f"{r['attempts'] / (r['cpu_s'] + r['server_cpu_s']):,.0f} per CPU-second of both")
+
+
+def floor_server_note(r: dict[str, Any]) -> str:
+    floor = r["floor"]
+    if not floor.get("server_cpu_s"):
+        return ""
+    return f" ({r['attempts'] / (floor['cpu_s'] + floor['server_cpu_s']):,.0f} with the server's)"
 
 
 def profile_path(profile: Path | None, backend: str) -> Path | None:
@@ -430,7 +436,7 @@ def main() -> None:
             print(f"{backend:10}: {r['attempts']} attempts in {r['elapsed_s']:.1f} s = "
                   f"{r['rate']:,.0f} attempts/s ({r['rate_per_cpu_s']:,.0f} per CPU-second of the "
                   f"ingest process{server_note(r)}); raw insert/COPY floor "
-                  f"{r['floor']['rate_per_cpu_s']:,.0f} per CPU-second; "
+                  f"{r['floor']['rate_per_cpu_s']:,.0f} per CPU-second{floor_server_note(r)}; "
                   f"{r['responses']:,} responses stored"
                   + (f"; peak RSS {r['rss']['tenth']:.0f} MB after {r['rss']['tenth_attempts']:,}, "
                      f"{r['rss']['end']:.0f} MB after {r['attempts']:,}" if args.jobs == 1
