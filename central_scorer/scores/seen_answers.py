@@ -69,7 +69,7 @@ class SeenAnswers:
 
     def problem(self, item: ItemBase, answer: Any) -> str | None:
         """Why the item could not have been given this answer (the check's message), or None."""
-        key = answer_key(answer)
+        key = answer if type(answer) is str else answer_key(answer)  # most answers: no call
         if key is _UNKEYED:
             return _problem(item, answer)
         try:
@@ -80,7 +80,7 @@ class SeenAnswers:
 
     def points(self, item: ItemBase, answer: Any) -> float:
         """`score_item(item, answer)`."""
-        key = answer_key(answer)
+        key = answer if type(answer) is str else answer_key(answer)  # most answers: no call
         if key is _UNKEYED:
             return score_item(item, answer)
         try:
