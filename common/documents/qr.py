@@ -1,34 +1,18 @@
 """QR codes drawn as vector squares in our PDFs (no bitmap, so they print sharp at any size).
 
-The matrix comes from the `qrcode` package (error correction M: a slip that is folded or
-smudged still reads); reportlab only draws it.
+The matrix comes from our encoder (common/documents/qr_encoder.py: error correction M, so a slip
+that is folded or smudged still reads); reportlab only draws it.
 """
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.constants
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from common.documents.qr_encoder import qr_matrix
+
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
-
-
-# The mask pattern is fixed rather than chosen by scoring all eight: any mask reads the same in
-# every reader (the code carries which one it uses), and scoring them was 70% of the time of a
-# thousand credential slips (pyinstrument; bench/findings.md). The scans of our slips and acts in
-# tests/proctor_console/test_console_documents.py read them back with OpenCV.
-MASK_PATTERN = 2
-
-
-def qr_matrix(payload: str) -> list[list[bool]]:
-    """The modules of the smallest QR code (level M) that holds `payload` (UTF-8)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0,
-                         mask_pattern=MASK_PATTERN)
-    code.add_data(payload.encode("utf-8"))
-    code.make(fit=True)
-    return [list(row) for row in code.get_matrix()]
 
 
 class QRFlowable(Flowable):

@@ -313,20 +313,10 @@ def room_card(host: str, port: int, fingerprint: str, centre_sign_keys: dict[str
 
 def qr_png(text: str, path: Path, box_size: int = 8) -> Path:
     """The QR code as a PNG (level M, 4-module quiet zone), written durably."""
-    import io
-
-    import qrcode
-    import qrcode.constants
-
+    from common.documents.qr_image import qr_png_bytes
     from common.durable import write_durably
 
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size,
-                         border=4)
-    code.add_data(text.encode("utf-8"))
-    code.make(fit=True)
-    buffer = io.BytesIO()
-    code.make_image().save(buffer, format="PNG")
-    write_durably(Path(path), buffer.getvalue())
+    write_durably(Path(path), qr_png_bytes(text, box_size=box_size, border=4))
     return Path(path)
 
 

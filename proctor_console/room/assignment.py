@@ -23,6 +23,7 @@ from common.content.payload import ExamPayload
 from common.content.variants import apply_permutation
 from common.domain.exam import ExamContent
 from common.storage.room_models import Attempt, Student
+from proctor_console.room.store import RoomStore
 
 
 def _seat_order(seat: str) -> tuple[Any, ...]:
@@ -30,20 +31,33 @@ def _seat_order(seat: str) -> tuple[Any, ...]:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", seat))
 
 
-def test_language(payload: ExamPayload, student: Student) -> str:
-    """The language whose variants the student is dealt: their language of instruction, or, when
-    the centre's package for this organisation has none in it, the package's first variant's (what
-    the room served everyone before variants)."""
-    return student.language if payload.of_language(student.language) else payload.first.language
+def test_language(payload: ExamPayload, language: str) -> str:
+    """The language whose variants a student of `language` is dealt: their language of
+    instruction, or, when the centre's package for this organisation has none in it, the package's
+    first variant's (what the room served everyone before variants)."""
+    return language if payload.of_language(language) else payload.first.language
 
 
-def assign(payload: ExamPayload, s: Session, student: Student) -> tuple[ExamContent, dict[str, Any]]:
-    """The student's variant, as they will see it, and the permutation that made the view."""
-    language = test_language(payload, student)
-    same = sorted((st for st in s.scalars(select(Student)) if test_language(payload, st) == language),
-                  key=lambda st: (_seat_order(st.seat), st.id))
-    position = [st.id for st in same].index(student.id) + 1
-    return payload.for_student(language, student.individual_code, seat=position)
+def assign(room: RoomStore, payload: ExamPayload, s: Session,
+           student: Student) -> tuple[ExamContent, dict[str, Any]]:
+    """The student's variant, as they will see it, and the permutation that made the view.
+
+    The student's place among those of their test language in seat order is read once per
+    language and kept in the room's memory (a login is then not a read of the whole roster).
+    """
+    language = test_language(payload, student.language)
+    positions = room.remembered(room.memory.positions, language, s,
+                                lambda s: seat_positions(payload, s, language))
+    return payload.for_student(language, student.individual_code, seat=positions[student.id])
+
+
+def seat_positions(payload: ExamPayload, s: Session, language: str) -> dict[int, int]:
+    """Student id → place (1, 2, …) among the students of test language `language`, in the order
+    their seats stand."""
+    same = sorted((row for row in s.execute(select(Student.id, Student.seat, Student.language))
+                   if test_language(payload, row.language) == language),
+                  key=lambda row: (_seat_order(row.seat), row.id))
+    return {row.id: place for place, row in enumerate(same, start=1)}
 
 
 def variant_of(payload: ExamPayload, attempt: Attempt) -> ExamContent:

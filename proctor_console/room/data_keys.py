@@ -5,11 +5,15 @@ They are stored AES-256-GCM-encrypted under the room's data key, a file of its o
 signing key (`keys/room-data.key`, 0600), never in the database: a copy of the database alone
 (a backup, a stolen file) opens neither the kiosks' journals nor the test. Each wrapped key is
 bound to what it is the key of (`label`: the attempt's id, the package's id). A key stored
-before this (32 bytes as they are) is still read.
+before this (32 bytes as they are) is still read. The students' one-time passwords are kept as
+hashes keyed by a key derived from the same file (`password_key`, issue 20): the database alone
+cannot test a guess.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -31,6 +35,12 @@ def _data_key(room: RoomStore) -> bytes:
             write_secret(path, os.urandom(32))
         key = _cache[path] = path.read_bytes()
     return key
+
+
+def password_key(room: RoomStore) -> bytes:
+    """The key of the students' one-time passwords' keyed hashes (common/crypto/passwords.py),
+    derived from the room's data key for that use alone."""
+    return hmac.new(_data_key(room), b"cbt-room-one-time-passwords/1", hashlib.sha256).digest()
 
 
 def wrap(room: RoomStore, secret: bytes, label: str) -> bytes:

@@ -27,7 +27,7 @@ from common.crypto import passwords
 from common.domain.roster import SEAT_PATTERN
 from common.storage.base import utcnow
 from common.storage.room_models import Attempt, AttemptStatus, Incident, Proctor, Student
-from proctor_console.room import audit, deadlines
+from proctor_console.room import audit, data_keys, deadlines
 from proctor_console.room.errors import Conflict, RoomError, Unauthorized
 from proctor_console.room.logins import clear_workstation_failures
 from proctor_console.room.proctors import check_pin
@@ -214,7 +214,7 @@ def _head_inside(s: Session, login: str) -> bool:
 def reissue_password(room: RoomStore, individual_code: str, actor: str) -> dict[str, str]:
     """A new one-time password (the slip was lost); the old one stops working, the lock is lifted."""
     password = passwords.new_password()
-    hashed = passwords.hash_password(password, room.password_params)
+    hashed = passwords.keyed_hash(password, data_keys.password_key(room))
     with room.tx() as s:
         student = student_by_code(s, individual_code)
         attempt = s.scalar(select(Attempt).where(Attempt.student_id == student.id))

@@ -74,7 +74,7 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
         raise Unauthorized("wrong login or password")
     if student.failed_logins >= MAX_FAILED_LOGINS:
         raise LockedOut("too many wrong passwords: ask the representative")
-    if not slow_lane.run(passwords.verify_password, password, student.password_hash):
+    if not _password_ok(room, password, student.password_hash):
         _login_failed(room, workstation_id, student.id, login, "wrong_password")
         raise Unauthorized("wrong login or password")
     if student.attendance is not Attendance.PRESENT:
@@ -105,7 +105,7 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
         resumed = attempt is not None
         if attempt is None:
             # The student's own variant and order, recorded with the attempt (assignment.py).
-            variant, permutation = assignment.assign(payload, s, row)
+            variant, permutation = assignment.assign(room, payload, s, row)
             attempt_id = str(uuid.uuid4())
             attempt = Attempt(
                 id=attempt_id, student_id=student.id,
@@ -144,6 +144,14 @@ def login(room: RoomStore, login: str, password: str, workstation_id: str) -> di
         "answers": answers,
         "acked_seq": max((a["seq"] for a in answers), default=0),
     }
+
+
+def _password_ok(room: RoomStore, password: str, stored: str) -> bool:
+    """The one-time password against its keyed hash (microseconds); a hash stored as Argon2id
+    before keyed hashes (a room set up by an earlier version) on the slow lane."""
+    if passwords.is_memory_hard(stored):
+        return slow_lane.run(passwords.verify_password, password, stored)
+    return passwords.verify_password(password, stored, data_keys.password_key(room))
 
 
 def workstation_failures(s: Session) -> dict[str, int]:

@@ -17,6 +17,9 @@ store; `fill` therefore stores only if nothing changed since `epoch()` was taken
 So that the moment everyone logs in does not become one read per kiosk and table, the memory is
 filled in bulk (`load`: four queries) when the server starts and when the room opens, and a
 login's commit puts its new session and sitting in (`changes_in`) instead of dropping them.
+A login also reads where its student stands among those of their language in seat order (the
+variant dealt, assignment.py): kept per language (`positions`), dropped whenever a student is
+added or removed or changes seat or language.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from common.storage.room_models import (
@@ -84,7 +87,7 @@ class Seqs:
 
 # A change noted during a transaction: ("drop", table, key) forgets an entry; ("put", table,
 # (key, value)) sets one; ("seqs", attempt id, seqs) adds stored seqs to the attempt's entry, if
-# it has one.
+# it has one; ("clear", table, None) forgets the whole table.
 Change = tuple[str, str, Any]
 
 
@@ -97,6 +100,8 @@ class RoomMemory:
         self.away: dict[int, dt.datetime | None] = {}  # student id → when they left, or None
         self.seqs: dict[str, Seqs] = {}  # attempt id → stored seqs
         self.room: dict[str, Any] = {}  # "pause" → the room's pause; "messages" → the messages
+        # test language → student id → place among that language's students in seat order
+        self.positions: dict[str, dict[int, int]] = {}
 
     def epoch(self) -> int:
         return self._epoch
@@ -118,6 +123,8 @@ class RoomMemory:
                         self.seqs[a] = self.seqs[a].plus(b)
                 elif what == "put":
                     getattr(self, a)[b[0]] = b[1]
+                elif what == "clear":
+                    getattr(self, a).clear()
                 else:
                     getattr(self, a).pop(b, None)
 
@@ -149,7 +156,8 @@ class RoomMemory:
     def clear(self) -> None:
         with self._lock:
             self._epoch += 1
-            for table in (self.sessions, self.sittings, self.away, self.seqs, self.room):
+            for table in (self.sessions, self.sittings, self.away, self.seqs, self.room,
+                          self.positions):
                 table.clear()
 
 
@@ -167,6 +175,8 @@ def changes_in(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[Any])
             out.append(("drop", "seqs", obj.attempt_id))
         elif isinstance(obj, Setting) and obj.name in ROOM_SETTINGS:
             out.append(("drop", "room", ROOM_SETTINGS[obj.name]))
+        elif isinstance(obj, Student) and (obj in deleted or _moved(obj)):
+            out.append(("clear", "positions", None))
     for obj in new:
         if isinstance(obj, Setting) and obj.name in ROOM_SETTINGS:
             out.append(("drop", "room", ROOM_SETTINGS[obj.name]))
@@ -181,7 +191,15 @@ def changes_in(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[Any])
         elif isinstance(obj, SessionToken) and obj.kind == "kiosk" and not obj.revoked:
             # A login: its next request finds the session without reading the database.
             out.append(("put", "sessions", (obj.token_sha256, (obj.subject, obj.workstation_id))))
+        elif isinstance(obj, Student):
+            out.append(("clear", "positions", None))
     return out
+
+
+def _moved(student: Student) -> bool:
+    """A student's seat or language is being changed (not their failed logins, say)."""
+    attrs = inspect(student).attrs
+    return attrs.seat.history.has_changes() or attrs.language.history.has_changes()
 
 
 def _new_sitting(attempt: Attempt) -> list[Change]:

@@ -1,5 +1,5 @@
 """The organisation's student list: validated whole, then each student issued an individual code,
-a login, a one-time password (kept only as its Argon2id hash) and a seat."""
+a login, a one-time password (kept only as its keyed hash, data_keys.password_key) and a seat."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from common.crypto import passwords
 from common.domain.accommodations import Accommodations
 from common.domain.roster import parse_bytes, parse_csv
 from common.storage.room_models import Student
-from proctor_console.room import audit
+from proctor_console.room import audit, data_keys
 from proctor_console.room.errors import Conflict, NotFound
 from proctor_console.room.store import RoomStore
 
@@ -23,15 +23,16 @@ def import_roster(room: RoomStore, data: bytes | str, actor: str,
 
     `data` is a CSV or XLSX file (`filename` helps tell which). Seats come from the list's
     seat column when it has one, else in the list's order. Returns the credentials once, for
-    the slips; only Argon2id hashes of passwords are kept. A list with any problem is refused
+    the slips; only the passwords' keyed hashes are kept. A list with any problem is refused
     whole (RosterInvalid names every row and field); nothing is half-imported.
     """
     rows = parse_csv(data) if isinstance(data, str) else parse_bytes(data, filename)
     issued: list[dict[str, str]] = []
     hashed = []
+    key = data_keys.password_key(room)
     for index, row in enumerate(rows, start=1):
         password = passwords.new_password()
-        hashed.append((row, index, password, passwords.hash_password(password, room.password_params)))
+        hashed.append((row, index, password, passwords.keyed_hash(password, key)))
     with room.tx() as s:
         if s.scalar(select(func.count()).select_from(Student)):
             raise Conflict("a roster is already imported in this room")

@@ -1,5 +1,6 @@
-"""CPU-heavy work of the room server (Argon2id of a login) on a few threads of lower priority, so
-that it cannot starve the kiosks' heartbeats and saves on the event loop.
+"""CPU-heavy work of the room server (Argon2id of a login whose password was stored that way by
+an earlier version; students' passwords are keyed hashes since issue 20) on a few threads of lower
+priority, so that it cannot starve the kiosks' heartbeats and saves on the event loop.
 
 At the moment a room opens every student logs in at once, and each login costs tens of
 milliseconds of Argon2id. On the server's thread pool forty of them ran side by side with the

@@ -32,6 +32,7 @@ from common.storage.base import session_factory, sqlite_url, utcnow
 from common.storage.migrate import upgrade
 from common.storage.room_models import Setting
 from proctor_console.room import audit
+from proctor_console.room.checkpoints import Checkpointer
 from proctor_console.room.errors import disk_trouble
 from proctor_console.room.memory import Change, RoomMemory, changes_in
 
@@ -66,6 +67,10 @@ class RoomPaths:
     @property
     def bundles(self) -> Path:
         return self.root / "bundles"
+
+
+def _no_checkpoint_in_commits(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def _note_flushed(session: Session, _context: Any, _instances: Any) -> None:
@@ -106,15 +111,19 @@ class RoomStore:
         self.paths = RoomPaths(Path(data_dir))
         self.paths.root.mkdir(parents=True, exist_ok=True)
         self.engine = upgrade(sqlite_url(self.paths.database), "room")
+        # The log is checkpointed by a thread of its own, not inside a commit (checkpoints.py).
+        event.listen(self.engine, "connect", _no_checkpoint_in_commits)
+        self.engine.dispose()  # the connections the migrations opened had it
         make_private(self.paths.root, self.paths.database)  # 0700 / 0600: students' data
         self._sessions = session_factory(self.engine)
         event.listen(self._sessions, "before_flush", _note_flushed)
         self.memory = RoomMemory()
         self._write = threading.Lock()
+        self.checkpointer = Checkpointer(self.paths.database, self._write)
         self._waiting: list[Waiting] = []  # writes waiting for the writer thread's next commit
         self._waiting_cv = threading.Condition()
         self._writer: threading.Thread | None = None
-        self.password_params = password_params  # the Argon2id cost of PINs and passwords
+        self.password_params = password_params  # the Argon2id cost of PINs
         # Every variant of the package with its keys, once the start code opened it (package.py).
         self.opened_payload: ExamPayload | None = None
         # Enrolled workstations: credential SHA-256 → workstation id; None until read (enrolment.py).
@@ -146,6 +155,7 @@ class RoomStore:
             session.close()
         # Still under the write lock: no other write, and no save, sees the memory behind the disk.
         self.memory.changed(session.info.pop(_CHANGES, []))
+        self.checkpointer.committed()
         try:
             audit.committed(session, self.paths.root)
         except OSError as exc:  # stored, but the audit head note is behind: say so anyway

@@ -273,3 +273,16 @@ def test_the_pinned_context_checks_the_host_name(certs):
         with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
             with pytest.raises(ssl.SSLCertVerificationError):
                 context.wrap_socket(raw, server_hostname="room.example.kz")
+
+
+def test_a_keyed_hash_verifies_only_with_its_key_and_password():
+    key = bytes(range(32))
+    stored = passwords.keyed_hash("ә7kq2m9x", key)
+    assert stored.startswith("hmac-sha256$") and not passwords.is_memory_hard(stored)
+    assert verify_password("ә7kq2m9x", stored, key) is True
+    assert verify_password("ә7kq2m9y", stored, key) is False
+    assert verify_password("ә7kq2m9x", stored, bytes(32)) is False
+    assert verify_password("ә7kq2m9x", stored) is False  # no key, no answer
+    assert passwords.keyed_hash("ә7kq2m9x", key) != stored  # salted
+    for broken in ("hmac-sha256$", "hmac-sha256$!!$!!", stored + "$x", stored[:-4]):
+        assert verify_password("ә7kq2m9x", broken, key) is False, broken

@@ -144,3 +144,45 @@ def test_variants_are_dealt_balanced_in_seat_order_and_reproducibly(centre, tmp_
     assert sorted(dealt) == ["01", "01", "01", "02", "02"] or sorted(dealt) == ["01", "01", "02", "02", "02"]
     assert all(a != b for a, b in zip(dealt, dealt[1:]))  # neighbours differ
     assert sitting(tmp_path / "room-b") == dealt  # the same package and seats: the same deal
+
+
+def test_a_seat_move_after_the_first_login_deals_as_if_the_student_had_always_sat_there(
+        centre, tmp_path, capsys):
+    """The room keeps each student's place in seat order in memory once a login read it
+    (room/memory.py `positions`); a seat move must make the next login read it again. Room A moves
+    a student after the first login, room B before any: the same deal for everyone who logged in
+    after the move."""
+    from proctor_console.room import incidents
+    from proctor_console.room.room import Room
+
+    out = tmp_path / "pkg.cbtpkg"
+    assert central_main(["--data-dir", str(centre.root), "package", "build", "--spec", "grade4",
+                         "--bank", "grade4", "--count", "2", "--seed", "5", "--organisation", "100200",
+                         "--out", str(out), "--kdf-memory-kib", "1024"]) == 0
+    built = json.loads(capsys.readouterr().out)
+
+    def deal(where: Path, login_first: bool) -> dict[str, str]:
+        room = Room(where, password_params=passwords.FAST)
+        room.configure({"room_id": "R-C-3", "organisation_code": "100200", "organisation_name": "Т",
+                        "room_no": "4", **centre.public_info(),
+                        "representative": {"login": "rep", "pin": "1234", "full_name": "Өкіл"}})
+        room.import_package(out.read_bytes(), "rep")
+        people = room.import_roster(demo_roster_csv(5), "rep")
+        for person in people:
+            room.mark_attendance(person["individual_code"], "present", None, "rep")
+        room.start(built["start_code"], "rep")
+        first, moved = people[0], people[3]  # seats 01 and 04
+        replies = {}
+        if login_first:
+            replies[first["login"]] = room.login(first["login"], first["password"], "01")
+        incidents.move_seat(room, moved["individual_code"], "00", "", "rep")  # now first in order
+        for p in people:
+            if p["login"] not in replies:
+                seat = "00" if p is moved else p["seat"]
+                replies[p["login"]] = room.login(p["login"], p["password"], seat)
+        # the one who logged in before the move keeps what they were dealt then
+        return {login: reply["content"]["variant"] for login, reply in replies.items()
+                if login != first["login"]}
+
+    a, b = deal(tmp_path / "room-a", True), deal(tmp_path / "room-b", False)
+    assert a == b

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 import time
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from proctor_console.desk.window import DeskWindow, wire
 from proctor_console.room import audit
 from proctor_console.room.room import Room
 from proctor_console.room.server import ServerThread
+from qr_scan import qr_codes
 from tests.conftest import enrolled
 
 pytestmark = [
@@ -191,18 +191,6 @@ def pdf_text(path: Path) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
 
 
-def qr_count(pdf: Path, tmp: Path) -> list[str]:
-    import cv2
-
-    out = tmp / (pdf.stem + "-render")
-    # Scanned at 300 dpi, as a scanner would: at 150 dpi a 26 mm code's modules are 2.7 px and
-    # OpenCV missed about one code in a hundred (payloads with random ports and fingerprints).
-    subprocess.run(["pdftoppm", "-png", "-r", "300", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(out)], check=True)
-    ok, texts, _, _ = cv2.QRCodeDetectorAruco().detectAndDecodeMulti(cv2.imread(f"{out}.png"))
-    return sorted(t for t in texts if t) if ok else []
-
-
 def test_a_whole_day_at_the_desk(day: Day, centre) -> None:  # noqa: PLR0915 - it is a whole day
     w, m, qtbot, tmp = day.window, day.model, day.qtbot, day.tmp
 
@@ -270,9 +258,9 @@ def test_a_whole_day_at_the_desk(day: Day, centre) -> None:  # noqa: PLR0915 - i
     slips_text = pdf_text(slips_pdf)
     for c in credentials:
         assert f"Логин: {c['login']}" in slips_text and f"Пароль: {c['password']}" in slips_text
-    assert len(qr_count(slips_pdf, tmp)) == 6
+    assert len(qr_codes(slips_pdf, tmp)) == 6
     assert all(f"port={day.server.port};fp={day.server.fingerprint}" in q
-               for q in qr_count(slips_pdf, tmp))
+               for q in qr_codes(slips_pdf, tmp))
 
     # --- 4. readiness: the kiosks register ---------------------------------------------------------
     ctx = pinned_context("127.0.0.1", day.server.port, day.server.fingerprint)

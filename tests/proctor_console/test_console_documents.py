@@ -19,25 +19,12 @@ from common.canonical import canonical_bytes, sha256_hex
 from common.documents.slips import Connection, Slip, connection_payload, render_slips
 from common.storage.room_models import Act
 from proctor_console.room import acts
+from qr_scan import qr_codes
 
 
 def text_of(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
-
-
-def qr_codes(pdf: bytes, tmp_path: Path, page: int = 1) -> list[str]:
-    import cv2
-
-    src = tmp_path / "doc.pdf"
-    src.write_bytes(pdf)
-    out = tmp_path / f"page{page}"
-    # Scanned at 300 dpi, as a scanner would: at 150 dpi a 26 mm code's modules are 2.7 px and
-    # OpenCV missed about one code in a hundred (payloads with random ports and fingerprints).
-    subprocess.run(["pdftoppm", "-png", "-r", "300", "-f", str(page), "-l", str(page),
-                    "-singlefile", str(src), str(out)], check=True)
-    ok, texts, _, _ = cv2.QRCodeDetectorAruco().detectAndDecodeMulti(cv2.imread(f"{out}.png"))
-    return sorted(t for t in texts if t) if ok else []
 
 
 @pytest.mark.parametrize("lang,title,code_word", [("kk", "Отырғызу парағы", "ТЖК"),

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from common.documents.acts import act_sha256
 from proctor_console import cli
 from proctor_console.room.act_input import confiscation_from_dict
+from qr_scan import qr_codes
 
 SRC = Path(__file__).resolve().parents[2]
 
@@ -49,18 +50,6 @@ def run(argv: list[str], capsys) -> tuple[int, str, str]:
 
 def text_of(path: Path) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
-
-
-def decode_qr(pdf: Path, tmp_path: Path) -> list[str]:
-    """Every QR code on the PDF's first page, read from a 150 dpi rendering (not from our data)."""
-    import cv2
-
-    png = tmp_path / (pdf.stem + "-qr")
-    # Scanned at 300 dpi, as a scanner would: at 150 dpi a 26 mm code's modules are 2.7 px and
-    # OpenCV missed about one code in a hundred (payloads with random ports and fingerprints).
-    subprocess.run(["pdftoppm", "-png", "-r", "300", "-singlefile", str(pdf), str(png)], check=True)
-    ok, texts, _, _ = cv2.QRCodeDetectorAruco().detectAndDecodeMulti(cv2.imread(str(png) + ".png"))
-    return sorted(t for t in texts if t) if ok else []
 
 
 # --- roster validate ---------------------------------------------------------------------------
@@ -120,7 +109,7 @@ def test_act_1_renders_from_json_with_every_field_and_a_qr_code(tmp_path, capsys
         assert value in text, value
     expected = act_sha256(confiscation_from_dict(ACT1, lang))
     assert reply["data_sha256"] == expected
-    assert decode_qr(out_pdf, tmp_path) == [f"cbt-act:1;number=R-12-0003;sha256={expected}"]
+    assert qr_codes(out_pdf, tmp_path) == [f"cbt-act:1;number=R-12-0003;sha256={expected}"]
 
 
 def test_act_2_renders_at_entry_in_russian(tmp_path, capsys):

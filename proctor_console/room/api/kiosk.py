@@ -3,13 +3,15 @@ submit, the heartbeat during the sitting, and the anonymous survey after it (§2
 
 # No `from __future__ import annotations`: FastAPI reads the endpoint's annotations at definition.
 
+import json
 from typing import Annotated, Any, Callable
 
+import anyio
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 
 from common.protocol import API, AnswerBatch, KioskLogin, SubmitRequest
-from proctor_console.room import integrity, readiness, survey
+from proctor_console.room import integrity, readiness, slow_lane, survey
 from proctor_console.room.room import Room
 
 
@@ -57,10 +59,20 @@ def router(room: Room, attempt: Callable[..., Any], optional_attempt: Callable[.
 
     # --- the sitting --------------------------------------------------------------------------
 
+    logins_at_once = anyio.CapacityLimiter(slow_lane.cores())
+
     @api.post(f"{API}/session/login")
-    def login(body: KioskLogin, workstation_id: Enrolled) -> dict[str, Any]:
-        # The seat is the enrolled PC's, never the body's (room/enrolment.py).
-        return room.login(body.login, body.password, workstation_id)
+    async def login(body: KioskLogin, workstation_id: Enrolled) -> Response:
+        # The seat is the enrolled PC's, never the body's (room/enrolment.py). When everyone logs
+        # in at once, the logins wait on the event loop and at most one per core works at a time
+        # (with the reply's JSON, the test's content, made in that thread too): forty at once in
+        # the thread pool took the interpreter from the loop serving the sitting kiosks' saves.
+        def work() -> bytes:
+            reply = room.login(body.login, body.password, workstation_id)
+            return json.dumps(reply, ensure_ascii=False, separators=(",", ":")).encode()
+
+        data = await anyio.to_thread.run_sync(work, limiter=logins_at_once)
+        return Response(data, media_type="application/json")
 
     # The next two are answered by api/hot.py before the routing; declared here for the OpenAPI
     # schema (and reached only by an application without that middleware).

@@ -1,0 +1,34 @@
+"""The room's write-ahead log is checkpointed by a thread of its own (room/checkpoints.py), never
+inside a commit that a save waits for — and it is checkpointed: the log does not grow without end."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import text
+
+from common.storage.room_models import Setting
+from proctor_console.room import checkpoints
+
+
+def _commit_many(room, n: int) -> None:
+    for i in range(n):
+        with room.tx() as s:
+            s.merge(Setting(name="bench_counter", value=f"{i:06d}" + "x" * 2000))
+
+
+def test_no_commit_checkpoints_and_the_thread_keeps_the_log_short(room_setup):
+    room = room_setup.room
+    with room.read() as s:
+        assert s.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
+    wal = room.paths.database.with_name(room.paths.database.name + "-wal")
+    commits = 12 * checkpoints.EVERY
+    _commit_many(room, commits)
+    deadline = time.monotonic() + 10
+    while room.checkpointer.done < commits // checkpoints.EVERY - 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert room.checkpointer.done >= commits // checkpoints.EVERY - 2
+    # Each commit writes at least one 4 KiB page of the log; kept, they would be > commits × 4 KiB.
+    assert wal.stat().st_size < commits * 4096 / 4, wal.stat().st_size
+    with room.read() as s:  # and every commit is there
+        assert s.get(Setting, "bench_counter").value.startswith(f"{commits - 1:06d}")
