@@ -115,6 +115,7 @@ def _make_bundle(job: tuple[int, int, str, str, str, str]) -> tuple[int, int]:
                       "details": {"individual_code": code}})
         audit.append({"at": attempts[-1]["finished_at"], "actor": f"kiosk:{seat}",
                       "action": "submitted", "details": {"individual_code": code}})
+    chain(audit)
     acts = [{"number": f"A1-{index:04d}-1", "kind": "confiscation",
              "individual_code": attempts[0]["individual_code"],
              "data": {"items": [{"name": "Ұялы телефон", "brand": "—", "count": 1}]},
@@ -127,6 +128,16 @@ def _make_bundle(job: tuple[int, int, str, str, str, str]) -> tuple[int, int]:
     path = Path(out_dir) / f"{index:05d}.cbtbundle"
     path.write_bytes(raw)
     return len(attempts), len(raw)
+
+
+def chain(audit: list[dict[str, Any]]) -> None:
+    """Each entry linked to the one before, as the room exports its log (the centre checks it)."""
+    from common.audit_chain import GENESIS, entry_hash
+
+    prev = GENESIS
+    for e in audit:
+        e["prev_hash"] = prev
+        e["hash"] = prev = entry_hash(prev, e["at"], e["actor"], e["action"], e["details"])
 
 
 def prepare(work: Path, attempts: int, per_bundle: int, cache: Path | None) -> dict[str, Any]:
@@ -258,12 +269,15 @@ def _ingest_worker(args: argparse.Namespace) -> None:
     done = 0
     rss_at: dict[str, float] = {}
     per_bundle: list[float] = []  # with --jobs 1: each bundle's ingest, reading the file included
+    server_before = postgres_cpu_s() if args.url else None
     t_all, cpu_all = time.perf_counter(), time.process_time()
     t0 = t_all
     for _path, (report, _code) in ingest_files(centre, bundles, args.jobs):
         per_bundle.append(time.perf_counter() - t0)
         assert report.get("status") == "stored", report
         assert not report["score_mismatches"], report["score_mismatches"][:3]
+        # every attempt scored and the log whole: a refused attempt or a broken chain costs less
+        assert not report.get("refused") and report.get("audit", "ok") == "ok", report
         done += report["scored"] + report["voided"]
         if "tenth" not in rss_at and done >= args.attempts / 10:
             rss_at["tenth"] = peak_rss_mb()
@@ -272,6 +286,8 @@ def _ingest_worker(args: argparse.Namespace) -> None:
     elapsed = time.perf_counter() - t_all
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the --jobs workers, ended by now
     cpu = time.process_time() - cpu_all + children.ru_utime + children.ru_stime
+    # read before the floor below, whose COPY is the server's work too
+    server_after = postgres_cpu_s() if server_before is not None else None
     rss_at["end"] = peak_rss_mb()
     with centre.read() as s:
         results = s.scalar(select(func.count()).select_from(Result))
@@ -280,6 +296,7 @@ def _ingest_worker(args: argparse.Namespace) -> None:
     centre.engine.dispose()
     Path(args.out).write_text(json.dumps({
         "floor": floor,
+        "server_cpu_s": None if server_after is None else server_after - server_before,
         "attempts": done, "elapsed_s": elapsed, "rate": done / elapsed, "cpu_s": cpu,
         "rate_per_cpu_s": done / cpu, "results": results, "jobs": args.jobs,
         "responses": responses, "rss_start_mb": rss_start, "rss": rss_at,
@@ -299,13 +316,8 @@ def run_ingest(centre_dir: Path, url: str | None, bundles: Path, attempts: int, 
         if not tool.exists():
             raise SystemExit("--profile needs pyinstrument in the venv: .venv/bin/pip install pyinstrument")
         cmd = [str(tool), "-o", str(profile), "-r", "text", *cmd[1:]]
-    server_before = postgres_cpu_s() if url else None
     subprocess.run(cmd, check=True, cwd=REPO)
-    result = json.loads(out.read_text("utf-8"))
-    server_after = postgres_cpu_s() if url else None
-    if server_before is not None and server_after is not None:
-        result["server_cpu_s"] = server_after - server_before
-    return result
+    return json.loads(out.read_text("utf-8"))
 
 
 def server_note(r: dict[str, Any]) -> str:
@@ -314,6 +326,13 @@ def server_note(r: dict[str, Any]) -> str:
         return ""
     return (f"; the PostgreSQL server used {r['server_cpu_s']:.1f} CPU-s, so "
             f"{r['attempts'] / (r['cpu_s'] + r['server_cpu_s']):,.0f} per CPU-second of both")
+
+
+def floor_server_note(r: dict[str, Any]) -> str:
+    floor = r["floor"]
+    if not floor.get("server_cpu_s"):
+        return ""
+    return f" ({r['attempts'] / (floor['cpu_s'] + floor['server_cpu_s']):,.0f} with the server's)"
 
 
 def profile_path(profile: Path | None, backend: str) -> Path | None:
@@ -417,7 +436,7 @@ def main() -> None:
             print(f"{backend:10}: {r['attempts']} attempts in {r['elapsed_s']:.1f} s = "
                   f"{r['rate']:,.0f} attempts/s ({r['rate_per_cpu_s']:,.0f} per CPU-second of the "
                   f"ingest process{server_note(r)}); raw insert/COPY floor "
-                  f"{r['floor']['rate_per_cpu_s']:,.0f} per CPU-second; "
+                  f"{r['floor']['rate_per_cpu_s']:,.0f} per CPU-second{floor_server_note(r)}; "
                   f"{r['responses']:,} responses stored"
                   + (f"; peak RSS {r['rss']['tenth']:.0f} MB after {r['rss']['tenth_attempts']:,}, "
                      f"{r['rss']['end']:.0f} MB after {r['attempts']:,}" if args.jobs == 1

@@ -209,7 +209,8 @@ def answer_for(item: dict[str, Any], roll: float) -> Any:
     if item["type"] == "single_choice":
         return item["correct"][0] if roll < 0.6 else "abcd"[int(roll * 97) % 4]
     if item["type"] == "multiple_choice":
-        return sorted(item["correct"]) if roll < 0.5 else ["a", "abcd"[int(roll * 89) % 4]]
+        # two different options: the answer checks refuse an option given twice (issue 15)
+        return sorted(item["correct"]) if roll < 0.5 else ["a", "bcd"[int(roll * 89) % 3]]
     return str(item["value"]) if roll < 0.5 else str(int(roll * 1000))
 
 

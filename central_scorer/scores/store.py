@@ -20,6 +20,7 @@ from common.documents.pdf import local_time
 from common.domain.exam import ExamContent
 from common.domain.scoring import score_item
 from common.storage.central_models import Campaign, CampaignOrganisation, ScoredItem
+from central_scorer.scores.seen_answers import SeenAnswers
 
 ANSWERED, OMITTED, NOT_REACHED = 0, 1, 2  # the codes of central_scorer.stats.items
 SCHOOL_CYCLE, COLLEGE_CYCLE = "april", "november"  # §11: schools in April, colleges in November
@@ -36,19 +37,25 @@ def _answered(answer: Any) -> bool:
     return answer is not None and answer != "" and answer != [] and answer != {}
 
 
-def score_attempt_rows(content: ExamContent, answers: dict[str, Any]) -> AttemptScores:
-    """Score every item the student was shown, in the order shown; sum per direction and overall."""
-    items = [(section.direction, item) for section in content.sections for item in section.items]
-    answered = [_answered(answers.get(item.id)) for _, item in items]
-    last = max((i for i, a in enumerate(answered) if a), default=-1)
+def score_attempt_rows(content: ExamContent, answers: dict[str, Any],
+                       seen: SeenAnswers | None = None) -> AttemptScores:
+    """Score every item the student was shown, in the order shown; sum per direction and overall.
+    With `seen` (an ingest's), an answer met before for the item is not scored again."""
+    score = score_item if seen is None else seen.points
+    items = (seen.shown(content) if seen is not None else
+             [(section.direction, item) for section in content.sections for item in section.items])
+    given = [answers.get(item.id) for _, item in items]
+    answered = [_answered(answer) for answer in given]
+    last = len(answered) - 1 - answered[::-1].index(True) if True in answered else -1
     directions: dict[str, list[float]] = {}
     rows = []
-    for position, ((direction, item), given) in enumerate(zip(items, answered), start=1):
-        points = score_item(item, answers.get(item.id))
+    for position, ((direction, item), answer, was_answered) in enumerate(zip(items, given, answered),
+                                                                          start=1):
+        points = score(item, answer)
         got = directions.setdefault(direction, [0.0, 0.0])
         got[0] += points
         got[1] += item.points
-        status = ANSWERED if given else (OMITTED if position - 1 < last else NOT_REACHED)
+        status = ANSWERED if was_answered else (OMITTED if position - 1 < last else NOT_REACHED)
         rows.append((item.id, position, points, status))
     total = round(sum(r[2] for r in rows), 4)
     return AttemptScores(total, {d: (round(a, 4), b) for d, (a, b) in directions.items()}, rows)

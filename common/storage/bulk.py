@@ -11,6 +11,7 @@ ids given by the table's sequence follow the order of `rows`.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Sequence
 
 from sqlalchemy import Table, insert
@@ -33,8 +34,13 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str],
             columns = [columns[i] for i in order]
         processors = [table.c[c].type.bind_processor(dialect) for c in columns]
         if any(processors):
-            rows = [tuple(v if p is None or v is None else p(v) for p, v in zip(processors, row))
-                    for row in rows]
+            # Column by column: only the columns with a processor are walked in Python (zip(*rows)
+            # would make an iterator per row, which the cyclic collector then walks).
+            values = [list(map(itemgetter(i), rows)) for i in range(len(columns))]
+            for i, p in enumerate(processors):
+                if p is not None:
+                    values[i] = [v if v is None else p(v) for v in values[i]]
+            rows = list(zip(*values))
         connection.exec_driver_sql(str(statement), list(rows))
         return
     quote = dialect.identifier_preparer.quote
