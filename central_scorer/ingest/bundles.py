@@ -329,7 +329,8 @@ def answers_refusal(content: ExamContent, responses: Any, seen: SeenAnswers) -> 
     items = seen.items(content)
     for n, r in enumerate(responses):
         if (not isinstance(r, dict) or type(r.get("seq")) is not int
-                or not isinstance(r.get("client_ts"), (int, float)) or r.get("item_id") not in items
+                or not isinstance(r.get("client_ts"), (int, float))
+                or not isinstance(r.get("item_id"), str) or r["item_id"] not in items
                 or not isinstance(r.get("late_accepted", False), bool)):
             return f"answer {n}: not a (seq, item of this test, answer, time) entry"
         problem = seen.problem(items[r["item_id"]], r.get("answer"))

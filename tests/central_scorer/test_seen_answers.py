@@ -49,3 +49,15 @@ def test_an_attempt_scored_with_it_is_scored_as_without():
         assert score_attempt_rows(content, answers, seen) == score_attempt_rows(content, answers)
     assert list(seen.items(content)) == [item.id for item in items]
     assert [item for _, item in seen.shown(content)] == list(items)
+
+
+def test_an_entry_naming_its_item_by_anything_but_a_string_refuses_that_attempt_only():
+    """A compromised room's log with an item id that is a list or a dict (unhashable) is a refusal
+    of that attempt with its reason, not an exception that fails the whole bundle."""
+    from central_scorer.ingest.bundles import answers_refusal
+
+    content = content_from_dict(json.loads(demo_content_json()))
+    first = content.items[0].id
+    for item_id in ([first], {"id": first}, 7, None):
+        entry = {"seq": 1, "client_ts": 1.0, "item_id": item_id, "answer": "a"}
+        assert "not a (seq, item of this test" in answers_refusal(content, [entry], SeenAnswers())
