@@ -143,7 +143,8 @@ def markdown(rows: list[dict[str, Any]], machine: dict[str, str], quick: bool, s
                 f"{p['save_p99'] * 1000:.1f} ms | {p['save_max'] * 1000:.1f} ms | "
                 f"{p['heartbeat_p99'] * 1000:.1f} ms | {connects} | {p['server_cpu'] * 100:.0f}% | "
                 f"{p['cpu_ms_per_request']:.3f} |")
-        lines += ["", f"{room['logins']} real logins (Argon2id), p99 {room['login_p99']:.1f} s; "
+        lines += ["", f"{room['logins']} real logins (one-time passwords checked against their "
+                      f"keyed hashes), p99 {room['login_p99']:.1f} s; "
                       f"{room['error_count']} errors; acknowledged rows {room['acked_rows']} → "
                       f"{room['acked_rows_found']} found after SIGKILL; server peak RSS "
                       f"{room['server_rss_mb']:.0f} MB; load average up to {room['load_avg']:.1f}."]

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
