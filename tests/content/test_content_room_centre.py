@@ -117,25 +117,36 @@ def test_each_student_sits_their_own_variant_and_room_and_centre_score_alike(cen
     assert any(s["score"] > 0 for s in sat.values())
 
 
-def test_variants_are_dealt_balanced_in_seat_order_and_reproducibly(centre, tmp_path, capsys):
-    from proctor_console.room.room import Room
-
+def _two_variant_package(centre, tmp_path: Path, capsys) -> tuple[Path, dict]:
+    """A package of two parallel variants for organisation 100200, and what `package build` printed."""
     out = tmp_path / "pkg.cbtpkg"
     assert central_main(["--data-dir", str(centre.root), "package", "build", "--spec", "grade4",
                          "--bank", "grade4", "--count", "2", "--seed", "5", "--organisation", "100200",
                          "--out", str(out), "--kdf-memory-kib", "1024"]) == 0
-    built = json.loads(capsys.readouterr().out)
+    return out, json.loads(capsys.readouterr().out)
+
+
+def _open_room(where: Path, centre, package: Path, start_code: str, room_id: str):
+    """A room of five admitted students with `package`, opened; returns it and the credentials."""
+    from proctor_console.room.room import Room
+
+    room = Room(where, password_params=passwords.FAST)
+    room.configure({"room_id": room_id, "organisation_code": "100200", "organisation_name": "Т",
+                    "room_no": "4", **centre.public_info(),
+                    "representative": {"login": "rep", "pin": "1234", "full_name": "Өкіл"}})
+    room.import_package(package.read_bytes(), "rep")
+    people = room.import_roster(demo_roster_csv(5), "rep")
+    for person in people:
+        room.mark_attendance(person["individual_code"], "present", None, "rep")
+    room.start(start_code, "rep")
+    return room, people
+
+
+def test_variants_are_dealt_balanced_in_seat_order_and_reproducibly(centre, tmp_path, capsys):
+    out, built = _two_variant_package(centre, tmp_path, capsys)
 
     def sitting(where: Path) -> list[str]:
-        room = Room(where, password_params=passwords.FAST)
-        room.configure({"room_id": "R-C-2", "organisation_code": "100200", "organisation_name": "Т",
-                        "room_no": "4", **centre.public_info(),
-                        "representative": {"login": "rep", "pin": "1234", "full_name": "Өкіл"}})
-        room.import_package(out.read_bytes(), "rep")
-        people = room.import_roster(demo_roster_csv(5), "rep")
-        for person in people:
-            room.mark_attendance(person["individual_code"], "present", None, "rep")
-        room.start(built["start_code"], "rep")
+        room, people = _open_room(where, centre, out, built["start_code"], "R-C-2")
         # Logging in out of seat order changes nothing: the deal follows the seats.
         replies = {p["seat"]: room.login(p["login"], p["password"], p["seat"]) for p in reversed(people)}
         return [replies[seat]["content"]["variant"] for seat in sorted(replies)]
@@ -153,24 +164,11 @@ def test_a_seat_move_after_the_first_login_deals_as_if_the_student_had_always_sa
     a student after the first login, room B before any: the same deal for everyone who logged in
     after the move."""
     from proctor_console.room import incidents
-    from proctor_console.room.room import Room
 
-    out = tmp_path / "pkg.cbtpkg"
-    assert central_main(["--data-dir", str(centre.root), "package", "build", "--spec", "grade4",
-                         "--bank", "grade4", "--count", "2", "--seed", "5", "--organisation", "100200",
-                         "--out", str(out), "--kdf-memory-kib", "1024"]) == 0
-    built = json.loads(capsys.readouterr().out)
+    out, built = _two_variant_package(centre, tmp_path, capsys)
 
     def deal(where: Path, login_first: bool) -> dict[str, str]:
-        room = Room(where, password_params=passwords.FAST)
-        room.configure({"room_id": "R-C-3", "organisation_code": "100200", "organisation_name": "Т",
-                        "room_no": "4", **centre.public_info(),
-                        "representative": {"login": "rep", "pin": "1234", "full_name": "Өкіл"}})
-        room.import_package(out.read_bytes(), "rep")
-        people = room.import_roster(demo_roster_csv(5), "rep")
-        for person in people:
-            room.mark_attendance(person["individual_code"], "present", None, "rep")
-        room.start(built["start_code"], "rep")
+        room, people = _open_room(where, centre, out, built["start_code"], "R-C-3")
         first, moved = people[0], people[3]  # seats 01 and 04
         replies = {}
         if login_first:
