@@ -45,7 +45,14 @@ case "$what" in
     command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
     # nftables: the LAN rehearsal's random loss where the kernel has no netem (make rehearsal)
     command -v nft >/dev/null 2>&1 || need+=(nftables)
-    ldconfig -p 2>/dev/null | grep libxcb-cursor.so.0 >/dev/null || need+=("${XCB_LIBS[@]}")
+    # Qt's xcb plugin names what it links against: any library not found, install the set (a
+    # machine may have libxcb-cursor but not libxcb-icccm or libxcb-keysyms)
+    qxcb=$(.venv/bin/python -c 'import os, PySide6; print(os.path.join(os.path.dirname(PySide6.__file__), "Qt/plugins/platforms/libqxcb.so"))' 2>/dev/null || true)
+    if [ -n "$qxcb" ] && [ -f "$qxcb" ]; then
+      ldd "$qxcb" 2>/dev/null | grep -q "not found" && need+=("${XCB_LIBS[@]}")
+    else
+      ldconfig -p 2>/dev/null | grep libxcb-cursor.so.0 >/dev/null || need+=("${XCB_LIBS[@]}")
+    fi
     command -v xwininfo >/dev/null 2>&1 || need+=(x11-utils) ;;
   dist)
     command -v objdump >/dev/null 2>&1 || need+=(binutils)

@@ -119,7 +119,7 @@ class RoomStore:
         event.listen(self._sessions, "before_flush", _note_flushed)
         self.memory = RoomMemory()
         self._write = threading.Lock()
-        self.checkpointer = Checkpointer(self.paths.database, self._write)
+        self.checkpointer = Checkpointer(self.paths.database)
         self._waiting: list[Waiting] = []  # writes waiting for the writer thread's next commit
         self._waiting_cv = threading.Condition()
         self._writer: threading.Thread | None = None
