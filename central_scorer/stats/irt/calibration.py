@@ -50,9 +50,18 @@ def _start(matrix: ResponseMatrix, a0: float) -> np.ndarray:
     return np.log(p / (1 - p)) * np.sqrt(1 + np.pi * a0 * a0 / 8)
 
 
-def _newton_step(model, params: np.ndarray, es: dict[str, Any]) -> tuple[np.ndarray | None, np.ndarray]:
-    """The Newton step and the Hessian; ``None`` when the Hessian is not negative definite."""
-    h = model.hessian(es)
+# Once a Newton step moves no parameter by more than this, the next steps keep its Hessian (a
+# chord step: the gradient is new, the curvature barely changes so close to the optimum). The
+# Hessian is computed again at the end for the standard errors; it is two thirds of a 2PL's time.
+KEEP_HESSIAN_BELOW = 1e-2
+
+
+def _newton_step(model, params: np.ndarray, es: dict[str, Any],
+                 h: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray]:
+    """The Newton step and the Hessian (`h` when given); ``None`` when the Hessian is not
+    negative definite."""
+    if h is None:
+        h = model.hessian(es)
     g = model.gradient(es)
     try:
         chol = np.linalg.cholesky(-h)
@@ -113,8 +122,9 @@ def _calibrate(matrix: ResponseMatrix, model: str, quadrature_points: int, tol: 
     es = engine.estep(params)
     converged = False
     hess: np.ndarray | None = None
+    kept: np.ndarray | None = None  # the Hessian of a small step, for the chord steps after it
     for _ in range(max_newton):
-        step, hess = _newton_step(engine, params, es)
+        step, hess = _newton_step(engine, params, es, kept)
         if step is None:
             if model != "2pl":
                 raise CalibrationError("the information matrix is not positive definite; the model is "
@@ -131,7 +141,11 @@ def _calibrate(matrix: ResponseMatrix, model: str, quadrature_points: int, tol: 
             params = params + step
             es = engine.estep(params)
             converged = True
+            if kept is not None:
+                hess = None  # the standard errors from the Hessian at the estimate itself
             break
+        if size < KEEP_HESSIAN_BELOW:
+            kept = hess
         factor = 1.0
         if size > 1.0:
             factor = 1.0 / size
