@@ -55,6 +55,17 @@ def clipped(root: QWidget) -> list[str]:
     return problems
 
 
+def clipped_once_laid_out(qtbot, root: QWidget, within_ms: int = 1000) -> list[str]:
+    """`clipped(root)` once the layout has had its events: on a loaded machine a fixed few
+    milliseconds left a label at its old width now and then (a fresh-clone `make test` saw
+    'Математикалық сауаттылық · 5-т' cut once in three runs). A real cut stays after the wait."""
+    try:
+        qtbot.waitUntil(lambda: not clipped(root), timeout=within_ms)
+    except qtbot.TimeoutError:
+        pass
+    return clipped(root)
+
+
 def test_the_sample_has_every_item_type_the_kiosk_draws() -> None:
     types = {item["type"] for section in sample_content("kk")["sections"]
              for item in section["items"]}
@@ -75,8 +86,7 @@ def test_every_item_screen_fits_with_larger_text_in_kazakh(qtbot, size) -> None:
     problems = {}
     for index in range(len(pages_of(content))):
         model.go_to(index)
-        qtbot.wait(5)
-        found = clipped(window)
+        found = clipped_once_laid_out(qtbot, window)
         if found:
             problems[index] = found
         # The header stays compact: the page keeps the screen (it took ~300 px at 1024×768).
@@ -165,7 +175,7 @@ def test_the_instructions_are_short_steps_beside_pictures_of_the_buttons(qtbot, 
         pictures["review"].text() == "Тексеру және тапсыру"
     words = [label.text() for _, label in view.step_labels]
     assert all(len(w.split()) <= 8 for w in words), words  # short, for a ten-year-old
-    assert not clipped(window)
+    assert not clipped_once_laid_out(qtbot, window)
     # everything, the ready button too, without scrolling
     ready = view.ready_button
     assert window.rect().contains(ready.mapTo(window, ready.rect().bottomRight()))
