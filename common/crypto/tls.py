@@ -28,6 +28,7 @@ def make_self_signed(cert_path: Path, key_path: Path, hosts: list[str]) -> str:
     from cryptography.x509.oid import NameOID
 
     from common.crypto.signing import write_secret
+    from common.durable import write_durably
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "BBZhM room server")])
@@ -58,7 +59,9 @@ def make_self_signed(cert_path: Path, key_path: Path, hosts: list[str]) -> str:
             serialization.NoEncryption(),
         ),
     )
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    # Durably too: its fingerprint goes on the slips and into every kiosk's pin, and a power cut
+    # after the first start left a torn file the server could not read again (power-cut test).
+    write_durably(cert_path, cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
     return fingerprint_of_pem(cert_path.read_bytes())
 
 
