@@ -114,6 +114,15 @@ def room_setup(tmp_path: Path, centre) -> RoomSetup:
     return configure_room(tmp_path, centre)
 
 
+@pytest.fixture
+def open_room(room_setup: RoomSetup) -> RoomSetup:
+    """`room_setup` with every student admitted and the test started."""
+    for cred in room_setup.credentials:
+        room_setup.room.mark_attendance(cred["individual_code"], "present", None, "rep")
+    room_setup.room.start(room_setup.package["start_code"], "rep")
+    return room_setup
+
+
 @dataclass
 class RunningServer:
     port: int

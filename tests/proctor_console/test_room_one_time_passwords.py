@@ -17,16 +17,8 @@ from common.storage.room_models import Student
 from proctor_console.room import data_keys, incidents
 
 
-def _open(room_setup):
-    room = room_setup.room
-    for cred in room_setup.credentials:
-        room.mark_attendance(cred["individual_code"], "present", None, "rep")
-    room.start(room_setup.package["start_code"], "rep")
-    return room
-
-
-def test_a_login_derives_no_argon2id(room_setup, monkeypatch):
-    room = _open(room_setup)
+def test_a_login_derives_no_argon2id(open_room, monkeypatch):
+    room_setup, room = open_room, open_room.room
 
     def no_argon2(*args):
         raise AssertionError("a student's login derived an Argon2id hash")
@@ -64,8 +56,8 @@ def test_the_database_alone_cannot_confirm_the_right_password(room_setup):
     assert passwords.verify_password(cred["password"], stored, data_keys.password_key(room))
 
 
-def test_a_reissued_password_is_keyed_and_the_old_one_stops(room_setup):
-    room = _open(room_setup)
+def test_a_reissued_password_is_keyed_and_the_old_one_stops(open_room):
+    room_setup, room = open_room, open_room.room
     cred = room_setup.credentials[1]
     new = incidents.reissue_password(room, cred["individual_code"], "rep")
     with room.read() as s:

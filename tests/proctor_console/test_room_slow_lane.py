@@ -28,11 +28,8 @@ def stored_as_argon2id(room, credentials) -> None:
             student.password_hash = passwords.hash_password(by_login[student.login], passwords.FAST)
 
 
-def test_a_login_storm_derives_at_most_one_password_per_core_at_a_time(room_setup, monkeypatch):
-    room = room_setup.room
-    for cred in room_setup.credentials:
-        room.mark_attendance(cred["individual_code"], "present", None, "rep")
-    room.start(room_setup.package["start_code"], "rep")
+def test_a_login_storm_derives_at_most_one_password_per_core_at_a_time(open_room, monkeypatch):
+    room_setup, room = open_room, open_room.room
     stored_as_argon2id(room, room_setup.credentials)
     running, most, nice = 0, 0, []
     lock = threading.Lock()

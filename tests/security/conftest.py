@@ -2,7 +2,7 @@
 
 An attacker on the school LAN does not pin the room's certificate and does not use the kiosk's
 code: it speaks HTTP to the port with httpx and whatever body it likes. `attacker` is that client;
-`open_room` is a room with every student admitted and the test started.
+`open_room` (tests/conftest.py) is a room with every student admitted and the test started.
 """
 
 from __future__ import annotations
@@ -12,14 +12,6 @@ import pytest
 
 from common.protocol import API
 from tests.conftest import enrolled
-
-
-@pytest.fixture
-def open_room(room_setup):
-    for cred in room_setup.credentials:
-        room_setup.room.mark_attendance(cred["individual_code"], "present", None, "rep")
-    room_setup.room.start(room_setup.package["start_code"], "rep")
-    return room_setup
 
 
 @pytest.fixture
