@@ -13,7 +13,7 @@ a check, so a number, a dict or anything else is checked and scored every time).
 
 from __future__ import annotations
 
-from typing import Any, Hashable
+from typing import Any, Callable, Hashable
 
 from common.domain.answer_checks import AnswerInvalid, check_answer
 from common.domain.exam import ExamContent
@@ -31,6 +31,11 @@ def answer_key(answer: Any) -> Hashable:
     if type(answer) is list and all(type(v) is str for v in answer):
         return tuple(answer)
     return _UNKEYED
+
+
+def shown_items(content: ExamContent) -> list[tuple[str, ItemBase]]:
+    """(direction, item) of every item of the content, in the order shown."""
+    return [(section.direction, item) for section in content.sections for item in section.items]
 
 
 def _problem(item: ItemBase, answer: Any) -> str | None:
@@ -63,28 +68,26 @@ class SeenAnswers:
         """(direction, item) of every item of the content, in the order shown."""
         shown = self._shown.get(id(content))
         if shown is None:
-            shown = self._shown[id(content)] = [(section.direction, item) for section in content.sections
-                                                for item in section.items]
+            shown = self._shown[id(content)] = shown_items(content)
         return shown
 
     def problem(self, item: ItemBase, answer: Any) -> str | None:
         """Why the item could not have been given this answer (the check's message), or None."""
-        key = answer if type(answer) is str else answer_key(answer)  # most answers: no call
-        if key is _UNKEYED:
-            return _problem(item, answer)
-        try:
-            return self._problems[id(item), key]
-        except KeyError:
-            problem = self._problems[id(item), key] = _problem(item, answer)
-            return problem
+        return _remembered(self._problems, _problem, item, answer)
 
     def points(self, item: ItemBase, answer: Any) -> float:
         """`score_item(item, answer)`."""
-        key = answer if type(answer) is str else answer_key(answer)  # most answers: no call
-        if key is _UNKEYED:
-            return score_item(item, answer)
-        try:
-            return self._points[id(item), key]
-        except KeyError:
-            points = self._points[id(item), key] = score_item(item, answer)
-            return points
+        return _remembered(self._points, score_item, item, answer)
+
+
+def _remembered(said: dict[tuple[int, Hashable], Any], ask: Callable[[ItemBase, Any], Any],
+                item: ItemBase, answer: Any) -> Any:
+    """`ask(item, answer)`, asked once per item and answer that `answer_key` can tell apart."""
+    key = answer if type(answer) is str else answer_key(answer)  # most answers: no call
+    if key is _UNKEYED:
+        return ask(item, answer)
+    try:
+        return said[id(item), key]
+    except KeyError:
+        got = said[id(item), key] = ask(item, answer)
+        return got

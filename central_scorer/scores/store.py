@@ -20,7 +20,7 @@ from common.documents.pdf import local_time
 from common.domain.exam import ExamContent
 from common.domain.scoring import score_item
 from common.storage.central_models import Campaign, CampaignOrganisation, ScoredItem
-from central_scorer.scores.seen_answers import SeenAnswers
+from central_scorer.scores.seen_answers import SeenAnswers, shown_items
 
 ANSWERED, OMITTED, NOT_REACHED = 0, 1, 2  # the codes of central_scorer.stats.items
 SCHOOL_CYCLE, COLLEGE_CYCLE = "april", "november"  # §11: schools in April, colleges in November
@@ -42,8 +42,7 @@ def score_attempt_rows(content: ExamContent, answers: dict[str, Any],
     """Score every item the student was shown, in the order shown; sum per direction and overall.
     With `seen` (an ingest's), an answer met before for the item is not scored again."""
     score = score_item if seen is None else seen.points
-    items = (seen.shown(content) if seen is not None else
-             [(section.direction, item) for section in content.sections for item in section.items])
+    items = shown_items(content) if seen is None else seen.shown(content)
     given = [answers.get(item.id) for _, item in items]
     answered = [_answered(answer) for answer in given]
     last = len(answered) - 1 - answered[::-1].index(True) if True in answered else -1
