@@ -113,7 +113,7 @@ class RoomStore:
         self.engine = upgrade(sqlite_url(self.paths.database), "room")
         # The log is checkpointed by a thread of its own, not inside a commit (checkpoints.py).
         event.listen(self.engine, "connect", _no_checkpoint_in_commits)
-        self.engine.dispose()  # the connections the migrations opened had it
+        self.engine.dispose()  # the migrations' connections were opened without it
         make_private(self.paths.root, self.paths.database)  # 0700 / 0600: students' data
         self._sessions = session_factory(self.engine)
         event.listen(self._sessions, "before_flush", _note_flushed)
